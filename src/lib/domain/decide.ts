@@ -1,0 +1,810 @@
+/**
+ * The decide half of the decider (Emmett style): `decide(command, state, ctx)` returns the
+ * events that follow from a command, or the one Rejection that stops it. Pure: the time, the
+ * actor and whether a passkey confirmed this exact command all arrive in `ctx`.
+ *
+ * Checks run in a fixed order so the same command against the same state always fails for
+ * the same reason, on the relay and in the client's preview alike.
+ */
+import {
+  activationEndsAt,
+  approvalRequired,
+  assignmentActivationBlocker,
+  canDeactivateAt,
+  isActivationActive,
+  MIN_ACTIVATION_MINUTES,
+  MIN_ASSIGNMENT_MINUTES,
+  MIN_MINUTES_BEFORE_DEACTIVATE,
+  MIN_MINUTES_BEFORE_REMOVE,
+  roleNameOf,
+} from './activation';
+import { findRole, ROLE_IDS } from './catalogue';
+import { hasPermission, type Permission } from './permissions';
+import { getOwn, hasOwn, isUsableId } from './records';
+import { reject, type Rejection } from './rejections';
+import { settingsFor } from './settings';
+import { wouldRemoveLastHolder } from './safeguards';
+import {
+  addDays,
+  addMinutes,
+  earliest,
+  formatInstant,
+  isValidIso,
+  latest,
+  minutesBetween,
+} from './time';
+import type {
+  Activation,
+  Assignment,
+  Command,
+  DecisionContext,
+  Device,
+  DomainEvent,
+  Iso,
+  NewDevice,
+  NewPasskey,
+  Passkey,
+  RelayCommand,
+  TenantState,
+  Ticket,
+  User,
+  UserCommand,
+  UserId,
+} from './types';
+
+/** The outcome of `decide`: the events to append, or why nothing happens. */
+export type Decision = { ok: true; events: DomainEvent[] } | { ok: false; rejection: Rejection };
+
+/** How long an invite link stays usable. */
+export const INVITE_LIFETIME_DAYS = 7;
+/** Longest display name, role name and ticket field. */
+export const MAX_NAME_LENGTH = 100;
+/** Longest justification and role description. */
+export const MAX_TEXT_LENGTH = 500;
+
+/** The justification recorded on the bootstrap Global Administrator's assignment. */
+export const BOOTSTRAP_JUSTIFICATION = 'Bootstrap administrator created at setup';
+
+const RELAY_COMMAND_TYPES: ReadonlySet<Command['type']> = new Set<RelayCommand['type']>([
+  'CompleteSetup',
+  'AcceptInvite',
+  'EnrolDevice',
+  'ExpireActivation',
+  'ExpireAssignment',
+]);
+
+/** True for the commands only the relay itself may issue (after a ceremony or on schedule). */
+export function isRelayCommand(command: Command): command is RelayCommand {
+  return RELAY_COMMAND_TYPES.has(command.type);
+}
+
+const accept = (...events: DomainEvent[]): Decision => ({ ok: true, events });
+const refuse = (rejection: Rejection): Decision => ({ ok: false, rejection });
+
+/**
+ * Decides a command against the state it arrives at. `state` is never modified; apply the
+ * returned events with `applyEvent`/`evolve`. `ctx` comes from the relay: `at` its clock,
+ * `actor` the verified device key's user (or 'system'), `passkeyConfirmed` whether a passkey
+ * assertion was bound to this exact command.
+ */
+export function decide(command: Command, state: TenantState, ctx: DecisionContext): Decision {
+  if (isRelayCommand(command)) {
+    if (ctx.actor.kind !== 'system') {
+      return refuse(reject('not-authorized', `Only the relay may issue ${command.type}.`));
+    }
+    if (command.type !== 'CompleteSetup' && state.setupCompletedAt === null) {
+      return refuse(setupNotDone());
+    }
+    return decideRelayCommand(command, state, ctx.at);
+  }
+  if (ctx.actor.kind !== 'user') {
+    return refuse(reject('not-authorized', `${command.type} must come from a signed-in user.`));
+  }
+  const actor = getOwn(state.users, ctx.actor.userId);
+  if (!actor || actor.status !== 'active') {
+    return refuse(reject('not-authorized', 'Your account is not active in this tenant.'));
+  }
+  if (state.setupCompletedAt === null) return refuse(setupNotDone());
+  return decideUserCommand(command, state, { ...ctx, actor });
+}
+
+/** What a user command is decided with: the acting user, resolved and known to be enabled. */
+type UserContext = { at: Iso; actor: User; passkeyConfirmed: boolean };
+
+function decideUserCommand(command: UserCommand, state: TenantState, ctx: UserContext): Decision {
+  switch (command.type) {
+    case 'CreateInvite':
+      return createInvite(command, state, ctx);
+    case 'RevokeInvite':
+      return revokeInvite(command, state, ctx);
+    case 'CreateRole':
+      return createRole(command, state, ctx);
+    case 'AssignRole':
+      return assignRole(command, state, ctx);
+    case 'RemoveAssignment':
+      return removeAssignment(command, state, ctx);
+    case 'ActivateRole':
+      return activateRole(command, state, ctx);
+    case 'DeactivateRole':
+      return deactivateRole(command, state, ctx);
+    case 'RevokeDevice':
+      return revokeDevice(command, state, ctx);
+    default: {
+      const unhandled: never = command;
+      return refuse(unknownCommand(unhandled));
+    }
+  }
+}
+
+function decideRelayCommand(command: RelayCommand, state: TenantState, at: Iso): Decision {
+  switch (command.type) {
+    case 'CompleteSetup':
+      return completeSetup(command, state, at);
+    case 'AcceptInvite':
+      return acceptInvite(command, state, at);
+    case 'EnrolDevice':
+      return enrolDevice(command, state, at);
+    case 'ExpireActivation':
+      return expireActivation(command, state, at);
+    case 'ExpireAssignment':
+      return expireAssignment(command, state, at);
+    default: {
+      const unhandled: never = command;
+      return refuse(unknownCommand(unhandled));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Relay commands.
+// ---------------------------------------------------------------------------------------------
+
+type CommandOf<T extends Command['type']> = Extract<Command, { type: T }>;
+
+function completeSetup(command: CommandOf<'CompleteSetup'>, state: TenantState, at: Iso): Decision {
+  if (state.setupCompletedAt !== null) {
+    return refuse(reject('setup-already-done', 'This tenant has already been set up.'));
+  }
+  const bad =
+    invalidId(command.userId, 'user') ??
+    invalidId(command.passkey.id, 'passkey') ??
+    invalidId(command.device.id, 'device') ??
+    invalidId(command.assignmentId, 'assignment') ??
+    invalidName(command.displayName, 'Your display name');
+  if (bad) return refuse(bad);
+  const { userId } = command;
+  return accept(
+    { type: 'SetupCompleted', at },
+    { type: 'UserCreated', user: newUser(userId, command.displayName, at) },
+    { type: 'PasskeyRegistered', passkey: newPasskey(userId, command.passkey, at) },
+    { type: 'DeviceEnrolled', device: newDevice(userId, command.device, at) },
+    {
+      type: 'RoleAssigned',
+      assignment: {
+        id: command.assignmentId,
+        principalId: userId,
+        roleId: ROLE_IDS.GlobalAdministrator,
+        type: 'active',
+        startsAt: at,
+        endsAt: null,
+        createdAt: at,
+        createdBy: 'system',
+        justification: BOOTSTRAP_JUSTIFICATION,
+        status: 'current',
+        removedAt: null,
+      },
+    },
+  );
+}
+
+function acceptInvite(command: CommandOf<'AcceptInvite'>, state: TenantState, at: Iso): Decision {
+  const invite = getOwn(state.invites, command.inviteId);
+  // A wrong secret looks exactly like a missing invite, so ids cannot be probed.
+  if (!invite || invite.tokenHash !== command.tokenHash) {
+    return refuse(reject('unknown-invite', 'This invite link is not valid.'));
+  }
+  if (invite.revokedAt !== null) {
+    return refuse(reject('invite-revoked', 'This invite was withdrawn by an administrator.'));
+  }
+  if (invite.acceptedAt !== null) {
+    return refuse(reject('invite-used', 'This invite has already been used.'));
+  }
+  if (at >= invite.expiresAt) {
+    return refuse(
+      reject('invite-expired', `This invite expired at ${formatInstant(invite.expiresAt)}.`),
+    );
+  }
+  const bad =
+    newIdProblem(state.users, command.userId, 'user') ??
+    newIdProblem(state.devices, command.device.id, 'device') ??
+    newIdProblem(state.passkeys, command.passkey.id, 'passkey') ??
+    invalidName(command.displayName, 'Your display name');
+  if (bad) return refuse(bad);
+  const { userId } = command;
+  return accept(
+    { type: 'UserCreated', user: newUser(userId, command.displayName, at) },
+    { type: 'PasskeyRegistered', passkey: newPasskey(userId, command.passkey, at) },
+    { type: 'DeviceEnrolled', device: newDevice(userId, command.device, at) },
+    { type: 'InviteAccepted', inviteId: invite.id, userId, at },
+  );
+}
+
+function enrolDevice(command: CommandOf<'EnrolDevice'>, state: TenantState, at: Iso): Decision {
+  const user = getOwn(state.users, command.userId);
+  if (!user || user.status !== 'active') {
+    return refuse(reject('unknown-user', `There is no active user ${command.userId}.`));
+  }
+  // The ceremony must have used one of this user's own passkeys.
+  const passkey = getOwn(state.passkeys, command.credentialId);
+  if (!passkey || passkey.userId !== user.id) {
+    return refuse(
+      reject('not-authorized', `That passkey is not registered to ${user.displayName}.`),
+    );
+  }
+  const bad = newIdProblem(state.devices, command.device.id, 'device');
+  if (bad) return refuse(bad);
+  return accept({ type: 'DeviceEnrolled', device: newDevice(user.id, command.device, at) });
+}
+
+function expireActivation(
+  command: CommandOf<'ExpireActivation'>,
+  state: TenantState,
+  at: Iso,
+): Decision {
+  const activation = getOwn(state.activations, command.activationId);
+  if (!activation) {
+    return refuse(reject('unknown-activation', `There is no activation ${command.activationId}.`));
+  }
+  if (activation.status !== 'active' || activation.endsAt > at) {
+    return refuse(
+      reject('not-active', `Activation ${activation.id} is not due to expire at ${formatInstant(at)}.`),
+    );
+  }
+  // The ledger records when it really ended, not when the scheduler got round to it.
+  return accept({ type: 'ActivationExpired', activationId: activation.id, at: activation.endsAt });
+}
+
+function expireAssignment(
+  command: CommandOf<'ExpireAssignment'>,
+  state: TenantState,
+  at: Iso,
+): Decision {
+  const assignment = getOwn(state.assignments, command.assignmentId);
+  if (!assignment) {
+    return refuse(reject('unknown-assignment', `There is no assignment ${command.assignmentId}.`));
+  }
+  const endsAt = assignment.endsAt;
+  if (assignment.status !== 'current' || endsAt === null || endsAt > at) {
+    return refuse(
+      reject('not-active', `Assignment ${assignment.id} is not due to expire at ${formatInstant(at)}.`),
+    );
+  }
+  // Activations never outlive their assignment; expire any the scheduler has not reached yet.
+  const activations = activationsStillActiveFrom(state, assignment.id).map(
+    (a): DomainEvent => ({
+      type: 'ActivationExpired',
+      activationId: a.id,
+      at: earliest(a.endsAt, endsAt),
+    }),
+  );
+  return accept({ type: 'AssignmentExpired', assignmentId: assignment.id, at: endsAt }, ...activations);
+}
+
+// ---------------------------------------------------------------------------------------------
+// User commands.
+// ---------------------------------------------------------------------------------------------
+
+function createInvite(command: CommandOf<'CreateInvite'>, state: TenantState, ctx: UserContext): Decision {
+  const denied = requirePermission(state, ctx, 'manage-users', 'invite people');
+  if (denied) return refuse(denied);
+  const bad =
+    invalidName(command.displayName, 'The invitee’s display name') ??
+    newIdProblem(state.invites, command.inviteId, 'invite') ??
+    (typeof command.tokenHash === 'string' && command.tokenHash !== ''
+      ? null
+      : reject('invalid-value', 'The invite is missing its token hash.'));
+  if (bad) return refuse(bad);
+  return accept({
+    type: 'InviteCreated',
+    invite: {
+      id: command.inviteId,
+      tokenHash: command.tokenHash,
+      displayName: command.displayName.trim(),
+      createdBy: ctx.actor.id,
+      createdAt: ctx.at,
+      expiresAt: addDays(ctx.at, INVITE_LIFETIME_DAYS),
+      acceptedBy: null,
+      acceptedAt: null,
+      revokedAt: null,
+    },
+  });
+}
+
+function revokeInvite(command: CommandOf<'RevokeInvite'>, state: TenantState, ctx: UserContext): Decision {
+  const denied = requirePermission(state, ctx, 'manage-users', 'withdraw invites');
+  if (denied) return refuse(denied);
+  const invite = getOwn(state.invites, command.inviteId);
+  if (!invite) return refuse(reject('unknown-invite', `There is no invite ${command.inviteId}.`));
+  if (invite.acceptedAt !== null) {
+    return refuse(reject('invite-used', `The invite for ${invite.displayName} was already used.`));
+  }
+  if (invite.revokedAt !== null) {
+    return refuse(
+      reject('invite-revoked', `The invite for ${invite.displayName} was already withdrawn.`),
+    );
+  }
+  return accept({ type: 'InviteRevoked', inviteId: invite.id, at: ctx.at });
+}
+
+function createRole(command: CommandOf<'CreateRole'>, state: TenantState, ctx: UserContext): Decision {
+  const denied = requirePermission(state, ctx, 'manage-roles', 'create roles');
+  if (denied) return refuse(denied);
+  const bad =
+    invalidName(command.name, 'The role name') ??
+    invalidText(command.description, 'The role description', { required: false });
+  if (bad) return refuse(bad);
+  if (!isUsableId(command.roleId)) return refuse(invalidIdRejection('role'));
+  if (findRole(state, command.roleId)) {
+    return refuse(reject('duplicate-id', `A role with id ${command.roleId} already exists.`));
+  }
+  const name = command.name.trim();
+  const clash = [...builtInAndCustomNames(state)].find(
+    (existing) => existing.toLowerCase() === name.toLowerCase(),
+  );
+  if (clash !== undefined) {
+    return refuse(reject('role-name-taken', `There is already a role called ${clash}.`));
+  }
+  return accept({
+    type: 'RoleCreated',
+    role: {
+      id: command.roleId,
+      name,
+      description: command.description.trim(),
+      kind: 'directory',
+      builtIn: false,
+      createdAt: ctx.at,
+    },
+  });
+}
+
+function assignRole(command: CommandOf<'AssignRole'>, state: TenantState, ctx: UserContext): Decision {
+  const denied = requirePermission(state, ctx, 'manage-assignments', 'assign roles');
+  if (denied) return refuse(denied);
+  const principal = getOwn(state.users, command.principalId);
+  if (!principal || principal.status !== 'active') {
+    return refuse(reject('unknown-user', `There is no active user ${command.principalId}.`));
+  }
+  const role = findRole(state, command.roleId);
+  if (!role) return refuse(reject('unknown-role', `There is no role ${command.roleId}.`));
+  const badId = newIdProblem(state.assignments, command.assignmentId, 'assignment');
+  if (badId) return refuse(badId);
+  const type = command.assignmentType;
+  if (type !== 'eligible' && type !== 'active') {
+    return refuse(reject('invalid-value', 'An assignment must be eligible or active.'));
+  }
+  if (command.startsAt != null && !isValidIso(command.startsAt)) {
+    return refuse(reject('invalid-value', 'The start time is not a valid time.'));
+  }
+  if (command.endsAt !== null && !isValidIso(command.endsAt)) {
+    return refuse(reject('invalid-value', 'The end time is not a valid time.'));
+  }
+  // No start means now; a start in the past also means now, because an assignment cannot have
+  // applied before it was made (and clients' clocks run a little behind the relay's).
+  const startsAt = command.startsAt == null ? ctx.at : latest(command.startsAt, ctx.at);
+  const endsAt = command.endsAt;
+  const settings = settingsFor(state, role.id);
+  const permanentAllowed =
+    type === 'eligible' ? settings.allowPermanentEligible : settings.allowPermanentActive;
+  const kind = type === 'eligible' ? 'eligible' : 'active';
+  if (endsAt === null && !permanentAllowed) {
+    return refuse(
+      reject('permanent-not-allowed', `${role.name} does not allow permanent ${kind} assignments.`),
+    );
+  }
+  if (endsAt !== null && (endsAt <= ctx.at || minutesBetween(startsAt, endsAt) < MIN_ASSIGNMENT_MINUTES)) {
+    return refuse(
+      reject(
+        'assignment-too-short',
+        `An assignment must last at least ${MIN_ASSIGNMENT_MINUTES} minutes and end in the future.`,
+      ),
+    );
+  }
+  const maxDays = type === 'eligible' ? settings.eligibleExpiryDays : settings.activeExpiryDays;
+  if (endsAt !== null && !permanentAllowed && endsAt > addDays(startsAt, maxDays)) {
+    return refuse(
+      reject(
+        'exceeds-max-assignment',
+        `${role.name} allows ${kind} assignments of at most ${maxDays} days.`,
+      ),
+    );
+  }
+  const justificationRequired = type === 'active' && settings.requireJustificationOnActiveAssignment;
+  const badText = invalidText(command.justification, 'A justification', {
+    required: justificationRequired,
+  });
+  if (badText) return refuse(badText);
+  if (type === 'active' && settings.requirePasskeyOnActiveAssignment && !ctx.passkeyConfirmed) {
+    return refuse(
+      reject(
+        'confirmation-required',
+        `Confirm with your passkey to make an active assignment of ${role.name}.`,
+      ),
+    );
+  }
+  const overlapping = Object.values(state.assignments).find(
+    (a) =>
+      a.status === 'current' &&
+      a.principalId === principal.id &&
+      a.roleId === role.id &&
+      a.type === type &&
+      periodsOverlap(a.startsAt, a.endsAt, startsAt, endsAt),
+  );
+  if (overlapping) {
+    return refuse(
+      reject(
+        'already-assigned',
+        `${principal.displayName} already has an overlapping ${kind} assignment of ${role.name}.`,
+      ),
+    );
+  }
+  return accept({
+    type: 'RoleAssigned',
+    assignment: {
+      id: command.assignmentId,
+      principalId: principal.id,
+      roleId: role.id,
+      type,
+      startsAt,
+      endsAt,
+      createdAt: ctx.at,
+      createdBy: ctx.actor.id,
+      justification: command.justification.trim(),
+      status: 'current',
+      removedAt: null,
+    },
+  });
+}
+
+function removeAssignment(
+  command: CommandOf<'RemoveAssignment'>,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
+  const denied = requirePermission(state, ctx, 'manage-assignments', 'remove role assignments');
+  if (denied) return refuse(denied);
+  const assignment = getOwn(state.assignments, command.assignmentId);
+  if (!assignment || assignment.status !== 'current') {
+    return refuse(
+      reject('unknown-assignment', `There is no current assignment ${command.assignmentId}.`),
+    );
+  }
+  if (minutesBetween(assignment.createdAt, ctx.at) < MIN_MINUTES_BEFORE_REMOVE) {
+    return refuse(
+      reject(
+        'too-early-to-remove',
+        `An assignment cannot be removed within ${MIN_MINUTES_BEFORE_REMOVE} minutes of being made; try again from ${formatInstant(addMinutes(assignment.createdAt, MIN_MINUTES_BEFORE_REMOVE))}.`,
+      ),
+    );
+  }
+  const unsafe = wouldRemoveLastHolder(state, assignment, ctx.at);
+  if (unsafe) return refuse(unsafe);
+  // Removing eligibility ends what was activated through it, now.
+  const deactivations = activationsStillActiveFrom(state, assignment.id)
+    .filter((a) => a.endsAt > ctx.at)
+    .map((a): DomainEvent => ({ type: 'ActivationDeactivated', activationId: a.id, at: ctx.at }));
+  return accept(
+    { type: 'AssignmentRemoved', assignmentId: assignment.id, at: ctx.at },
+    ...deactivations,
+  );
+}
+
+function activateRole(command: CommandOf<'ActivateRole'>, state: TenantState, ctx: UserContext): Decision {
+  const blocker = assignmentActivationBlocker(state, ctx.actor.id, command.assignmentId, ctx.at);
+  if (blocker) return refuse(blocker);
+  // The blocker check proved the assignment exists and is the actor's.
+  const assignment = getOwn(state.assignments, command.assignmentId) as Assignment;
+  const roleName = roleNameOf(state, assignment);
+  const badId = newIdProblem(state.activations, command.activationId, 'activation');
+  if (badId) return refuse(badId);
+  const settings = settingsFor(state, assignment.roleId);
+  const duration = command.durationMinutes;
+  if (!Number.isInteger(duration) || duration < MIN_ACTIVATION_MINUTES) {
+    return refuse(
+      reject(
+        'below-min-duration',
+        `An activation must last a whole number of minutes, at least ${MIN_ACTIVATION_MINUTES}.`,
+      ),
+    );
+  }
+  if (duration > settings.maxActivationMinutes) {
+    return refuse(
+      reject(
+        'exceeds-max-duration',
+        `${roleName} can be activated for at most ${describeMinutes(settings.maxActivationMinutes)}.`,
+      ),
+    );
+  }
+  const badText = invalidText(command.justification, 'A justification', {
+    required: settings.requireJustification,
+  });
+  if (badText) return refuse(badText);
+  const ticket = normaliseTicket(command.ticket);
+  if (settings.requireTicket && ticket === null) {
+    return refuse(
+      reject('ticket-required', `${roleName} needs a ticket system and number to activate.`),
+    );
+  }
+  if (ticket && (ticket.system.length > MAX_NAME_LENGTH || ticket.number.length > MAX_NAME_LENGTH)) {
+    return refuse(
+      reject('invalid-value', `Ticket system and number must be at most ${MAX_NAME_LENGTH} characters.`),
+    );
+  }
+  if (settings.requirePasskeyOnActivation && !ctx.passkeyConfirmed) {
+    return refuse(
+      reject('confirmation-required', `Confirm with your passkey to activate ${roleName}.`),
+    );
+  }
+  if (settings.requireApproval) return refuse(approvalRequired(roleName));
+  return accept({
+    type: 'ActivationStarted',
+    activation: {
+      id: command.activationId,
+      assignmentId: assignment.id,
+      principalId: assignment.principalId,
+      roleId: assignment.roleId,
+      startsAt: ctx.at,
+      endsAt: activationEndsAt(assignment, settings, duration, ctx.at),
+      requestedAt: ctx.at,
+      justification: command.justification.trim(),
+      ticket,
+      status: 'active',
+      endedAt: null,
+    },
+  });
+}
+
+function deactivateRole(
+  command: CommandOf<'DeactivateRole'>,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
+  const activation = getOwn(state.activations, command.activationId);
+  if (!activation) {
+    return refuse(reject('unknown-activation', `There is no activation ${command.activationId}.`));
+  }
+  const roleName = roleNameOf(state, activation);
+  if (activation.principalId !== ctx.actor.id) {
+    return refuse(reject('not-your-activation', `Only its holder can deactivate this ${roleName} activation.`));
+  }
+  if (!isActivationActive(activation, ctx.at)) {
+    return refuse(reject('not-active', `Your ${roleName} activation is no longer active.`));
+  }
+  const earliestEnd = canDeactivateAt(activation);
+  if (ctx.at < earliestEnd) {
+    return refuse(
+      reject(
+        'too-early-to-deactivate',
+        `${roleName} can be deactivated from ${formatInstant(earliestEnd)}, ${MIN_MINUTES_BEFORE_DEACTIVATE} minutes after it started.`,
+      ),
+    );
+  }
+  return accept({ type: 'ActivationDeactivated', activationId: activation.id, at: ctx.at });
+}
+
+function revokeDevice(command: CommandOf<'RevokeDevice'>, state: TenantState, ctx: UserContext): Decision {
+  const device = getOwn(state.devices, command.deviceId);
+  if (!device) return refuse(reject('unknown-device', `There is no device ${command.deviceId}.`));
+  // Anyone may sign out their own devices; only a Global Administrator may sign out others'.
+  if (device.userId !== ctx.actor.id && !hasPermission(state, ctx.actor.id, 'revoke-any-device', ctx.at)) {
+    return refuse(
+      reject('not-authorized', 'Only a Global Administrator can revoke another person’s device.'),
+    );
+  }
+  if (device.revokedAt !== null) {
+    return refuse(reject('already-ended', `The device “${device.label}” was already revoked.`));
+  }
+  return accept({ type: 'DeviceRevoked', deviceId: device.id, at: ctx.at });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers for the relay and the app.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Whether the relay must verify a passkey assertion bound to this command before deciding it,
+ * so the client knows to prompt. Unknown assignments ask for none: `decide` rejects them first.
+ */
+export function requiresPasskeyConfirmation(command: UserCommand, state: TenantState, _at: Iso): boolean {
+  switch (command.type) {
+    case 'ActivateRole': {
+      const assignment = getOwn(state.assignments, command.assignmentId);
+      return assignment ? settingsFor(state, assignment.roleId).requirePasskeyOnActivation : false;
+    }
+    case 'AssignRole':
+      return (
+        command.assignmentType === 'active' &&
+        settingsFor(state, command.roleId).requirePasskeyOnActiveAssignment
+      );
+    case 'CreateInvite':
+    case 'RevokeInvite':
+    case 'CreateRole':
+    case 'RemoveAssignment':
+    case 'DeactivateRole':
+    case 'RevokeDevice':
+      return false;
+    default: {
+      const unhandled: never = command;
+      void unhandled;
+      return false;
+    }
+  }
+}
+
+/**
+ * The expiries the relay's scheduler should issue at `at`, derived from state so nothing is
+ * lost across restarts. Activations come first so that each one's own expiry is recorded
+ * before the assignment it came from expires (which would otherwise expire it and leave the
+ * scheduler's ExpireActivation to be rejected). Each group is in end-time order.
+ */
+export function dueWork(state: TenantState, at: Iso): RelayCommand[] {
+  const activations = Object.values(state.activations)
+    .filter((a) => a.status === 'active' && a.endsAt <= at)
+    .sort((a, b) => compareByEnd(a.endsAt, a.id, b.endsAt, b.id));
+  const assignments = Object.values(state.assignments)
+    .filter((a): a is Assignment & { endsAt: Iso } => a.status === 'current' && a.endsAt !== null && a.endsAt <= at)
+    .sort((a, b) => compareByEnd(a.endsAt, a.id, b.endsAt, b.id));
+  return [
+    ...activations.map((a): RelayCommand => ({ type: 'ExpireActivation', activationId: a.id })),
+    ...assignments.map((a): RelayCommand => ({ type: 'ExpireAssignment', assignmentId: a.id })),
+  ];
+}
+
+/**
+ * When the scheduler next has work: the earliest end among active activations and current
+ * time-bound assignments (possibly already past), or null when nothing will ever expire.
+ */
+export function nextDueAt(state: TenantState): Iso | null {
+  let next: Iso | null = null;
+  for (const a of Object.values(state.activations)) {
+    if (a.status === 'active' && (next === null || a.endsAt < next)) next = a.endsAt;
+  }
+  for (const a of Object.values(state.assignments)) {
+    if (a.status === 'current' && a.endsAt !== null && (next === null || a.endsAt < next)) {
+      next = a.endsAt;
+    }
+  }
+  return next;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small pieces.
+// ---------------------------------------------------------------------------------------------
+
+function setupNotDone(): Rejection {
+  return reject('setup-not-done', 'This tenant has not been set up yet; open the setup link first.');
+}
+
+function unknownCommand(command: never): Rejection {
+  const type = (command as { type?: unknown }).type;
+  return reject('unknown-command-type', `Leasehold does not know the command ${String(type)}.`);
+}
+
+const PERMISSION_ROLE_NAMES: Record<Permission, string> = {
+  'manage-users': 'a Global Administrator or User Administrator',
+  'manage-roles': 'a Global Administrator or Privileged Role Administrator',
+  'manage-assignments': 'a Global Administrator or Privileged Role Administrator',
+  'read-audit': 'an administrator or reader role',
+  'revoke-any-device': 'a Global Administrator',
+};
+
+function requirePermission(
+  state: TenantState,
+  ctx: UserContext,
+  permission: Permission,
+  doing: string,
+): Rejection | null {
+  if (hasPermission(state, ctx.actor.id, permission, ctx.at)) return null;
+  return reject(
+    'not-authorized',
+    `Only ${PERMISSION_ROLE_NAMES[permission]} can ${doing}; activate such a role first.`,
+  );
+}
+
+function invalidIdRejection(kind: string): Rejection {
+  return reject('invalid-value', `The new ${kind} id is not usable.`);
+}
+
+function invalidId(id: unknown, kind: string): Rejection | null {
+  return isUsableId(id) ? null : invalidIdRejection(kind);
+}
+
+/** Why a client-chosen id for a new record cannot be used, or null. */
+function newIdProblem(record: Readonly<Record<string, unknown>>, id: unknown, kind: string): Rejection | null {
+  if (!isUsableId(id)) return invalidIdRejection(kind);
+  if (hasOwn(record, id)) return reject('duplicate-id', `A ${kind} with id ${id} already exists.`);
+  return null;
+}
+
+function invalidName(value: unknown, what: string): Rejection | null {
+  const trimmed = typeof value === 'string' ? value.trim() : '';
+  if (trimmed.length < 1 || trimmed.length > MAX_NAME_LENGTH) {
+    return reject('invalid-value', `${what} must be 1 to ${MAX_NAME_LENGTH} characters.`);
+  }
+  return null;
+}
+
+/** 'justification-required' when required and blank, 'invalid-value' when too long or not text. */
+function invalidText(value: unknown, what: string, { required }: { required: boolean }): Rejection | null {
+  if (typeof value !== 'string') return reject('invalid-value', `${what} must be text.`);
+  const trimmed = value.trim();
+  if (required && trimmed === '') {
+    return reject('justification-required', `${what} is required here.`);
+  }
+  if (trimmed.length > MAX_TEXT_LENGTH) {
+    return reject('invalid-value', `${what} must be at most ${MAX_TEXT_LENGTH} characters.`);
+  }
+  return null;
+}
+
+/** A ticket with both fields filled in, trimmed; null when absent or partly blank. */
+function normaliseTicket(ticket: Ticket | null): Ticket | null {
+  if (ticket === null || typeof ticket !== 'object') return null;
+  const system = typeof ticket.system === 'string' ? ticket.system.trim() : '';
+  const number = typeof ticket.number === 'string' ? ticket.number.trim() : '';
+  return system !== '' && number !== '' ? { system, number } : null;
+}
+
+function* builtInAndCustomNames(state: TenantState): Iterable<string> {
+  for (const role of Object.values(ROLE_IDS)) {
+    const found = findRole(state, role);
+    if (found) yield found.name;
+  }
+  for (const role of Object.values(state.customRoles)) yield role.name;
+}
+
+/** Half-open periods [start, end) with null meaning "never ends". */
+function periodsOverlap(aStart: Iso, aEnd: Iso | null, bStart: Iso, bEnd: Iso | null): boolean {
+  return (bEnd === null || aStart < bEnd) && (aEnd === null || bStart < aEnd);
+}
+
+function activationsStillActiveFrom(state: TenantState, assignmentId: string): Activation[] {
+  return Object.values(state.activations).filter(
+    (a) => a.assignmentId === assignmentId && a.status === 'active',
+  );
+}
+
+function compareByEnd(aEnd: Iso, aId: string, bEnd: Iso, bId: string): number {
+  if (aEnd !== bEnd) return aEnd < bEnd ? -1 : 1;
+  return aId < bId ? -1 : aId > bId ? 1 : 0;
+}
+
+function newUser(id: UserId, displayName: string, at: Iso): User {
+  return { id, displayName: displayName.trim(), status: 'active', createdAt: at };
+}
+
+function newPasskey(userId: UserId, passkey: NewPasskey, at: Iso): Passkey {
+  return {
+    id: passkey.id,
+    userId,
+    publicKey: passkey.publicKey,
+    transports: [...passkey.transports],
+    registeredAt: at,
+    backedUp: passkey.backedUp,
+  };
+}
+
+function newDevice(userId: UserId, device: NewDevice, at: Iso): Device {
+  return {
+    id: device.id,
+    userId,
+    publicKey: { ...device.publicKey },
+    label: device.label,
+    enrolledAt: at,
+    revokedAt: null,
+  };
+}
+
+function describeMinutes(minutes: number): string {
+  if (minutes % 60 === 0) return `${minutes / 60} hour${minutes === 60 ? '' : 's'}`;
+  return `${minutes} minutes`;
+}

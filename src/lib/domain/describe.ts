@@ -1,0 +1,138 @@
+/**
+ * Words for people: the one place rejections and events become sentences (CONVENTIONS.md
+ * "mapped to UI text in one place"). Times are shown in UTC so every reader and the relay say
+ * the same thing; the app may re-render them in the reader's zone.
+ */
+import type { Rejection, RejectionCode } from './rejections';
+import { formatInstant } from './time';
+import type { DomainEvent, Iso, RoleId, UserId } from './types';
+
+/** One short, plain sentence for every rejection code, for when there is no message. */
+export const REJECTION_TEXT: Record<RejectionCode, string> = {
+  'malformed-command': 'The request was not in a form Leasehold understands.',
+  'unknown-command-type': 'Leasehold does not know this kind of request.',
+  'bad-signature': 'The request was not signed by a trusted device key.',
+  'unknown-device': 'This device is not enrolled.',
+  'device-revoked': 'This device has been signed out; enrol it again to continue.',
+  'device-not-yours': 'This device belongs to someone else.',
+  'replayed-command': 'This request was already received once.',
+  'stale-command': 'This request is too old to be accepted.',
+  'confirmation-invalid': 'The passkey confirmation did not match this request.',
+  'nonce-unknown': 'The confirmation code is not one the relay issued.',
+  'nonce-used': 'The confirmation code was already used.',
+  'nonce-expired': 'The confirmation code has expired; confirm again.',
+  'not-authorized': 'You are not allowed to do this.',
+  'setup-already-done': 'This tenant has already been set up.',
+  'setup-not-done': 'This tenant has not been set up yet.',
+  'duplicate-id': 'Something with this id already exists.',
+  'unknown-user': 'There is no such active user.',
+  'unknown-role': 'There is no such role.',
+  'unknown-assignment': 'There is no such role assignment.',
+  'unknown-activation': 'There is no such activation.',
+  'unknown-invite': 'This invite link is not valid.',
+  'invite-expired': 'This invite has expired.',
+  'invite-used': 'This invite has already been used.',
+  'invite-revoked': 'This invite was withdrawn.',
+  'role-name-taken': 'There is already a role with this name.',
+  'invalid-value': 'A value in the request is not valid.',
+  'not-eligible': 'You are not eligible for this role.',
+  'assignment-not-started': 'Your eligibility for this role has not started yet.',
+  'assignment-ended': 'Your eligibility for this role has ended.',
+  'already-active': 'This role is already active for you.',
+  'already-assigned': 'This person already has an overlapping assignment of this role.',
+  'exceeds-max-duration': 'The duration is longer than this role allows.',
+  'below-min-duration': 'An activation must last at least 5 minutes.',
+  'justification-required': 'A justification is required.',
+  'ticket-required': 'A ticket system and number are required.',
+  'confirmation-required': 'Confirm this with your passkey.',
+  'approval-required': 'This role needs approval to activate.',
+  'not-your-activation': 'Only the person who activated a role can deactivate it.',
+  'not-active': 'This is not active any more.',
+  'too-early-to-deactivate': 'An activation cannot be deactivated in its first 5 minutes.',
+  'too-early-to-remove': 'An assignment cannot be removed in its first 5 minutes.',
+  'assignment-too-short': 'An assignment must last at least 5 minutes and end in the future.',
+  'permanent-not-allowed': 'This role does not allow permanent assignments.',
+  'exceeds-max-assignment': 'The assignment is longer than this role allows.',
+  'last-global-admin': 'The tenant must keep at least one Global Administrator.',
+  'last-privileged-role-admin': 'The tenant must keep at least one Privileged Role Administrator.',
+  'already-ended': 'This has already ended.',
+};
+
+/**
+ * A rejection for people: its own message, which names the thing concerned, or the code's
+ * sentence when the message is blank or the code unknown (e.g. from a newer relay).
+ */
+export function describeRejection(r: Rejection): string {
+  const message = typeof r.message === 'string' ? r.message.trim() : '';
+  if (message !== '') return message;
+  return Object.hasOwn(REJECTION_TEXT, r.code)
+    ? REJECTION_TEXT[r.code]
+    : 'Leasehold refused this request.';
+}
+
+/**
+ * One line for an activity feed or audit view, e.g. "Ada activated Security Reader until
+ * 2026-11-26 14:05 UTC". `nameOf` and `roleName` come from the caller's current state; events
+ * that carry only an id say so plainly rather than guess.
+ */
+export function describeEvent(
+  event: DomainEvent,
+  nameOf: (userId: UserId) => string,
+  roleName: (roleId: RoleId) => string,
+): string {
+  switch (event.type) {
+    case 'SetupCompleted':
+      return `The tenant was set up at ${formatInstant(event.at)}`;
+    case 'UserCreated':
+      return `${event.user.displayName} joined`;
+    case 'PasskeyRegistered':
+      return `${nameOf(event.passkey.userId)} registered a passkey`;
+    case 'DeviceEnrolled':
+      return `${nameOf(event.device.userId)} enrolled the device “${event.device.label}”`;
+    case 'DeviceRevoked':
+      return `A device was revoked at ${formatInstant(event.at)}`;
+    case 'InviteCreated':
+      return `${nameOf(event.invite.createdBy)} invited ${event.invite.displayName} (the invite expires ${formatInstant(event.invite.expiresAt)})`;
+    case 'InviteRevoked':
+      return `An invite was withdrawn at ${formatInstant(event.at)}`;
+    case 'InviteAccepted':
+      return `${nameOf(event.userId)} accepted an invite`;
+    case 'RoleCreated':
+      return `The custom role ${event.role.name} was created`;
+    case 'RoleAssigned': {
+      const a = event.assignment;
+      const by = a.createdBy === 'system' ? 'Leasehold' : nameOf(a.createdBy);
+      const what =
+        a.type === 'eligible'
+          ? `made ${nameOf(a.principalId)} eligible for ${roleName(a.roleId)}`
+          : `gave ${nameOf(a.principalId)} the active role ${roleName(a.roleId)}`;
+      return `${by} ${what} ${period(a.startsAt, a.endsAt, a.createdAt)}`;
+    }
+    case 'AssignmentRemoved':
+      return `A role assignment was removed at ${formatInstant(event.at)}`;
+    case 'AssignmentExpired':
+      return `A role assignment expired at ${formatInstant(event.at)}`;
+    case 'ActivationStarted': {
+      const a = event.activation;
+      return `${nameOf(a.principalId)} activated ${roleName(a.roleId)} until ${until(a.endsAt, a.startsAt)}`;
+    }
+    case 'ActivationDeactivated':
+      return `A role activation was ended early at ${formatInstant(event.at)}`;
+    case 'ActivationExpired':
+      return `A role activation ended at ${formatInstant(event.at)}`;
+    default: {
+      const unhandled: never = event;
+      return `Unknown event ${(unhandled as { type?: unknown }).type as string}`;
+    }
+  }
+}
+
+/** "until 14:05 UTC" on the same day as `from`, else with the date. */
+function until(end: Iso, from: Iso): string {
+  return end.slice(0, 10) === from.slice(0, 10) ? `${end.slice(11, 16)} UTC` : formatInstant(end);
+}
+
+function period(startsAt: Iso, endsAt: Iso | null, createdAt: Iso): string {
+  const from = startsAt > createdAt ? `from ${formatInstant(startsAt)} ` : '';
+  return endsAt === null ? `${from}permanently` : `${from}until ${formatInstant(endsAt)}`;
+}

@@ -1,0 +1,108 @@
+/**
+ * Role settings (policy) with Entra's defaults, and the ranges an editor may choose from
+ * (PRODUCT.md "Role settings, with defaults").
+ */
+import { getOwn } from './records';
+import { reject, type Rejection } from './rejections';
+import type { RoleId, RoleSettings, TenantState } from './types';
+
+/**
+ * The settings of every role that has no override. Frozen, because it is shared by every
+ * caller of `settingsFor`: copy it before editing.
+ */
+export const DEFAULT_ROLE_SETTINGS: RoleSettings = Object.freeze({
+  maxActivationMinutes: 480,
+  requirePasskeyOnActivation: true,
+  requireJustification: true,
+  requireTicket: false,
+  requireApproval: false,
+  approvers: Object.freeze([]) as unknown as RoleSettings['approvers'],
+  approvalsRequired: 1,
+  pendingTimeoutMinutes: 1440,
+  allowPermanentEligible: true,
+  eligibleExpiryDays: 365,
+  allowPermanentActive: true,
+  activeExpiryDays: 180,
+  requirePasskeyOnActiveAssignment: false,
+  requireJustificationOnActiveAssignment: true,
+  offlineConfirmWindowMinutes: 480,
+});
+
+/** The settings in force for a role: its override, or the defaults. */
+export function settingsFor(state: TenantState, roleId: RoleId): RoleSettings {
+  return getOwn(state.settings, roleId) ?? DEFAULT_ROLE_SETTINGS;
+}
+
+/** Inclusive integer ranges, and the expiry choices offered when permanence is not allowed. */
+export const SETTING_RANGES = {
+  maxActivationMinutes: { min: 30, max: 1440 },
+  approvalsRequired: { min: 1, max: 5 },
+  pendingTimeoutMinutes: { min: 15, max: 10080 },
+  offlineConfirmWindowMinutes: { min: 0, max: 1440 },
+  /** 15 days, 1, 3 and 6 months, 1 year. */
+  expiryDays: [15, 30, 90, 180, 365],
+} as const;
+
+type RangedSetting = Exclude<keyof typeof SETTING_RANGES, 'expiryDays'>;
+
+const LABELS: Record<RangedSetting | 'eligibleExpiryDays' | 'activeExpiryDays', string> = {
+  maxActivationMinutes: 'Activation maximum duration (minutes)',
+  approvalsRequired: 'Approvals needed',
+  pendingTimeoutMinutes: 'Pending-request timeout (minutes)',
+  offlineConfirmWindowMinutes: 'Offline confirmation window (minutes)',
+  eligibleExpiryDays: 'Eligible assignment expiry (days)',
+  activeExpiryDays: 'Active assignment expiry (days)',
+};
+
+const RANGED_SETTINGS = [
+  'maxActivationMinutes',
+  'approvalsRequired',
+  'pendingTimeoutMinutes',
+  'offlineConfirmWindowMinutes',
+] as const satisfies readonly RangedSetting[];
+
+const BOOLEAN_SETTINGS = [
+  'requirePasskeyOnActivation',
+  'requireJustification',
+  'requireTicket',
+  'requireApproval',
+  'allowPermanentEligible',
+  'allowPermanentActive',
+  'requirePasskeyOnActiveAssignment',
+  'requireJustificationOnActiveAssignment',
+] as const satisfies readonly (keyof RoleSettings)[];
+
+/**
+ * Why these settings cannot be saved (an 'invalid-value' rejection naming the first bad
+ * setting), or null when they are all within range. Checks runtime types too, because settings
+ * arrive from clients as JSON.
+ */
+export function validateRoleSettings(s: RoleSettings): Rejection | null {
+  for (const key of RANGED_SETTINGS) {
+    const { min, max } = SETTING_RANGES[key];
+    const value: unknown = s[key];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      return reject('invalid-value', `${LABELS[key]} must be a whole number from ${min} to ${max}.`);
+    }
+  }
+  for (const key of ['eligibleExpiryDays', 'activeExpiryDays'] as const) {
+    const value: unknown = s[key];
+    if (!(SETTING_RANGES.expiryDays as readonly unknown[]).includes(value)) {
+      const choices = SETTING_RANGES.expiryDays.join(', ');
+      return reject('invalid-value', `${LABELS[key]} must be one of ${choices}.`);
+    }
+  }
+  for (const key of BOOLEAN_SETTINGS) {
+    if (typeof s[key] !== 'boolean') {
+      return reject('invalid-value', `The setting ${key} must be on or off.`);
+    }
+  }
+  const approvers: unknown = s.approvers;
+  if (!Array.isArray(approvers) || !approvers.every((a) => typeof a === 'string' && a !== '')) {
+    return reject('invalid-value', 'Approvers must be a list of user ids.');
+  }
+  if (new Set(approvers).size !== approvers.length) {
+    return reject('invalid-value', 'Each approver may be listed only once.');
+  }
+  return null;
+}

@@ -1,0 +1,173 @@
+/**
+ * Test-only helpers for the decider's given/when/then specs (Emmett style). Not imported by
+ * production code. Worlds are built by running real commands through `decide`, so fixtures
+ * can never drift from what the decider actually emits.
+ */
+import { expect } from 'vitest';
+import { decide, type Decision } from './decide';
+import type { RejectionCode } from './rejections';
+import { foldEvents } from './state';
+import { addMinutes } from './time';
+import type { Command, DecisionContext, DomainEvent, Iso, RelayCommand, TenantState, UserId } from './types';
+
+/** A fixed start of time for specs. */
+export const T0: Iso = '2026-03-02T09:00:00.000Z';
+
+/** `T0` plus `minutes`. */
+export const at = (minutes: number): Iso => addMinutes(T0, minutes);
+
+export const asSystem = (when: Iso = T0): DecisionContext => ({
+  at: when,
+  actor: { kind: 'system' },
+  passkeyConfirmed: false,
+});
+
+export const asUser = (
+  userId: UserId,
+  when: Iso = T0,
+  { passkey = true }: { passkey?: boolean } = {},
+): DecisionContext => ({
+  at: when,
+  actor: { kind: 'user', userId, deviceId: `device-${userId}` },
+  passkeyConfirmed: passkey,
+});
+
+/** given(events).when(command, ctx).then(events) | .thenRejects(code) */
+export function given(events: readonly DomainEvent[]) {
+  return {
+    when(command: Command, ctx: DecisionContext) {
+      const state = foldEvents(events);
+      const before = structuredClone(state);
+      const decision = decide(command, state, ctx);
+      // Every spec doubles as a check that decide leaves its input alone.
+      expect(state).toEqual(before);
+      return {
+        decision,
+        then(expected: DomainEvent[]) {
+          expect(decision).toEqual({ ok: true, events: expected });
+          return decision;
+        },
+        thenRejects(code: RejectionCode) {
+          expect(decision.ok ? decision.events : decision.rejection.code).toBe(code);
+          if (!decision.ok) expect(decision.rejection.message.length).toBeGreaterThan(0);
+          return decision;
+        },
+        thenAccepts() {
+          expect(decision.ok ? 'accepted' : decision.rejection).toBe('accepted');
+          return (decision as Extract<Decision, { ok: true }>).events;
+        },
+      };
+    },
+  };
+}
+
+/** A world under construction: run commands, keep the accepted events. */
+export class World {
+  readonly events: DomainEvent[] = [];
+
+  get state(): TenantState {
+    return foldEvents(this.events);
+  }
+
+  /** Runs a command that must be accepted; fails the test with the rejection otherwise. */
+  run(command: Command, ctx: DecisionContext): DomainEvent[] {
+    const decision = decide(command, this.state, ctx);
+    if (!decision.ok) {
+      throw new Error(`${command.type} rejected: ${decision.rejection.code}: ${decision.rejection.message}`);
+    }
+    this.events.push(...decision.events);
+    return decision.events;
+  }
+
+  /** The CompleteSetup command for a bootstrap administrator. */
+  static setupCommand(userId: UserId = 'ada', displayName = 'Ada'): RelayCommand {
+    return {
+      type: 'CompleteSetup',
+      userId,
+      displayName,
+      passkey: passkeyFor(userId),
+      device: deviceFor(userId),
+      assignmentId: `bootstrap-${userId}`,
+    };
+  }
+
+  /** A set-up tenant with Ada as the bootstrap Global Administrator, at `T0`. */
+  static setUp(): World {
+    const world = new World();
+    world.run(World.setupCommand(), asSystem(T0));
+    return world;
+  }
+
+  /** Invites and admits a user (as Ada), returning their id. */
+  addUser(userId: UserId, displayName: string, when: Iso = T0): UserId {
+    const inviteId = `invite-${userId}`;
+    this.run(
+      { type: 'CreateInvite', inviteId, tokenHash: `hash-${userId}`, displayName },
+      asUser('ada', when),
+    );
+    this.run(
+      {
+        type: 'AcceptInvite',
+        inviteId,
+        tokenHash: `hash-${userId}`,
+        userId,
+        displayName,
+        passkey: passkeyFor(userId),
+        device: deviceFor(userId),
+      },
+      asSystem(when),
+    );
+    return userId;
+  }
+
+  /** Assigns a role (as Ada by default); `endsAt` null is permanent. */
+  assign(
+    assignmentId: string,
+    principalId: UserId,
+    roleId: string,
+    assignmentType: 'eligible' | 'active',
+    { when = T0, endsAt = null, by = 'ada' }: { when?: Iso; endsAt?: Iso | null; by?: UserId } = {},
+  ): void {
+    this.run(
+      {
+        type: 'AssignRole',
+        assignmentId,
+        principalId,
+        roleId,
+        assignmentType,
+        startsAt: null,
+        endsAt,
+        justification: 'Needed for the on-call rota',
+      },
+      asUser(by, when),
+    );
+  }
+
+  /** Activates an eligible assignment as its holder. */
+  activate(activationId: string, assignmentId: string, userId: UserId, when: Iso, durationMinutes = 60): void {
+    this.run(
+      {
+        type: 'ActivateRole',
+        activationId,
+        assignmentId,
+        durationMinutes,
+        justification: 'Investigating incident 42',
+        ticket: null,
+      },
+      asUser(userId, when),
+    );
+  }
+}
+
+export const passkeyFor = (userId: UserId) => ({
+  id: `cred-${userId}`,
+  publicKey: `pk-${userId}`,
+  transports: ['internal'],
+  backedUp: true,
+});
+
+export const deviceFor = (userId: UserId, n = 1) => ({
+  id: n === 1 ? `device-${userId}` : `device-${userId}-${n}`,
+  publicKey: { kty: 'EC' as const, crv: 'P-256' as const, x: `x-${userId}`, y: `y-${userId}` },
+  label: `${userId}'s laptop`,
+});

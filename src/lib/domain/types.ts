@@ -1,0 +1,236 @@
+/**
+ * Leasehold's domain vocabulary. Pure data: no IO, no clock, no randomness.
+ * Times are RFC 3339 UTC strings with millisecond precision (`2026-11-26T13:00:00.000Z`),
+ * so they compare correctly as strings and canonicalise without floats.
+ */
+
+/** RFC 3339 UTC timestamp, as produced by `new Date(ms).toISOString()`. */
+export type Iso = string;
+export type UserId = string;
+export type RoleId = string;
+export type AssignmentId = string;
+export type ActivationId = string;
+export type InviteId = string;
+export type DeviceId = string;
+
+export type User = {
+  id: UserId;
+  displayName: string;
+  status: 'active' | 'disabled';
+  createdAt: Iso;
+};
+
+/** A WebAuthn credential registered to a user (WebAuthn L3 §6.1). */
+export type Passkey = {
+  /** base64url credential ID. */
+  id: string;
+  userId: UserId;
+  /** base64url COSE public key, as returned by verifyRegistrationResponse. */
+  publicKey: string;
+  transports: string[];
+  registeredAt: Iso;
+  backedUp: boolean;
+};
+
+/** A browser profile's device key (ECDSA P-256), enrolled by a passkey ceremony over its public key. */
+export type Device = {
+  id: DeviceId;
+  userId: UserId;
+  /** Public JWK of the P-256 device key: { kty, crv, x, y }. */
+  publicKey: DevicePublicKey;
+  label: string;
+  enrolledAt: Iso;
+  revokedAt: Iso | null;
+};
+
+export type DevicePublicKey = { kty: 'EC'; crv: 'P-256'; x: string; y: string };
+
+export type RoleKind = 'directory';
+
+export type Role = {
+  id: RoleId;
+  name: string;
+  description: string;
+  kind: RoleKind;
+  builtIn: boolean;
+  createdAt: Iso;
+};
+
+/** Per-role settings (PRODUCT.md "Role settings, with defaults"). Durations in minutes or days. */
+export type RoleSettings = {
+  maxActivationMinutes: number;
+  requirePasskeyOnActivation: boolean;
+  requireJustification: boolean;
+  requireTicket: boolean;
+  requireApproval: boolean;
+  approvers: UserId[];
+  approvalsRequired: number;
+  pendingTimeoutMinutes: number;
+  allowPermanentEligible: boolean;
+  eligibleExpiryDays: number;
+  allowPermanentActive: boolean;
+  activeExpiryDays: number;
+  requirePasskeyOnActiveAssignment: boolean;
+  requireJustificationOnActiveAssignment: boolean;
+  offlineConfirmWindowMinutes: number;
+};
+
+export type AssignmentType = 'eligible' | 'active';
+
+/** An eligible or active assignment of a role to a principal; endsAt null means permanent. */
+export type Assignment = {
+  id: AssignmentId;
+  principalId: UserId;
+  roleId: RoleId;
+  type: AssignmentType;
+  startsAt: Iso;
+  endsAt: Iso | null;
+  createdAt: Iso;
+  createdBy: UserId | 'system';
+  justification: string;
+  status: 'current' | 'removed';
+  removedAt: Iso | null;
+};
+
+export type Ticket = { system: string; number: string };
+
+/** A just-in-time activation of an eligible assignment. */
+export type Activation = {
+  id: ActivationId;
+  assignmentId: AssignmentId;
+  principalId: UserId;
+  roleId: RoleId;
+  startsAt: Iso;
+  endsAt: Iso;
+  requestedAt: Iso;
+  justification: string;
+  ticket: Ticket | null;
+  status: 'active' | 'deactivated' | 'expired';
+  endedAt: Iso | null;
+};
+
+export type Invite = {
+  id: InviteId;
+  /** base64url SHA-256 of the invite secret; the secret itself never reaches the relay's state. */
+  tokenHash: string;
+  displayName: string;
+  createdBy: UserId;
+  createdAt: Iso;
+  expiresAt: Iso;
+  acceptedBy: UserId | null;
+  acceptedAt: Iso | null;
+  revokedAt: Iso | null;
+};
+
+/** The whole authoritative state of a tenant: the fold of accepted ledger events. */
+export type TenantState = {
+  setupCompletedAt: Iso | null;
+  users: Record<UserId, User>;
+  passkeys: Record<string, Passkey>;
+  devices: Record<DeviceId, Device>;
+  /** Custom roles only; built-in roles come from the catalogue. */
+  customRoles: Record<RoleId, Role>;
+  /** Settings overrides; a role without an entry uses the defaults. */
+  settings: Record<RoleId, RoleSettings>;
+  assignments: Record<AssignmentId, Assignment>;
+  activations: Record<ActivationId, Activation>;
+  invites: Record<InviteId, Invite>;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Commands: imperative, what a user (or the relay on their behalf) asks for.
+// ---------------------------------------------------------------------------------------------
+
+export type NewPasskey = Omit<Passkey, 'userId' | 'registeredAt'>;
+export type NewDevice = { id: DeviceId; publicKey: DevicePublicKey; label: string };
+
+/** Commands a signed-in user sends, signed by their device key. */
+export type UserCommand =
+  | { type: 'CreateInvite'; inviteId: InviteId; tokenHash: string; displayName: string }
+  | { type: 'RevokeInvite'; inviteId: InviteId }
+  | { type: 'CreateRole'; roleId: RoleId; name: string; description: string }
+  | {
+      type: 'AssignRole';
+      assignmentId: AssignmentId;
+      principalId: UserId;
+      roleId: RoleId;
+      assignmentType: AssignmentType;
+      /** Omitted or null: starts now. */
+      startsAt: Iso | null;
+      /** null: permanent. */
+      endsAt: Iso | null;
+      justification: string;
+    }
+  | { type: 'RemoveAssignment'; assignmentId: AssignmentId; justification: string }
+  | {
+      type: 'ActivateRole';
+      activationId: ActivationId;
+      assignmentId: AssignmentId;
+      durationMinutes: number;
+      justification: string;
+      ticket: Ticket | null;
+    }
+  | { type: 'DeactivateRole'; activationId: ActivationId }
+  | { type: 'RevokeDevice'; deviceId: DeviceId };
+
+/** Commands the relay issues itself after an HTTP passkey ceremony or from its scheduler. */
+export type RelayCommand =
+  | {
+      type: 'CompleteSetup';
+      userId: UserId;
+      displayName: string;
+      passkey: NewPasskey;
+      device: NewDevice;
+      assignmentId: AssignmentId;
+    }
+  | {
+      type: 'AcceptInvite';
+      inviteId: InviteId;
+      tokenHash: string;
+      userId: UserId;
+      displayName: string;
+      passkey: NewPasskey;
+      device: NewDevice;
+    }
+  | { type: 'EnrolDevice'; userId: UserId; credentialId: string; device: NewDevice }
+  | { type: 'ExpireActivation'; activationId: ActivationId }
+  | { type: 'ExpireAssignment'; assignmentId: AssignmentId };
+
+export type Command = UserCommand | RelayCommand;
+export type CommandType = Command['type'];
+
+// ---------------------------------------------------------------------------------------------
+// Events: past tense, what happened. State = fold(evolve, initialState(), events).
+// ---------------------------------------------------------------------------------------------
+
+export type DomainEvent =
+  | { type: 'SetupCompleted'; at: Iso }
+  | { type: 'UserCreated'; user: User }
+  | { type: 'PasskeyRegistered'; passkey: Passkey }
+  | { type: 'DeviceEnrolled'; device: Device }
+  | { type: 'DeviceRevoked'; deviceId: DeviceId; at: Iso }
+  | { type: 'InviteCreated'; invite: Invite }
+  | { type: 'InviteRevoked'; inviteId: InviteId; at: Iso }
+  | { type: 'InviteAccepted'; inviteId: InviteId; userId: UserId; at: Iso }
+  | { type: 'RoleCreated'; role: Role }
+  | { type: 'RoleAssigned'; assignment: Assignment }
+  | { type: 'AssignmentRemoved'; assignmentId: AssignmentId; at: Iso }
+  | { type: 'AssignmentExpired'; assignmentId: AssignmentId; at: Iso }
+  | { type: 'ActivationStarted'; activation: Activation }
+  | { type: 'ActivationDeactivated'; activationId: ActivationId; at: Iso }
+  | { type: 'ActivationExpired'; activationId: ActivationId; at: Iso };
+
+export type EventType = DomainEvent['type'];
+
+// ---------------------------------------------------------------------------------------------
+// Deciding.
+// ---------------------------------------------------------------------------------------------
+
+/** Who is acting and when; arrives from the relay (or the client's preview), never from the clock. */
+export type DecisionContext = {
+  at: Iso;
+  /** The signed-in user (device-key verified), or 'system' for the relay's own commands. */
+  actor: { kind: 'user'; userId: UserId; deviceId: DeviceId } | { kind: 'system' };
+  /** True when the relay verified a passkey assertion bound to this exact command. */
+  passkeyConfirmed: boolean;
+};

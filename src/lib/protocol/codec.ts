@@ -1,0 +1,236 @@
+/**
+ * Decoding untrusted frames. Every check names the field it failed on, so a rejection tells
+ * the sender exactly what was wrong. Unknown fields are refused: what is signed is what is read.
+ */
+import type { Ticket, UserCommand } from '#domain/types';
+import type { AssertionJSON, ClientFrame, CommandEnvelope, SignedCommand } from './messages';
+
+/** The frame is not JSON or not a known frame type: answered with an `error` frame. */
+export class FrameError extends Error {
+  override name = 'FrameError';
+  readonly code: 'malformed-frame' | 'unknown-frame-type';
+  constructor(code: 'malformed-frame' | 'unknown-frame-type', message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** The frame is fine but the command inside breaks the schema: answered with `malformed-command`. */
+export class CommandShapeError extends Error {
+  override name = 'CommandShapeError';
+  readonly cmdId: string | null;
+  constructor(message: string, cmdId: string | null) {
+    super(message);
+    this.cmdId = cmdId;
+  }
+}
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const ID = /^[A-Za-z0-9_-]{1,128}$/;
+const B64URL = /^[A-Za-z0-9_-]*$/;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+class Reader {
+  readonly #path: string;
+  readonly #cmdId: string | null;
+  constructor(path: string, cmdId: string | null) {
+    this.#path = path;
+    this.#cmdId = cmdId;
+  }
+
+  fail(message: string): never {
+    throw new CommandShapeError(`${this.#path}: ${message}`, this.#cmdId);
+  }
+
+  object(value: unknown, allowed: readonly string[], field = ''): Obj {
+    const where = field ? `${field} ` : '';
+    if (!isObj(value)) this.fail(`${where}must be an object`);
+    for (const key of Object.keys(value)) {
+      if (!allowed.includes(key)) this.fail(`${where}has an unknown field "${key}"`);
+    }
+    return value;
+  }
+
+  string(o: Obj, key: string, max = 1000): string {
+    const v = o[key];
+    if (typeof v !== 'string') this.fail(`${key} must be a string`);
+    if (v.length > max) this.fail(`${key} is longer than ${max} characters`);
+    return v;
+  }
+
+  id(o: Obj, key: string): string {
+    const v = this.string(o, key, 128);
+    if (!ID.test(v)) this.fail(`${key} must be 1–128 characters of A–Z, a–z, 0–9, _ or -`);
+    return v;
+  }
+
+  b64url(o: Obj, key: string, max = 8192): string {
+    const v = this.string(o, key, max);
+    if (!B64URL.test(v)) this.fail(`${key} must be base64url`);
+    return v;
+  }
+
+  iso(o: Obj, key: string): string {
+    const v = this.string(o, key, 24);
+    if (!ISO.test(v) || Number.isNaN(Date.parse(v)) || new Date(v).toISOString() !== v) {
+      this.fail(`${key} must be an RFC 3339 UTC time like 2026-01-31T12:00:00.000Z`);
+    }
+    return v;
+  }
+
+  isoOrNull(o: Obj, key: string): string | null {
+    return o[key] === null ? null : this.iso(o, key);
+  }
+
+  int(o: Obj, key: string, min: number, max: number): number {
+    const v = o[key];
+    if (typeof v !== 'number' || !Number.isInteger(v)) this.fail(`${key} must be a whole number`);
+    if (v < min || v > max) this.fail(`${key} must be between ${min} and ${max}`);
+    return v;
+  }
+
+  oneOf<T extends string>(o: Obj, key: string, values: readonly T[]): T {
+    const v = o[key];
+    if (typeof v !== 'string' || !values.includes(v as T)) this.fail(`${key} must be one of ${values.join(', ')}`);
+    return v as T;
+  }
+}
+
+const COMMAND_FIELDS = {
+  CreateInvite: ['type', 'inviteId', 'tokenHash', 'displayName'],
+  RevokeInvite: ['type', 'inviteId'],
+  CreateRole: ['type', 'roleId', 'name', 'description'],
+  AssignRole: ['type', 'assignmentId', 'principalId', 'roleId', 'assignmentType', 'startsAt', 'endsAt', 'justification'],
+  RemoveAssignment: ['type', 'assignmentId', 'justification'],
+  ActivateRole: ['type', 'activationId', 'assignmentId', 'durationMinutes', 'justification', 'ticket'],
+  DeactivateRole: ['type', 'activationId'],
+  RevokeDevice: ['type', 'deviceId'],
+} as const satisfies Record<UserCommand['type'], readonly string[]>;
+
+export const USER_COMMAND_TYPES = Object.keys(COMMAND_FIELDS) as UserCommand['type'][];
+
+/** Reads a user command; throws CommandShapeError naming the first bad field. */
+export function readUserCommand(value: unknown, cmdId: string | null = null): UserCommand {
+  const r: Reader = new Reader('command', cmdId);
+  if (!isObj(value)) r.fail('must be an object');
+  const type = value.type;
+  if (typeof type !== 'string' || !Object.hasOwn(COMMAND_FIELDS, type)) {
+    r.fail(`type must be one of ${USER_COMMAND_TYPES.join(', ')}`);
+  }
+  const t = type as UserCommand['type'];
+  const o = r.object(value, COMMAND_FIELDS[t]);
+  switch (t) {
+    case 'CreateInvite':
+      return { type: t, inviteId: r.id(o, 'inviteId'), tokenHash: r.b64url(o, 'tokenHash', 64), displayName: r.string(o, 'displayName', 200) };
+    case 'RevokeInvite':
+      return { type: t, inviteId: r.id(o, 'inviteId') };
+    case 'CreateRole':
+      return { type: t, roleId: r.id(o, 'roleId'), name: r.string(o, 'name', 200), description: r.string(o, 'description', 1000) };
+    case 'AssignRole':
+      return {
+        type: t,
+        assignmentId: r.id(o, 'assignmentId'),
+        principalId: r.id(o, 'principalId'),
+        roleId: r.id(o, 'roleId'),
+        assignmentType: r.oneOf(o, 'assignmentType', ['eligible', 'active'] as const),
+        startsAt: r.isoOrNull(o, 'startsAt'),
+        endsAt: r.isoOrNull(o, 'endsAt'),
+        justification: r.string(o, 'justification', 1000),
+      };
+    case 'RemoveAssignment':
+      return { type: t, assignmentId: r.id(o, 'assignmentId'), justification: r.string(o, 'justification', 1000) };
+    case 'ActivateRole': {
+      let ticket: Ticket | null = null;
+      if (o.ticket !== null) {
+        const to = r.object(o.ticket, ['system', 'number'], 'ticket');
+        ticket = { system: r.string(to, 'system', 100), number: r.string(to, 'number', 100) };
+      }
+      return {
+        type: t,
+        activationId: r.id(o, 'activationId'),
+        assignmentId: r.id(o, 'assignmentId'),
+        durationMinutes: r.int(o, 'durationMinutes', 0, 100_000),
+        justification: r.string(o, 'justification', 1000),
+        ticket,
+      };
+    }
+    case 'DeactivateRole':
+      return { type: t, activationId: r.id(o, 'activationId') };
+    case 'RevokeDevice':
+      return { type: t, deviceId: r.id(o, 'deviceId') };
+    default: {
+      const never: never = t;
+      return never;
+    }
+  }
+}
+
+function readAssertion(r: Reader, value: unknown): AssertionJSON {
+  const a = r.object(value, ['id', 'rawId', 'type', 'response', 'clientExtensionResults', 'authenticatorAttachment'], 'assertion');
+  const resp = r.object(a.response, ['clientDataJSON', 'authenticatorData', 'signature', 'userHandle'], 'assertion.response');
+  if (a.type !== 'public-key') r.fail('assertion.type must be "public-key"');
+  const ext = a.clientExtensionResults;
+  if (!isObj(ext) || Object.keys(ext).length > 8) r.fail('assertion.clientExtensionResults must be a small object');
+  const out: AssertionJSON = {
+    id: r.b64url(a, 'id', 1400),
+    rawId: r.b64url(a, 'rawId', 1400),
+    type: 'public-key',
+    response: {
+      clientDataJSON: r.b64url(resp, 'clientDataJSON', 4096),
+      authenticatorData: r.b64url(resp, 'authenticatorData', 4096),
+      signature: r.b64url(resp, 'signature', 2048),
+    },
+    clientExtensionResults: ext,
+  };
+  if (resp.userHandle !== undefined) out.response.userHandle = r.b64url(resp, 'userHandle', 128);
+  if (a.authenticatorAttachment !== undefined) out.authenticatorAttachment = r.oneOf(a, 'authenticatorAttachment', ['platform', 'cross-platform'] as const);
+  return out;
+}
+
+/** Reads a signed command; throws CommandShapeError naming the first bad field. */
+export function readSignedCommand(value: unknown): SignedCommand {
+  const outer: Reader = new Reader('signed', null);
+  const s = outer.object(value, ['envelope', 'signature'], 'signed');
+  const rawEnvelope = isObj(s.envelope) ? s.envelope : {};
+  const cmdId = typeof rawEnvelope.cmdId === 'string' && ID.test(rawEnvelope.cmdId) ? rawEnvelope.cmdId : null;
+  const r: Reader = new Reader('envelope', cmdId);
+  const e = r.object(s.envelope, ['v', 'cmdId', 'deviceId', 'issuedAt', 'command', 'confirmation'], 'envelope');
+  if (e.v !== 1) r.fail('v must be 1');
+  let confirmation: CommandEnvelope['confirmation'] = null;
+  if (e.confirmation !== null) {
+    const c = r.object(e.confirmation, ['nonce', 'assertion'], 'confirmation');
+    confirmation = { nonce: r.b64url(c, 'nonce', 64), assertion: readAssertion(r, c.assertion) };
+  }
+  const envelope: CommandEnvelope = {
+    v: 1,
+    cmdId: r.id(e, 'cmdId'),
+    deviceId: r.id(e, 'deviceId'),
+    issuedAt: r.iso(e, 'issuedAt'),
+    command: readUserCommand(e.command, cmdId),
+    confirmation,
+  };
+  return { envelope, signature: new Reader('signed', cmdId).b64url(s, 'signature', 256) };
+}
+
+/** Parses one text frame from the commands socket. */
+export function readClientFrame(text: string): ClientFrame {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new FrameError('malformed-frame', 'the frame is not valid JSON');
+  }
+  if (!isObj(value) || typeof value.t !== 'string') {
+    throw new FrameError('malformed-frame', 'a frame must be a JSON object with a string field "t"');
+  }
+  switch (value.t) {
+    case 'command':
+      return { t: 'command', signed: readSignedCommand(value.signed) };
+    case 'ping':
+      return typeof value.id === 'string' ? { t: 'ping', id: value.id.slice(0, 64) } : { t: 'ping' };
+    default:
+      throw new FrameError('unknown-frame-type', `unknown frame type "${value.t.slice(0, 40)}"`);
+  }
+}

@@ -1,0 +1,612 @@
+/**
+ * The application service: the one place that combines the device key, passkeys, the relay's
+ * HTTP API, the document replicas, the outbox and the domain core. The state layer subscribes to
+ * it; nothing here touches a browser API until `start()` runs (called from onMount).
+ */
+import { CommandChannel, type ChannelStatus, type CommandOutcome } from '$lib/sync/command-channel';
+import { AuditReader, readTenantState } from '$lib/sync/read-model';
+import { DocReplica, type DocName, type ReplicaStatus } from '$lib/sync/replica';
+import {
+  relayRequest,
+  RelayHttpError,
+  RelayUnreachableError,
+  websocketBase,
+} from '$lib/sync/relay-http';
+import {
+  createDeviceKey,
+  describeThisBrowser,
+  forgetDevice,
+  loadDevice,
+  saveDevice,
+  signWithDeviceKey,
+  type DeviceRecord,
+} from '$lib/webauthn/device-key';
+import {
+  confirmIntent,
+  registerWithInvite,
+  registerWithSetupToken,
+  signInWithPasskey,
+  type CeremonyTransport,
+  type ConfirmationNonce,
+  type EnrolmentResult,
+} from '$lib/webauthn/passkeys';
+import { randomId } from '#ledger/bytes';
+import { CloseCode } from '#protocol/close-codes';
+import { commandSigningBytes, sessionSigningBytes } from '#protocol/confirmation';
+import type { LedgerEntry } from '#protocol/ledger-entry';
+import type { CommandEnvelope, CommandIntent } from '#protocol/messages';
+import { decide, requiresPasskeyConfirmation } from '#domain/decide';
+import { hasPermission } from '#domain/permissions';
+import type { Rejection } from '#domain/rejections';
+import { initialState } from '#domain/state';
+import type { DeviceId, TenantState, UserCommand, UserId } from '#domain/types';
+import { openLocalDb, type LocalDb } from './local-db';
+
+export type Phase = 'loading' | 'signed-out' | 'signed-in';
+export type ConnectionStatus = 'online' | 'offline' | 'connecting' | 'syncing';
+
+export type SessionSnapshot = {
+  phase: Phase;
+  userId: UserId | null;
+  deviceId: DeviceId | null;
+  deviceLabel: string | null;
+  connection: ConnectionStatus;
+  /** Commands signed but not yet answered by the relay. */
+  pendingCommands: number;
+  /** True once the directory and access documents have synced with the relay at least once. */
+  synced: boolean;
+  /** Something the user should know after being signed out (device revoked, …). */
+  notice: string | null;
+};
+
+/** Where a command is on its way: checked locally, confirmed by passkey, sent, or queued. */
+export type CommandProgress = 'checking' | 'confirming' | 'sending' | 'waiting';
+
+export type CommandResult =
+  | { ok: true; cmdId: string; seq: number }
+  | { ok: false; rejection: Rejection; seq: number | null; /** true: the local preview refused it. */ local: boolean };
+
+export type RelayStatus = { setupDone: boolean; rpId: string; origin: string; seq: number };
+
+type Listener<T> = (value: T) => void;
+
+/** The relay refused this device for good: it must enrol again. */
+const DEVICE_GONE = new Set(['unknown-device', 'device-revoked']);
+
+const nowIso = (): string => new Date().toISOString();
+
+export class LeaseholdClient {
+  #db: LocalDb | null = null;
+  #device: DeviceRecord | null = null;
+  #token: string | null = null;
+  #authInFlight: Promise<void> | null = null;
+  #authRetry: ReturnType<typeof setTimeout> | null = null;
+  #authAttempt = 0;
+  #replicas = new Map<DocName, DocReplica>();
+  #opening = new Map<DocName, Promise<DocReplica>>();
+  #replicaStatus = new Map<DocName, ReplicaStatus>();
+  #channel: CommandChannel | null = null;
+  #channelFailures = 0;
+  #relayUnreachable = false;
+  #auditReader = new AuditReader();
+  #derivePending = false;
+  #auditTimer: ReturnType<typeof setInterval> | null = null;
+  #started = false;
+  #generation = 0;
+
+  #session: SessionSnapshot = {
+    phase: 'loading',
+    userId: null,
+    deviceId: null,
+    deviceLabel: null,
+    connection: 'connecting',
+    pendingCommands: 0,
+    synced: false,
+    notice: null,
+  };
+  #tenant: TenantState = initialState();
+  #audit: LedgerEntry[] = [];
+  #auditReadable = false;
+
+  #sessionListeners = new Set<Listener<SessionSnapshot>>();
+  #tenantListeners = new Set<Listener<TenantState>>();
+  #auditListeners = new Set<Listener<{ entries: LedgerEntry[]; readable: boolean }>>();
+
+  readonly #onNetworkChange = () => this.#updateConnection();
+
+  get session(): SessionSnapshot {
+    return this.#session;
+  }
+
+  get tenant(): TenantState {
+    return this.#tenant;
+  }
+
+  onSession(listener: Listener<SessionSnapshot>): () => void {
+    this.#sessionListeners.add(listener);
+    listener(this.#session);
+    return () => this.#sessionListeners.delete(listener);
+  }
+
+  onTenant(listener: Listener<TenantState>): () => void {
+    this.#tenantListeners.add(listener);
+    listener(this.#tenant);
+    return () => this.#tenantListeners.delete(listener);
+  }
+
+  onAudit(listener: Listener<{ entries: LedgerEntry[]; readable: boolean }>): () => void {
+    this.#auditListeners.add(listener);
+    listener({ entries: this.#audit, readable: this.#auditReadable });
+    return () => this.#auditListeners.delete(listener);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Life cycle.
+  // -------------------------------------------------------------------------------------------
+
+  /** Opens local storage and, when this browser holds an enrolled device key, connects. */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    window.addEventListener('online', this.#onNetworkChange);
+    window.addEventListener('offline', this.#onNetworkChange);
+    this.#db = openLocalDb();
+    const device = await loadDevice(this.#db.device);
+    if (device?.userId) {
+      await this.#begin(device);
+    } else {
+      this.#setSession({ phase: 'signed-out' });
+    }
+  }
+
+  /** Closes sockets and timers (the local copies stay). */
+  stop(): void {
+    window.removeEventListener('online', this.#onNetworkChange);
+    window.removeEventListener('offline', this.#onNetworkChange);
+    this.#teardown();
+    this.#started = false;
+  }
+
+  async #begin(device: DeviceRecord): Promise<void> {
+    const generation = ++this.#generation;
+    this.#device = device;
+    this.#setSession({
+      phase: 'signed-in',
+      userId: device.userId,
+      deviceId: device.deviceId,
+      deviceLabel: device.label,
+      connection: 'connecting',
+      synced: false,
+      notice: null,
+    });
+    // Local first: show what IndexedDB holds before the relay answers.
+    await Promise.all([this.#openReplica('directory'), this.#openReplica('access')]);
+    if (generation !== this.#generation) return;
+    this.#derive();
+    this.#channel = new CommandChannel({
+      url: `${websocketBase(location.origin)}/sync/commands`,
+      outbox: this.#requireDb().outbox,
+      token: () => this.#token,
+      reauthenticate: () => this.#reauthenticate(),
+      onStatus: (status) => this.#onChannelStatus(status),
+      onPendingChange: (count) => this.#setSession({ pendingCommands: count }),
+    });
+    this.#auditTimer = setInterval(() => void this.#syncAuditAccess(), 15_000);
+    this.#connectWhenAuthenticated();
+  }
+
+  #teardown(): void {
+    this.#generation++;
+    this.#channel?.stop();
+    this.#channel = null;
+    for (const replica of this.#replicas.values()) void replica.destroy();
+    this.#replicas.clear();
+    this.#replicaStatus.clear();
+    if (this.#auditTimer) clearInterval(this.#auditTimer);
+    if (this.#authRetry) clearTimeout(this.#authRetry);
+    this.#auditTimer = null;
+    this.#authRetry = null;
+    this.#token = null;
+    this.#auditReader = new AuditReader();
+  }
+
+  #requireDb(): LocalDb {
+    if (!this.#db) this.#db = openLocalDb();
+    return this.#db;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Session (device key signs a relay challenge; no cookies).
+  // -------------------------------------------------------------------------------------------
+
+  #connectWhenAuthenticated(): void {
+    const generation = this.#generation;
+    this.#reauthenticate().then(
+      () => {
+        if (generation !== this.#generation) return;
+        this.#authAttempt = 0;
+        this.#channel?.start();
+        for (const replica of this.#replicas.values()) this.#connectReplica(replica);
+      },
+      () => {
+        if (generation !== this.#generation || this.#session.phase !== 'signed-in') return;
+        // Relay unreachable: keep the local copy on screen and try again with backoff.
+        const wait = Math.min(30_000, 1000 * 2 ** this.#authAttempt++);
+        this.#authRetry = setTimeout(() => this.#connectWhenAuthenticated(), wait);
+      },
+    );
+  }
+
+  /** Gets a fresh session token; one request at a time however many sockets ask. */
+  #reauthenticate(): Promise<void> {
+    this.#authInFlight ??= this.#authenticate().finally(() => {
+      this.#authInFlight = null;
+    });
+    return this.#authInFlight;
+  }
+
+  async #authenticate(): Promise<void> {
+    const device = this.#device;
+    if (!device) throw new Error('No device key.');
+    try {
+      const { challenge } = await relayRequest<{ challenge: string; expiresAt: string }>(
+        '/api/session/challenge',
+        { body: { deviceId: device.deviceId } },
+      );
+      const signature = await signWithDeviceKey(device, sessionSigningBytes(challenge));
+      const session = await relayRequest<{ token: string; userId: UserId; expiresAt: string }>(
+        '/api/session',
+        { body: { deviceId: device.deviceId, challenge, signature } },
+      );
+      if (device !== this.#device) return;
+      this.#token = session.token;
+      this.#relayUnreachable = false;
+      for (const replica of this.#replicas.values()) replica.setToken(session.token);
+      this.#updateConnection();
+    } catch (error) {
+      if (error instanceof RelayHttpError && DEVICE_GONE.has(error.code)) {
+        await this.#deviceLost(
+          error.code === 'device-revoked'
+            ? 'This device was revoked. Sign in again with your passkey to keep using Leasehold here.'
+            : 'The relay does not know this device any more. Sign in again with your passkey.',
+        );
+      } else if (error instanceof RelayUnreachableError) {
+        this.#relayUnreachable = true;
+        this.#updateConnection();
+      }
+      throw error;
+    }
+  }
+
+  /** An authenticated HTTP call; a 401 means the session lapsed: authenticate once and retry. */
+  async #authorized<T>(path: string, body: unknown): Promise<T> {
+    if (!this.#token) await this.#reauthenticate();
+    try {
+      return await relayRequest<T>(path, { body, token: this.#token });
+    } catch (error) {
+      if (!(error instanceof RelayHttpError) || error.status !== 401) throw error;
+      await this.#reauthenticate();
+      return relayRequest<T>(path, { body, token: this.#token });
+    }
+  }
+
+  async #deviceLost(notice: string): Promise<void> {
+    const replicas = [...this.#replicas.values()];
+    const device = this.#device;
+    this.#teardown();
+    this.#device = null;
+    const db = this.#requireDb();
+    // A device that may no longer read the tenant should not keep a copy of it.
+    await Promise.all(replicas.map((r) => r.clearLocal().catch(() => undefined)));
+    if (device) {
+      for (const name of ['directory', 'access', 'audit'] as const) {
+        await new DocReplica(name, device.deviceId).clearLocal().catch(() => undefined);
+      }
+    }
+    await db.outbox.clear();
+    await forgetDevice(db.device);
+    this.#tenant = initialState();
+    this.#audit = [];
+    this.#auditReadable = false;
+    this.#emitTenant();
+    this.#emitAudit();
+    this.#setSession({
+      phase: 'signed-out',
+      userId: null,
+      deviceId: null,
+      deviceLabel: null,
+      synced: false,
+      pendingCommands: 0,
+      notice,
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Replicas and the read model.
+  // -------------------------------------------------------------------------------------------
+
+  /** Loads a document's local copy; it joins the replicas (and may connect) only once loaded. */
+  #openReplica(name: DocName): Promise<DocReplica> {
+    const existing = this.#replicas.get(name);
+    if (existing) return Promise.resolve(existing);
+    const opening = this.#opening.get(name);
+    if (opening) return opening;
+    const device = this.#device;
+    if (!device) return Promise.reject(new Error('No device key.'));
+    const generation = this.#generation;
+    const promise = (async () => {
+      const replica = new DocReplica(name, device.deviceId);
+      await replica.load();
+      if (generation !== this.#generation) {
+        await replica.destroy();
+        throw new Error('Signed out while loading.');
+      }
+      replica.doc.on('update', () => this.#scheduleDerive());
+      this.#replicas.set(name, replica);
+      return replica;
+    })().finally(() => this.#opening.delete(name));
+    this.#opening.set(name, promise);
+    return promise;
+  }
+
+  #connectReplica(replica: DocReplica): void {
+    if (!this.#token || this.#replicas.get(replica.name) !== replica) return;
+    replica.connect(websocketBase(location.origin), this.#token, {
+      onStatus: (status) => {
+        this.#replicaStatus.set(replica.name, status);
+        if (status === 'synced') this.#scheduleDerive();
+        this.#updateConnection();
+      },
+      onClosed: (code) => void this.#onReplicaClosed(replica, code),
+    });
+  }
+
+  async #onReplicaClosed(replica: DocReplica, code: number): Promise<void> {
+    this.#replicaStatus.set(replica.name, 'disconnected');
+    this.#updateConnection();
+    switch (code) {
+      case CloseCode.Unauthenticated:
+        // setToken (in #authenticate) reconnects every replica the relay turned away.
+        await this.#reauthenticate().catch(() => this.#connectWhenAuthenticated());
+        return;
+      case CloseCode.Forbidden:
+        if (replica.name === 'audit') await this.#closeAudit(true);
+        return;
+      case CloseCode.ReadOnlyDocument: {
+        // Our copy holds something the relay does not: start this document afresh from the relay.
+        this.#replicas.delete(replica.name);
+        await replica.clearLocal();
+        const fresh = await this.#openReplica(replica.name);
+        this.#scheduleDerive();
+        this.#connectReplica(fresh);
+        return;
+      }
+      default:
+        console.warn(`The relay closed the ${replica.name} document (${code}).`);
+    }
+  }
+
+  #scheduleDerive(): void {
+    if (this.#derivePending) return;
+    this.#derivePending = true;
+    setTimeout(() => {
+      this.#derivePending = false;
+      this.#derive();
+    }, 0);
+  }
+
+  #derive(): void {
+    const directory = this.#replicas.get('directory');
+    const access = this.#replicas.get('access');
+    if (directory && access) {
+      this.#tenant = readTenantState(directory.doc, access.doc);
+      this.#emitTenant();
+    }
+    const audit = this.#replicas.get('audit');
+    if (audit) {
+      this.#audit = this.#auditReader.read(audit.doc);
+      this.#emitAudit();
+    }
+    void this.#syncAuditAccess();
+  }
+
+  /** Opens the audit document while the user may read it (roles are time-bound), closes it after. */
+  async #syncAuditAccess(): Promise<void> {
+    const userId = this.#session.userId;
+    if (!userId || this.#session.phase !== 'signed-in') return;
+    const may = hasPermission(this.#tenant, userId, 'read-audit', nowIso());
+    const open = this.#replicas.has('audit') || this.#opening.has('audit');
+    if (may && !open) {
+      const replica = await this.#openReplica('audit');
+      this.#auditReadable = true;
+      this.#audit = this.#auditReader.read(replica.doc);
+      this.#emitAudit();
+      this.#connectReplica(replica);
+    } else if (!may && open && this.#session.synced) {
+      await this.#closeAudit(false);
+    }
+  }
+
+  async #closeAudit(forget: boolean): Promise<void> {
+    const replica = this.#replicas.get('audit');
+    this.#replicas.delete('audit');
+    this.#replicaStatus.delete('audit');
+    if (replica) await (forget ? replica.clearLocal() : replica.destroy());
+    this.#auditReader = new AuditReader();
+    this.#audit = [];
+    this.#auditReadable = false;
+    this.#emitAudit();
+    this.#updateConnection();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Connection status.
+  // -------------------------------------------------------------------------------------------
+
+  #onChannelStatus(status: ChannelStatus): void {
+    if (status === 'open') this.#channelFailures = 0;
+    if (status === 'closed') this.#channelFailures++;
+    this.#updateConnection();
+  }
+
+  #updateConnection(): void {
+    if (this.#session.phase !== 'signed-in') return;
+    const docsSynced = (['directory', 'access'] as const).every(
+      (name) => this.#replicaStatus.get(name) === 'synced',
+    );
+    const synced = this.#session.synced || docsSynced;
+    let connection: ConnectionStatus;
+    if (!navigator.onLine || this.#relayUnreachable || this.#channelFailures > 0) {
+      connection = 'offline';
+    } else if (this.#channel?.status !== 'open') {
+      connection = 'connecting';
+    } else if (!docsSynced || this.#session.pendingCommands > 0) {
+      connection = 'syncing';
+    } else {
+      connection = 'online';
+    }
+    this.#setSession({ connection, synced });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Passkey ceremonies that enrol this browser's device key.
+  // -------------------------------------------------------------------------------------------
+
+  getStatus(): Promise<RelayStatus> {
+    return relayRequest<RelayStatus>('/api/status');
+  }
+
+  /** Creates the first Global Administrator with the setup link's token. */
+  setup(token: string, displayName: string): Promise<EnrolmentResult> {
+    return this.#enrol((transport, device) =>
+      registerWithSetupToken(transport, device, token, displayName),
+    );
+  }
+
+  acceptInvite(token: string, displayName: string): Promise<EnrolmentResult> {
+    return this.#enrol((transport, device) =>
+      registerWithInvite(transport, device, token, displayName),
+    );
+  }
+
+  signIn(): Promise<EnrolmentResult> {
+    return this.#enrol((transport, device) => signInWithPasskey(transport, device));
+  }
+
+  async #enrol(
+    ceremony: (transport: CeremonyTransport, device: DeviceRecord) => Promise<EnrolmentResult>,
+  ): Promise<EnrolmentResult> {
+    const db = this.#requireDb();
+    // A fresh key per ceremony; it replaces the stored one only once the relay has enrolled it.
+    const device = await createDeviceKey(describeThisBrowser());
+    const transport: CeremonyTransport = {
+      post: <T>(path: string, body: unknown) => relayRequest<T>(path, { body }),
+    };
+    const result = await ceremony(transport, device);
+    this.#teardown();
+    const enrolled: DeviceRecord = { ...device, userId: result.userId };
+    await db.outbox.clear();
+    await saveDevice(db.device, enrolled);
+    this.#tenant = initialState();
+    this.#audit = [];
+    this.#auditReadable = false;
+    this.#emitTenant();
+    this.#emitAudit();
+    await this.#begin(enrolled);
+    return result;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Commands.
+  // -------------------------------------------------------------------------------------------
+
+  /** What the domain core says about this command now, as the relay would decide it. */
+  preview(command: UserCommand): Rejection | null {
+    const device = this.#device;
+    if (!device?.userId) return null;
+    const decision = decide(command, this.#tenant, {
+      at: nowIso(),
+      actor: { kind: 'user', userId: device.userId, deviceId: device.deviceId },
+      passkeyConfirmed: true,
+    });
+    return decision.ok ? null : decision.rejection;
+  }
+
+  /**
+   * Checks the command locally, confirms it with the passkey when its role settings ask for
+   * that, signs it with the device key, and sends it through the outbox. Resolves with the
+   * relay's verdict; throws when the passkey prompt fails or the relay cannot be reached.
+   */
+  async submit(
+    command: UserCommand,
+    onProgress: (progress: CommandProgress) => void = () => {},
+  ): Promise<CommandResult> {
+    const device = this.#device;
+    const channel = this.#channel;
+    if (!device?.userId || !channel) throw new Error('Sign in first.');
+    onProgress('checking');
+    const plain = JSON.parse(JSON.stringify(command)) as UserCommand;
+    const local = this.preview(plain);
+    if (local) return { ok: false, rejection: local, seq: null, local: true };
+
+    const intent: CommandIntent = {
+      v: 1,
+      cmdId: randomId(16),
+      deviceId: device.deviceId,
+      issuedAt: nowIso(),
+      command: plain,
+    };
+    let confirmation: CommandEnvelope['confirmation'] = null;
+    if (requiresPasskeyConfirmation(plain, this.#tenant, intent.issuedAt)) {
+      const nonce = await this.#authorized<ConfirmationNonce>('/api/confirm/nonce', {});
+      onProgress('confirming');
+      confirmation = await confirmIntent(nonce, intent);
+    }
+    const envelope: CommandEnvelope = { ...intent, confirmation };
+    const signature = await signWithDeviceKey(device, commandSigningBytes(envelope));
+    onProgress(channel.status === 'open' ? 'sending' : 'waiting');
+    const outcome: CommandOutcome = await channel.send({ envelope, signature });
+    if (outcome.t === 'ack') return { ok: true, cmdId: intent.cmdId, seq: outcome.seq };
+    return {
+      ok: false,
+      rejection: { code: outcome.code, message: outcome.message },
+      seq: outcome.seq,
+      local: false,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Emitting.
+  // -------------------------------------------------------------------------------------------
+
+  #setSession(patch: Partial<SessionSnapshot>): void {
+    const next = { ...this.#session, ...patch };
+    const changed = (Object.keys(next) as (keyof SessionSnapshot)[]).some(
+      (key) => next[key] !== this.#session[key],
+    );
+    if (!changed) return;
+    this.#session = next;
+    if ('pendingCommands' in patch) {
+      // A pending command changes the badge (syncing) without any other event.
+      queueMicrotask(() => this.#updateConnection());
+    }
+    for (const listener of this.#sessionListeners) listener(next);
+  }
+
+  #emitTenant(): void {
+    for (const listener of this.#tenantListeners) listener(this.#tenant);
+  }
+
+  #emitAudit(): void {
+    const value = { entries: this.#audit, readable: this.#auditReadable };
+    for (const listener of this.#auditListeners) listener(value);
+  }
+}
+
+let client: LeaseholdClient | null = null;
+
+/** The one client of this page (created lazily, so nothing runs at import time). */
+export function leaseholdClient(): LeaseholdClient {
+  client ??= new LeaseholdClient();
+  return client;
+}

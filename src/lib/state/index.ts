@@ -1,0 +1,3 @@
+export { SessionState, setSession, useSession } from './session.svelte';
+export { TenantStore, setTenant, useTenant } from './tenant.svelte';
+export { Clock, setClock, useClock } from './clock.svelte';

@@ -1,0 +1,135 @@
+/**
+ * The read-only Y.Docs the relay replicates to clients (docs/api.md "Document layout").
+ * The relay is their only writer: accepted events are projected here, the resulting Yjs updates
+ * are stored in the same transaction as the ledger entries and broadcast after the commit.
+ */
+import * as Y from 'yjs';
+import type { DomainEvent, TenantState } from '#domain/types';
+
+export const DOC_NAMES = ['directory', 'access', 'audit'] as const;
+export type DocName = (typeof DOC_NAMES)[number];
+
+export const isDocName = (name: string): name is DocName => (DOC_NAMES as readonly string[]).includes(name);
+
+/** Plain-JSON copy: Yjs stores values by structure, and must never share objects with state. */
+const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+export class Projection {
+  readonly docs: Record<DocName, Y.Doc> = {
+    directory: new Y.Doc(),
+    access: new Y.Doc(),
+    audit: new Y.Doc(),
+  };
+  #pending: { doc: DocName; update: Uint8Array }[] = [];
+
+  constructor() {
+    for (const name of DOC_NAMES) {
+      this.docs[name].on('update', (update: Uint8Array, origin: unknown) => {
+        if (origin !== 'load') this.#pending.push({ doc: name, update });
+      });
+    }
+  }
+
+  /** Applies stored updates at start-up (not captured as new writes). */
+  load(doc: string, update: Uint8Array): void {
+    if (isDocName(doc)) Y.applyUpdate(this.docs[doc], update, 'load');
+  }
+
+  isEmpty(): boolean {
+    return DOC_NAMES.every((name) => Y.encodeStateVector(this.docs[name]).length <= 1);
+  }
+
+  /** Takes the updates written since the last call, merged per document. */
+  takeUpdates(): { doc: DocName; update: Uint8Array }[] {
+    const byDoc = new Map<DocName, Uint8Array[]>();
+    for (const { doc, update } of this.#pending) byDoc.set(doc, [...(byDoc.get(doc) ?? []), update]);
+    this.#pending = [];
+    return [...byDoc].map(([doc, updates]) => ({ doc, update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates) }));
+  }
+
+  /** Writes what the events changed, reading the new values from the already-evolved state. */
+  projectEvents(events: readonly DomainEvent[], state: TenantState): void {
+    const dir = this.docs.directory;
+    const acc = this.docs.access;
+    const setIn = (doc: Y.Doc, map: string, id: string, value: unknown) =>
+      doc.transact(() => doc.getMap(map).set(id, plain(value)), 'relay');
+    for (const event of events) {
+      switch (event.type) {
+        case 'SetupCompleted':
+          dir.transact(() => dir.getMap('meta').set('setupCompletedAt', event.at), 'relay');
+          break;
+        case 'UserCreated':
+          setIn(dir, 'users', event.user.id, state.users[event.user.id]);
+          break;
+        case 'PasskeyRegistered':
+          // Credential ids and keys stay on the relay; clients get theirs from /api/confirm/nonce.
+          break;
+        case 'DeviceEnrolled':
+          setIn(dir, 'devices', event.device.id, state.devices[event.device.id]);
+          break;
+        case 'DeviceRevoked':
+          setIn(dir, 'devices', event.deviceId, state.devices[event.deviceId]);
+          break;
+        case 'InviteCreated':
+          setIn(dir, 'invites', event.invite.id, state.invites[event.invite.id]);
+          break;
+        case 'InviteRevoked':
+        case 'InviteAccepted':
+          setIn(dir, 'invites', event.inviteId, state.invites[event.inviteId]);
+          break;
+        case 'RoleCreated':
+          setIn(dir, 'roles', event.role.id, state.customRoles[event.role.id]);
+          break;
+        case 'RoleAssigned':
+          setIn(acc, 'assignments', event.assignment.id, state.assignments[event.assignment.id]);
+          break;
+        case 'AssignmentRemoved':
+        case 'AssignmentExpired':
+          setIn(acc, 'assignments', event.assignmentId, state.assignments[event.assignmentId]);
+          break;
+        case 'ActivationStarted':
+          setIn(acc, 'activations', event.activation.id, state.activations[event.activation.id]);
+          break;
+        case 'ActivationDeactivated':
+        case 'ActivationExpired':
+          setIn(acc, 'activations', event.activationId, state.activations[event.activationId]);
+          break;
+        default: {
+          const never: never = event;
+          throw new Error(`unprojected event ${(never as DomainEvent).type}`);
+        }
+      }
+    }
+  }
+
+  /** Appends a sealed ledger entry (its canonical JSON) and the newest checkpoint to the audit doc. */
+  projectEntry(canonicalEntry: string): void {
+    this.docs.audit.transact(() => this.docs.audit.getArray<string>('entries').push([canonicalEntry]), 'relay');
+  }
+
+  projectCheckpoint(note: string): void {
+    this.docs.audit.transact(() => this.docs.audit.getMap('checkpoint').set('latest', note), 'relay');
+  }
+
+  /** Rebuilds every document from state (when stored updates are missing). */
+  rebuild(state: TenantState, canonicalEntries: string[], checkpoint: string | null): void {
+    const dir = this.docs.directory;
+    const acc = this.docs.access;
+    dir.transact(() => {
+      dir.getMap('meta').set('setupCompletedAt', state.setupCompletedAt);
+      for (const u of Object.values(state.users)) dir.getMap('users').set(u.id, plain(u));
+      for (const d of Object.values(state.devices)) dir.getMap('devices').set(d.id, plain(d));
+      for (const i of Object.values(state.invites)) dir.getMap('invites').set(i.id, plain(i));
+      for (const r of Object.values(state.customRoles)) dir.getMap('roles').set(r.id, plain(r));
+      for (const [id, s] of Object.entries(state.settings)) dir.getMap('settings').set(id, plain(s));
+    }, 'relay');
+    acc.transact(() => {
+      for (const a of Object.values(state.assignments)) acc.getMap('assignments').set(a.id, plain(a));
+      for (const a of Object.values(state.activations)) acc.getMap('activations').set(a.id, plain(a));
+    }, 'relay');
+    this.docs.audit.transact(() => {
+      this.docs.audit.getArray<string>('entries').push(canonicalEntries);
+      if (checkpoint) this.docs.audit.getMap('checkpoint').set('latest', checkpoint);
+    }, 'relay');
+  }
+}

@@ -1,0 +1,289 @@
+/**
+ * The relay: one tenant, one port. Loads the ledger (state = fold of accepted events), the
+ * projected Y.Docs and the signing key; then serves HTTP (app, API) and websockets (sync,
+ * commands). Storage, clock and the relying-party identity are injected.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { dueWork, nextDueAt } from '#domain/decide';
+import { hasPermission } from '#domain/permissions';
+import { applyEvent, initialState } from '#domain/state';
+import type { RelayCommand, TenantState } from '#domain/types';
+import { fromUtf8, randomId, sha256, toBase64, toBase64Url, utf8 } from '#ledger/bytes';
+import { MerkleAccumulator } from '#ledger/merkle';
+import { generateRelayKey, importRelaySigner } from '#ledger/relay-key';
+import { CloseCode } from '#protocol/close-codes';
+import type { LedgerEntry } from '#protocol/ledger-entry';
+import { MAX_FRAME_BYTES } from '#protocol/messages';
+import { isoAt, type Clock } from './clock';
+import { CommandsSocket } from './commands-socket';
+import { handleHttp } from './http-api';
+import { LedgerWriter, type RelaySigner } from './ledger-writer';
+import { log } from './log';
+import type { RelyingParty } from './passkeys';
+import { CommandPipeline, type Committed, type Session } from './pipeline';
+import { Projection, isDocName, type DocName } from './projection';
+import type { RelayStorage } from './storage/types';
+import { SyncSocket } from './sync-socket';
+
+export type RelayOptions = {
+  storage: RelayStorage;
+  clock: Clock;
+  rp: RelyingParty;
+  /** Folder with the built app (index.html); null serves the API only. */
+  staticDir: string | null;
+  /** Exposes POST /api/test/clock; only with a TestClock. */
+  testClock?: { advance(ms: number): number } | null;
+};
+
+const SESSION_TTL_MS = 12 * 60 * 60_000;
+const META_SETUP_TOKEN = 'setup_token_hash';
+
+export const hashToken = async (token: string): Promise<string> => toBase64Url(await sha256(utf8(token)));
+
+export class Relay {
+  readonly server: Server;
+  readonly state: TenantState;
+  readonly projection = new Projection();
+  pipeline!: CommandPipeline;
+  signer!: RelaySigner;
+  ledger!: LedgerWriter;
+  origin = '';
+  #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  #syncSockets = new Set<SyncSocket>();
+  #commandSockets = new Set<CommandsSocket>();
+  #dueTimer: NodeJS.Timeout | null = null;
+  #inflightDue = new Set<string>();
+  #closed = false;
+
+  readonly options: RelayOptions;
+  private constructor(options: RelayOptions) {
+    this.options = options;
+    this.state = initialState();
+    this.server = createServer((req, res) => void handleHttp(this, req, res));
+    this.server.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head));
+  }
+
+  static async open(options: RelayOptions): Promise<Relay> {
+    const relay = new Relay(options);
+    await relay.#load();
+    return relay;
+  }
+
+  get storage(): RelayStorage {
+    return this.options.storage;
+  }
+  get clock(): Clock {
+    return this.options.clock;
+  }
+  get rp(): RelyingParty {
+    return this.options.rp;
+  }
+  now(): string {
+    return isoAt(this.clock.now());
+  }
+
+  async #load(): Promise<void> {
+    const { storage } = this.options;
+    const started = performance.now();
+    // The relay's identity: tenant origin for checkpoints and its Ed25519 signing key.
+    let origin = await storage.getMeta('log_origin');
+    if (!origin) {
+      origin = `leasehold.local/${randomId(9)}`;
+      await storage.setMeta('log_origin', origin);
+    }
+    let pkcs8 = await storage.getMeta('relay_key_pkcs8');
+    if (!pkcs8) {
+      const key = await generateRelayKey();
+      pkcs8 = toBase64(key.privateKeyPkcs8);
+      await storage.setMeta('relay_key_pkcs8', pkcs8);
+    }
+    this.origin = origin;
+    this.signer = await importRelaySigner(origin, Uint8Array.from(atob(pkcs8), (c) => c.charCodeAt(0)));
+
+    // State is the fold of accepted entries; the leaf hashes rebuild the Merkle accumulator.
+    const leafHashes: Uint8Array[] = [];
+    const canonical: string[] = [];
+    const total = await storage.entryCount();
+    for (let from = 0; from < total; from += 5000) {
+      for (const stored of await storage.readEntries(from, 5000)) {
+        leafHashes.push(stored.leafHash);
+        const text = fromUtf8(stored.bytes);
+        canonical.push(text);
+        const entry = JSON.parse(text) as LedgerEntry;
+        if (entry.outcome === 'accepted') for (const event of entry.events) applyEvent(this.state, event);
+      }
+    }
+    this.ledger = new LedgerWriter(await MerkleAccumulator.fromLeafHashes(leafHashes), this.signer, origin);
+
+    for (const u of await storage.readDocUpdates()) this.projection.load(u.doc, u.update);
+    if (this.projection.isEmpty() && total > 0) {
+      // Projections are derived data: rebuild them from the ledger when they are missing.
+      this.projection.rebuild(this.state, canonical, await storage.latestCheckpoint());
+      const updates = this.projection.takeUpdates();
+      await storage.commit({ entries: [], docUpdates: updates.map((u) => ({ ...u, seq: total })), commands: [], usedNonces: [], checkpoint: null, meta: [] });
+      log('warn', 'projection rebuilt from the ledger', { entries: total });
+    } else {
+      this.projection.takeUpdates();
+    }
+
+    this.pipeline = new CommandPipeline({
+      storage,
+      ledger: this.ledger,
+      projection: this.projection,
+      state: this.state,
+      clock: this.clock,
+      rp: this.rp,
+      onCommitted: (c) => this.#afterCommit(c),
+      onFatal: (error) => {
+        log('error', 'fatal storage error', { error: String(error) });
+        process.exitCode = 1;
+        void this.close();
+      },
+    });
+    this.clock.onJump(() => this.#runDueWork());
+    log('info', 'ledger loaded', { entries: total, ms: Math.round(performance.now() - started) });
+  }
+
+  /** First start (or an unfinished setup): a new one-time setup token; null once set up. */
+  async issueSetupToken(): Promise<string | null> {
+    if (this.state.setupCompletedAt) return null;
+    const token = randomId(32);
+    await this.storage.setMeta(META_SETUP_TOKEN, await hashToken(token));
+    return token;
+  }
+
+  async checkSetupToken(token: string): Promise<boolean> {
+    const stored = await this.storage.getMeta(META_SETUP_TOKEN);
+    return stored !== null && stored === (await hashToken(token));
+  }
+
+  readonly setupTokenMetaKey = META_SETUP_TOKEN;
+
+  async listen(port: number, host = 'localhost'): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(port, host, resolve));
+    this.#runDueWork();
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#dueTimer) clearTimeout(this.#dueTimer);
+    await this.pipeline.drain().catch(() => {});
+    for (const s of this.#syncSockets) s.close(CloseCode.GoingAway, 'relay shutting down');
+    for (const s of this.#commandSockets) s.close(CloseCode.GoingAway, 'relay shutting down');
+    this.#wss.close();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections?.();
+    await this.storage.close();
+  }
+
+  // --- sessions -------------------------------------------------------------------------------
+
+  async createSession(userId: string, deviceId: string): Promise<{ token: string; expiresAt: string }> {
+    const token = randomId(32);
+    const expiresAt = isoAt(this.clock.now() + SESSION_TTL_MS);
+    await this.storage.putSession({ tokenHash: await hashToken(token), userId, deviceId, expiresAt });
+    return { token, expiresAt };
+  }
+
+  /** The session behind a token, if it is unexpired and its device and user are still in good standing. */
+  async resolveSession(token: string | null | undefined): Promise<Session | null> {
+    if (!token || token.length > 200) return null;
+    const session = await this.storage.getSession(await hashToken(token));
+    if (!session || session.expiresAt <= this.now()) return null;
+    const device = this.state.devices[session.deviceId];
+    const user = this.state.users[session.userId];
+    if (!device || device.revokedAt || device.userId !== session.userId || user?.status !== 'active') return null;
+    return { userId: session.userId, deviceId: session.deviceId };
+  }
+
+  canRead(userId: string, doc: DocName): boolean {
+    if (doc === 'audit') return hasPermission(this.state, userId, 'read-audit', this.now());
+    return this.state.users[userId]?.status === 'active';
+  }
+
+  // --- websockets -----------------------------------------------------------------------------
+
+  #upgrade(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = /^\/sync\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
+    if (!match) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    const name = match[1]!;
+    this.#wss.handleUpgrade(req, socket, head, (ws) => void this.#accept(ws, name, url.searchParams.get('token')));
+  }
+
+  async #accept(ws: WebSocket, name: string, token: string | null): Promise<void> {
+    ws.on('error', (error) => log('info', 'socket error', { error: String(error) }));
+    const session = await this.resolveSession(token);
+    if (!session) {
+      ws.close(CloseCode.Unauthenticated, 'sign in again: the session is missing or expired');
+      return;
+    }
+    if (name === 'commands') {
+      const socket = new CommandsSocket(this, ws, session);
+      this.#commandSockets.add(socket);
+      ws.on('close', () => this.#commandSockets.delete(socket));
+      socket.start();
+      return;
+    }
+    if (!isDocName(name)) {
+      ws.close(CloseCode.UnknownDocument, `no document named ${name.slice(0, 40)}`);
+      return;
+    }
+    if (!this.canRead(session.userId, name)) {
+      log('info', 'document read refused', { userId: session.userId, doc: name });
+      ws.close(CloseCode.Forbidden, `you may not read ${name}`);
+      return;
+    }
+    const socket = new SyncSocket(ws, name, this.projection.docs[name], session);
+    this.#syncSockets.add(socket);
+    ws.on('close', () => this.#syncSockets.delete(socket));
+  }
+
+  #afterCommit(committed: Committed): void {
+    for (const { doc, update } of committed.docUpdates) {
+      for (const socket of this.#syncSockets) if (socket.doc === doc) socket.sendUpdate(update);
+    }
+    // Permissions may have changed: a revoked device loses its sockets, a reader who lost the
+    // right to read the audit loses that document.
+    const revoked = new Set(committed.events.flatMap((e) => (e.type === 'DeviceRevoked' ? [e.deviceId] : [])));
+    for (const deviceId of revoked) void this.storage.deleteSessionsOfDevice(deviceId);
+    for (const socket of [...this.#syncSockets, ...this.#commandSockets]) {
+      if (revoked.has(socket.session.deviceId)) socket.close(CloseCode.Unauthenticated, 'this device was revoked');
+      else if (socket instanceof SyncSocket && !this.canRead(socket.session.userId, socket.doc)) {
+        socket.close(CloseCode.Forbidden, `you may no longer read ${socket.doc}`);
+      }
+    }
+    this.#runDueWork();
+  }
+
+  // --- scheduler: due work is derived from state, so it survives restarts -----------------------
+
+  #runDueWork(): void {
+    if (this.#closed || !this.pipeline) return;
+    if (this.#dueTimer) clearTimeout(this.#dueTimer);
+    for (const command of dueWork(this.state, this.now())) this.#submitDue(command);
+    const next = nextDueAt(this.state);
+    const wait = next ? Math.min(Math.max(Date.parse(next) - this.clock.now(), 0) + 10, 60_000) : 60_000;
+    this.#dueTimer = setTimeout(() => this.#runDueWork(), wait);
+    this.#dueTimer.unref();
+  }
+
+  #submitDue(command: RelayCommand): void {
+    const key = JSON.stringify(command);
+    if (this.#inflightDue.has(key)) return;
+    this.#inflightDue.add(key);
+    this.pipeline
+      .submitSystem(command)
+      .then((outcome) => {
+        if (!outcome.ok) log('warn', 'scheduled work refused', { command: command.type, code: outcome.rejection.code });
+      })
+      .finally(() => this.#inflightDue.delete(key));
+  }
+}
