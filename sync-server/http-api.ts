@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { getOwn } from '#domain/records';
 import type { DevicePublicKey, NewDevice, RelayCommand } from '#domain/types';
 import { randomId, toBase64 } from '#ledger/bytes';
 import { deviceIdFor, enrolmentChallenge, isDevicePublicKey, sessionSigningBytes, verifyDeviceSignature } from '#protocol/confirmation';
@@ -195,7 +196,7 @@ const POST_ROUTES: Record<string, Route> = {
   '/api/signin/verify': async (relay, _req, body) => {
     const ceremony = takeCeremony(relay, body, 'signin');
     const response = body.response as { id?: unknown } | undefined;
-    const passkey = typeof response?.id === 'string' ? relay.state.passkeys[response.id] : undefined;
+    const passkey = typeof response?.id === 'string' ? getOwn(relay.state.passkeys, response.id) : undefined;
     if (!passkey) throw new HttpError(404, 'unknown-credential', 'This passkey is not registered with Leasehold.');
     const ok = await verifyAssertion(relay.rp, body.response, await enrolmentChallenge(ceremony.nonce, ceremony.devicePublicKey), passkey);
     if (!ok) throw new HttpError(400, 'passkey-invalid', 'The passkey could not be verified. Try again.');
@@ -209,7 +210,7 @@ const POST_ROUTES: Record<string, Route> = {
   },
   '/api/session/challenge': async (relay, _req, body) => {
     const deviceId = str(body, 'deviceId', 64);
-    const device = relay.state.devices[deviceId];
+    const device = getOwn(relay.state.devices, deviceId);
     if (!device) throw new HttpError(404, 'unknown-device', 'This device is not enrolled. Sign in with your passkey.');
     if (device.revokedAt) throw new HttpError(403, 'device-revoked', 'This device was revoked. Sign in with your passkey.');
     const challenge = randomId(32);
@@ -227,7 +228,7 @@ const POST_ROUTES: Record<string, Route> = {
     if (!issued || issued.deviceId !== deviceId || issued.expiresAt < relay.clock.now()) {
       throw new HttpError(401, 'challenge-invalid', 'The sign-in challenge is unknown or expired.');
     }
-    const device = relay.state.devices[deviceId];
+    const device = getOwn(relay.state.devices, deviceId);
     if (!device) throw new HttpError(404, 'unknown-device', 'This device is not enrolled.');
     if (device.revokedAt) throw new HttpError(403, 'device-revoked', 'This device was revoked.');
     if (!(await verifyDeviceSignature(device.publicKey, signature, sessionSigningBytes(challenge)))) {

@@ -7,6 +7,7 @@
  * nobody hears an outcome before that commit, and Yjs updates are broadcast only after it.
  */
 import { decide } from '#domain/decide';
+import { getOwn } from '#domain/records';
 import { applyEvent } from '#domain/state';
 import type { Rejection, RejectionCode } from '#domain/rejections';
 import type { DomainEvent, RelayCommand, TenantState, UserId } from '#domain/types';
@@ -145,10 +146,15 @@ export class CommandPipeline {
       this.deps.onFatal(error);
       return;
     }
-    if (draft.write.entries.length > 0 || docUpdates.length > 0) {
-      this.deps.onCommitted({ docUpdates, events: draft.events, size: ledger.size, checkpoint });
-    }
+    // Replies first: what is durable is acknowledged even if fan-out then trips over a socket.
     for (const reply of draft.after) reply();
+    if (draft.write.entries.length > 0 || docUpdates.length > 0) {
+      try {
+        this.deps.onCommitted({ docUpdates, events: draft.events, size: ledger.size, checkpoint });
+      } catch (error) {
+        log('error', 'fan-out after commit failed', { error: String((error as Error)?.stack ?? error) });
+      }
+    }
   }
 
   #failWork(work: Work): void {
@@ -247,7 +253,7 @@ export class CommandPipeline {
     }
 
     // The device must be known, not revoked, and the one this session was opened with.
-    const device = state.devices[envelope.deviceId];
+    const device = getOwn(state.devices, envelope.deviceId);
     if (!device) return refuse('unknown-device', `No device ${envelope.deviceId} is enrolled.`);
     if (device.revokedAt) return refuse('device-revoked', `Device ${device.id} was revoked at ${device.revokedAt}.`);
     if (device.id !== session.deviceId || device.userId !== session.userId) {
@@ -273,7 +279,7 @@ export class CommandPipeline {
       if (!nonce || nonce.deviceId !== device.id) return refuse('nonce-unknown', 'The confirmation nonce was not issued to this device.');
       if (nonce.usedSeq !== null || draft.usedNonces.has(nonce.nonce)) return refuse('nonce-used', 'The confirmation nonce was already used.');
       if (nonce.expiresAt <= at) return refuse('nonce-expired', 'The confirmation nonce has expired; confirm again.');
-      const passkey = state.passkeys[confirmation.assertion.id];
+      const passkey = getOwn(state.passkeys, confirmation.assertion.id);
       if (!passkey || passkey.userId !== device.userId) {
         return refuse('confirmation-invalid', 'The passkey used is not registered to this user.');
       }

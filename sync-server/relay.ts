@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { dueWork, nextDueAt } from '#domain/decide';
 import { hasPermission } from '#domain/permissions';
+import { getOwn } from '#domain/records';
 import { applyEvent, initialState } from '#domain/state';
 import type { RelayCommand, TenantState } from '#domain/types';
 import { fromUtf8, randomId, sha256, toBase64, toBase64Url, utf8 } from '#ledger/bytes';
@@ -194,15 +195,15 @@ export class Relay {
     if (!token || token.length > 200) return null;
     const session = await this.storage.getSession(await hashToken(token));
     if (!session || session.expiresAt <= this.now()) return null;
-    const device = this.state.devices[session.deviceId];
-    const user = this.state.users[session.userId];
+    const device = getOwn(this.state.devices, session.deviceId);
+    const user = getOwn(this.state.users, session.userId);
     if (!device || device.revokedAt || device.userId !== session.userId || user?.status !== 'active') return null;
     return { userId: session.userId, deviceId: session.deviceId };
   }
 
   canRead(userId: string, doc: DocName): boolean {
     if (doc === 'audit') return hasPermission(this.state, userId, 'read-audit', this.now());
-    return this.state.users[userId]?.status === 'active';
+    return getOwn(this.state.users, userId)?.status === 'active';
   }
 
   // --- websockets -----------------------------------------------------------------------------
@@ -220,6 +221,15 @@ export class Relay {
 
   async #accept(ws: WebSocket, name: string, token: string | null): Promise<void> {
     ws.on('error', (error) => log('info', 'socket error', { error: String(error) }));
+    // Clients speak first (y-websocket sends SyncStep1 on open): hold frames that arrive while
+    // the session is looked up, and hand them over once the handler listens.
+    const early: [Buffer, boolean][] = [];
+    const hold = (data: Buffer, isBinary: boolean) => early.push([data, isBinary]);
+    ws.on('message', hold);
+    const replay = () => {
+      ws.off('message', hold);
+      for (const [data, isBinary] of early) ws.emit('message', data, isBinary);
+    };
     const session = await this.resolveSession(token);
     if (!session) {
       ws.close(CloseCode.Unauthenticated, 'sign in again: the session is missing or expired');
@@ -230,6 +240,7 @@ export class Relay {
       this.#commandSockets.add(socket);
       ws.on('close', () => this.#commandSockets.delete(socket));
       socket.start();
+      replay();
       return;
     }
     if (!isDocName(name)) {
@@ -244,6 +255,7 @@ export class Relay {
     const socket = new SyncSocket(ws, name, this.projection.docs[name], session);
     this.#syncSockets.add(socket);
     ws.on('close', () => this.#syncSockets.delete(socket));
+    replay();
   }
 
   #afterCommit(committed: Committed): void {

@@ -55,8 +55,12 @@ describe('isActivationActive', () => {
   });
 
   it('is not active once deactivated or expired, whatever the time', () => {
-    expect(isActivationActive(activation({ status: 'deactivated', endedAt: at(10) }), at(20))).toBe(false);
-    expect(isActivationActive(activation({ status: 'expired', endedAt: at(60) }), at(20))).toBe(false);
+    expect(isActivationActive(activation({ status: 'deactivated', endedAt: at(10) }), at(20))).toBe(
+      false,
+    );
+    expect(isActivationActive(activation({ status: 'expired', endedAt: at(60) }), at(20))).toBe(
+      false,
+    );
   });
 });
 
@@ -64,17 +68,25 @@ describe('isAssignmentInForce', () => {
   it('covers current assignments between start and end, permanent ones forever', () => {
     expect(isAssignmentInForce(assignment(), '2999-01-01T00:00:00.000Z')).toBe(true);
     expect(isAssignmentInForce(assignment({ startsAt: at(10) }), at(9))).toBe(false);
-    expect(isAssignmentInForce(assignment({ endsAt: at(10) }), '2026-03-02T09:09:59.999Z')).toBe(true);
+    expect(isAssignmentInForce(assignment({ endsAt: at(10) }), '2026-03-02T09:09:59.999Z')).toBe(
+      true,
+    );
     expect(isAssignmentInForce(assignment({ endsAt: at(10) }), at(10))).toBe(false);
-    expect(isAssignmentInForce(assignment({ status: 'removed', removedAt: T0 }), at(1))).toBe(false);
+    expect(isAssignmentInForce(assignment({ status: 'removed', removedAt: T0 }), at(1))).toBe(
+      false,
+    );
   });
 });
 
 describe('activationEndsAt', () => {
   it('is at + duration, capped by the eligible assignment’s end', () => {
     expect(activationEndsAt(assignment(), DEFAULT_ROLE_SETTINGS, 60, T0)).toBe(at(60));
-    expect(activationEndsAt(assignment({ endsAt: at(30) }), DEFAULT_ROLE_SETTINGS, 60, T0)).toBe(at(30));
-    expect(activationEndsAt(assignment({ endsAt: at(90) }), DEFAULT_ROLE_SETTINGS, 60, T0)).toBe(at(60));
+    expect(activationEndsAt(assignment({ endsAt: at(30) }), DEFAULT_ROLE_SETTINGS, 60, T0)).toBe(
+      at(30),
+    );
+    expect(activationEndsAt(assignment({ endsAt: at(90) }), DEFAULT_ROLE_SETTINGS, 60, T0)).toBe(
+      at(60),
+    );
   });
 
   it('never exceeds the role’s maximum', () => {

@@ -102,7 +102,10 @@ export function assignmentActivationBlocker(
     assignment.type !== 'eligible' ||
     assignment.status !== 'current'
   ) {
-    return reject('not-eligible', `You are not eligible to activate ${role} through this assignment.`);
+    return reject(
+      'not-eligible',
+      `You are not eligible to activate ${role} through this assignment.`,
+    );
   }
   if (at < assignment.startsAt) {
     return reject(

@@ -24,7 +24,11 @@ describe('catalogue', () => {
       ['user-administrator', 'User Administrator'],
     ]);
     for (const role of BUILT_IN_ROLES) {
-      expect(role).toMatchObject({ kind: 'directory', builtIn: true, createdAt: '1970-01-01T00:00:00.000Z' });
+      expect(role).toMatchObject({
+        kind: 'directory',
+        builtIn: true,
+        createdAt: '1970-01-01T00:00:00.000Z',
+      });
       expect(role.description.length).toBeGreaterThan(0);
     }
     expect(Object.values(ROLE_IDS).sort()).toEqual(BUILT_IN_ROLES.map((r) => r.id).sort());
@@ -45,7 +49,11 @@ describe('catalogue', () => {
     state.customRoles['b'] = custom('b', 'zebra keeper');
     state.customRoles['a'] = custom('a', 'Auditor 10');
     state.customRoles['c'] = custom('c', 'Auditor 9');
-    expect(allRoles(state).map((r) => r.name).slice(6)).toEqual(['Auditor 9', 'Auditor 10', 'zebra keeper']);
+    expect(
+      allRoles(state)
+        .map((r) => r.name)
+        .slice(6),
+    ).toEqual(['Auditor 9', 'Auditor 10', 'zebra keeper']);
     expect(allRoles(state).slice(0, 6)).toEqual([...BUILT_IN_ROLES]);
   });
 });

@@ -257,7 +257,10 @@ function expireActivation(
   }
   if (activation.status !== 'active' || activation.endsAt > at) {
     return refuse(
-      reject('not-active', `Activation ${activation.id} is not due to expire at ${formatInstant(at)}.`),
+      reject(
+        'not-active',
+        `Activation ${activation.id} is not due to expire at ${formatInstant(at)}.`,
+      ),
     );
   }
   // The ledger records when it really ended, not when the scheduler got round to it.
@@ -276,25 +279,33 @@ function expireAssignment(
   const endsAt = assignment.endsAt;
   if (assignment.status !== 'current' || endsAt === null || endsAt > at) {
     return refuse(
-      reject('not-active', `Assignment ${assignment.id} is not due to expire at ${formatInstant(at)}.`),
+      reject(
+        'not-active',
+        `Assignment ${assignment.id} is not due to expire at ${formatInstant(at)}.`,
+      ),
     );
   }
   // Activations never outlive their assignment; expire any the scheduler has not reached yet.
-  const activations = activationsStillActiveFrom(state, assignment.id).map(
-    (a): DomainEvent => ({
-      type: 'ActivationExpired',
-      activationId: a.id,
-      at: earliest(a.endsAt, endsAt),
-    }),
+  const activations = activationsStillActiveFrom(state, assignment.id).map((a): DomainEvent => ({
+    type: 'ActivationExpired',
+    activationId: a.id,
+    at: earliest(a.endsAt, endsAt),
+  }));
+  return accept(
+    { type: 'AssignmentExpired', assignmentId: assignment.id, at: endsAt },
+    ...activations,
   );
-  return accept({ type: 'AssignmentExpired', assignmentId: assignment.id, at: endsAt }, ...activations);
 }
 
 // ---------------------------------------------------------------------------------------------
 // User commands.
 // ---------------------------------------------------------------------------------------------
 
-function createInvite(command: CommandOf<'CreateInvite'>, state: TenantState, ctx: UserContext): Decision {
+function createInvite(
+  command: CommandOf<'CreateInvite'>,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
   const denied = requirePermission(state, ctx, 'manage-users', 'invite people');
   if (denied) return refuse(denied);
   const bad =
@@ -320,7 +331,11 @@ function createInvite(command: CommandOf<'CreateInvite'>, state: TenantState, ct
   });
 }
 
-function revokeInvite(command: CommandOf<'RevokeInvite'>, state: TenantState, ctx: UserContext): Decision {
+function revokeInvite(
+  command: CommandOf<'RevokeInvite'>,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
   const denied = requirePermission(state, ctx, 'manage-users', 'withdraw invites');
   if (denied) return refuse(denied);
   const invite = getOwn(state.invites, command.inviteId);
@@ -336,7 +351,11 @@ function revokeInvite(command: CommandOf<'RevokeInvite'>, state: TenantState, ct
   return accept({ type: 'InviteRevoked', inviteId: invite.id, at: ctx.at });
 }
 
-function createRole(command: CommandOf<'CreateRole'>, state: TenantState, ctx: UserContext): Decision {
+function createRole(
+  command: CommandOf<'CreateRole'>,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
   const denied = requirePermission(state, ctx, 'manage-roles', 'create roles');
   if (denied) return refuse(denied);
   const bad =
@@ -367,7 +386,11 @@ function createRole(command: CommandOf<'CreateRole'>, state: TenantState, ctx: U
   });
 }
 
-function assignRole(command: CommandOf<'AssignRole'>, state: TenantState, ctx: UserContext): Decision {
+function assignRole(
+  command: CommandOf<'AssignRole'>,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
   const denied = requirePermission(state, ctx, 'manage-assignments', 'assign roles');
   if (denied) return refuse(denied);
   const principal = getOwn(state.users, command.principalId);
@@ -401,7 +424,10 @@ function assignRole(command: CommandOf<'AssignRole'>, state: TenantState, ctx: U
       reject('permanent-not-allowed', `${role.name} does not allow permanent ${kind} assignments.`),
     );
   }
-  if (endsAt !== null && (endsAt <= ctx.at || minutesBetween(startsAt, endsAt) < MIN_ASSIGNMENT_MINUTES)) {
+  if (
+    endsAt !== null &&
+    (endsAt <= ctx.at || minutesBetween(startsAt, endsAt) < MIN_ASSIGNMENT_MINUTES)
+  ) {
     return refuse(
       reject(
         'assignment-too-short',
@@ -418,7 +444,8 @@ function assignRole(command: CommandOf<'AssignRole'>, state: TenantState, ctx: U
       ),
     );
   }
-  const justificationRequired = type === 'active' && settings.requireJustificationOnActiveAssignment;
+  const justificationRequired =
+    type === 'active' && settings.requireJustificationOnActiveAssignment;
   const badText = invalidText(command.justification, 'A justification', {
     required: justificationRequired,
   });
@@ -498,7 +525,11 @@ function removeAssignment(
   );
 }
 
-function activateRole(command: CommandOf<'ActivateRole'>, state: TenantState, ctx: UserContext): Decision {
+function activateRole(
+  command: CommandOf<'ActivateRole'>,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
   const blocker = assignmentActivationBlocker(state, ctx.actor.id, command.assignmentId, ctx.at);
   if (blocker) return refuse(blocker);
   // The blocker check proved the assignment exists and is the actor's.
@@ -534,9 +565,15 @@ function activateRole(command: CommandOf<'ActivateRole'>, state: TenantState, ct
       reject('ticket-required', `${roleName} needs a ticket system and number to activate.`),
     );
   }
-  if (ticket && (ticket.system.length > MAX_NAME_LENGTH || ticket.number.length > MAX_NAME_LENGTH)) {
+  if (
+    ticket &&
+    (ticket.system.length > MAX_NAME_LENGTH || ticket.number.length > MAX_NAME_LENGTH)
+  ) {
     return refuse(
-      reject('invalid-value', `Ticket system and number must be at most ${MAX_NAME_LENGTH} characters.`),
+      reject(
+        'invalid-value',
+        `Ticket system and number must be at most ${MAX_NAME_LENGTH} characters.`,
+      ),
     );
   }
   if (settings.requirePasskeyOnActivation && !ctx.passkeyConfirmed) {
@@ -574,7 +611,9 @@ function deactivateRole(
   }
   const roleName = roleNameOf(state, activation);
   if (activation.principalId !== ctx.actor.id) {
-    return refuse(reject('not-your-activation', `Only its holder can deactivate this ${roleName} activation.`));
+    return refuse(
+      reject('not-your-activation', `Only its holder can deactivate this ${roleName} activation.`),
+    );
   }
   if (!isActivationActive(activation, ctx.at)) {
     return refuse(reject('not-active', `Your ${roleName} activation is no longer active.`));
@@ -591,11 +630,18 @@ function deactivateRole(
   return accept({ type: 'ActivationDeactivated', activationId: activation.id, at: ctx.at });
 }
 
-function revokeDevice(command: CommandOf<'RevokeDevice'>, state: TenantState, ctx: UserContext): Decision {
+function revokeDevice(
+  command: CommandOf<'RevokeDevice'>,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
   const device = getOwn(state.devices, command.deviceId);
   if (!device) return refuse(reject('unknown-device', `There is no device ${command.deviceId}.`));
   // Anyone may sign out their own devices; only a Global Administrator may sign out others'.
-  if (device.userId !== ctx.actor.id && !hasPermission(state, ctx.actor.id, 'revoke-any-device', ctx.at)) {
+  if (
+    device.userId !== ctx.actor.id &&
+    !hasPermission(state, ctx.actor.id, 'revoke-any-device', ctx.at)
+  ) {
     return refuse(
       reject('not-authorized', 'Only a Global Administrator can revoke another person’s device.'),
     );
@@ -614,7 +660,11 @@ function revokeDevice(command: CommandOf<'RevokeDevice'>, state: TenantState, ct
  * Whether the relay must verify a passkey assertion bound to this command before deciding it,
  * so the client knows to prompt. Unknown assignments ask for none: `decide` rejects them first.
  */
-export function requiresPasskeyConfirmation(command: UserCommand, state: TenantState, _at: Iso): boolean {
+export function requiresPasskeyConfirmation(
+  command: UserCommand,
+  state: TenantState,
+  _at: Iso,
+): boolean {
   switch (command.type) {
     case 'ActivateRole': {
       const assignment = getOwn(state.assignments, command.assignmentId);
@@ -651,7 +701,10 @@ export function dueWork(state: TenantState, at: Iso): RelayCommand[] {
     .filter((a) => a.status === 'active' && a.endsAt <= at)
     .sort((a, b) => compareByEnd(a.endsAt, a.id, b.endsAt, b.id));
   const assignments = Object.values(state.assignments)
-    .filter((a): a is Assignment & { endsAt: Iso } => a.status === 'current' && a.endsAt !== null && a.endsAt <= at)
+    .filter(
+      (a): a is Assignment & { endsAt: Iso } =>
+        a.status === 'current' && a.endsAt !== null && a.endsAt <= at,
+    )
     .sort((a, b) => compareByEnd(a.endsAt, a.id, b.endsAt, b.id));
   return [
     ...activations.map((a): RelayCommand => ({ type: 'ExpireActivation', activationId: a.id })),
@@ -681,7 +734,10 @@ export function nextDueAt(state: TenantState): Iso | null {
 // ---------------------------------------------------------------------------------------------
 
 function setupNotDone(): Rejection {
-  return reject('setup-not-done', 'This tenant has not been set up yet; open the setup link first.');
+  return reject(
+    'setup-not-done',
+    'This tenant has not been set up yet; open the setup link first.',
+  );
 }
 
 function unknownCommand(command: never): Rejection {
@@ -719,7 +775,11 @@ function invalidId(id: unknown, kind: string): Rejection | null {
 }
 
 /** Why a client-chosen id for a new record cannot be used, or null. */
-function newIdProblem(record: Readonly<Record<string, unknown>>, id: unknown, kind: string): Rejection | null {
+function newIdProblem(
+  record: Readonly<Record<string, unknown>>,
+  id: unknown,
+  kind: string,
+): Rejection | null {
   if (!isUsableId(id)) return invalidIdRejection(kind);
   if (hasOwn(record, id)) return reject('duplicate-id', `A ${kind} with id ${id} already exists.`);
   return null;
@@ -734,7 +794,11 @@ function invalidName(value: unknown, what: string): Rejection | null {
 }
 
 /** 'justification-required' when required and blank, 'invalid-value' when too long or not text. */
-function invalidText(value: unknown, what: string, { required }: { required: boolean }): Rejection | null {
+function invalidText(
+  value: unknown,
+  what: string,
+  { required }: { required: boolean },
+): Rejection | null {
   if (typeof value !== 'string') return reject('invalid-value', `${what} must be text.`);
   const trimmed = value.trim();
   if (required && trimmed === '') {

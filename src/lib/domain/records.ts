@@ -17,7 +17,12 @@ export function hasOwn(record: Readonly<Record<string, unknown>>, key: string): 
 /** Sets the record's own entry for `key`; defines it for `__proto__` so no prototype changes. */
 export function putOwn<T>(record: Record<string, T>, key: string, value: T): void {
   if (key === '__proto__') {
-    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(record, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   } else {
     record[key] = value;
   }
@@ -31,5 +36,7 @@ export const MAX_ID_LENGTH = 256;
  * length that is not `__proto__` (which JSON, Yjs maps and plain objects all treat specially).
  */
 export function isUsableId(id: unknown): id is string {
-  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH && id !== '__proto__';
+  return (
+    typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH && id !== '__proto__'
+  );
 }

@@ -31,7 +31,9 @@ describe('safeguards', () => {
 
   it('refuses to remove the last Global Administrator', () => {
     const w = World.setUp();
-    expect(wouldRemoveLastHolder(w.state, get(w, 'bootstrap-ada'), at(10))?.code).toBe('last-global-admin');
+    expect(wouldRemoveLastHolder(w.state, get(w, 'bootstrap-ada'), at(10))?.code).toBe(
+      'last-global-admin',
+    );
     w.addUser('grace', 'Grace');
     w.assign('a1', 'grace', GA, 'active');
     expect(wouldRemoveLastHolder(w.state, get(w, 'bootstrap-ada'), at(10))).toBeNull();
@@ -63,11 +65,15 @@ describe('safeguards', () => {
     w.addUser('grace', 'Grace');
     w.addUser('linus', 'Linus');
     w.assign('p1', 'grace', PRA, 'active');
-    expect(wouldRemoveLastHolder(w.state, get(w, 'p1'), at(10))?.code).toBe('last-privileged-role-admin');
+    expect(wouldRemoveLastHolder(w.state, get(w, 'p1'), at(10))?.code).toBe(
+      'last-privileged-role-admin',
+    );
     w.assign('p2', 'linus', PRA, 'eligible');
     // Eligibility alone does not keep the tenant administrable.
     expect(wouldRemoveLastHolder(w.state, get(w, 'p2'), at(10))).toBeNull();
-    expect(wouldRemoveLastHolder(w.state, get(w, 'p1'), at(10))?.code).toBe('last-privileged-role-admin');
+    expect(wouldRemoveLastHolder(w.state, get(w, 'p1'), at(10))?.code).toBe(
+      'last-privileged-role-admin',
+    );
     w.activate('act', 'p2', 'linus', at(10));
     expect(wouldRemoveLastHolder(w.state, get(w, 'p1'), at(11))).toBeNull();
   });

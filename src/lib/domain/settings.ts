@@ -82,7 +82,10 @@ export function validateRoleSettings(s: RoleSettings): Rejection | null {
     const { min, max } = SETTING_RANGES[key];
     const value: unknown = s[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      return reject('invalid-value', `${LABELS[key]} must be a whole number from ${min} to ${max}.`);
+      return reject(
+        'invalid-value',
+        `${LABELS[key]} must be a whole number from ${min} to ${max}.`,
+      );
     }
   }
   for (const key of ['eligibleExpiryDays', 'activeExpiryDays'] as const) {

@@ -22,7 +22,12 @@ describe('state', () => {
   it('folds setup into a bootstrap Global Administrator', () => {
     const state = World.setUp().state;
     expect(state.setupCompletedAt).toBe(T0);
-    expect(state.users['ada']).toEqual({ id: 'ada', displayName: 'Ada', status: 'active', createdAt: T0 });
+    expect(state.users['ada']).toEqual({
+      id: 'ada',
+      displayName: 'Ada',
+      status: 'active',
+      createdAt: T0,
+    });
     expect(state.passkeys['cred-ada']?.userId).toBe('ada');
     expect(state.devices['device-ada']?.revokedAt).toBeNull();
     expect(state.assignments['bootstrap-ada']).toMatchObject({
@@ -50,7 +55,10 @@ describe('state', () => {
     const state = foldEvents([...world.events, ...more]);
     expect(state.activations['act1']).toMatchObject({ status: 'deactivated', endedAt: at(10) });
     expect(state.assignments['e1']).toMatchObject({ status: 'removed', removedAt: at(20) });
-    expect(state.assignments['bootstrap-ada']).toMatchObject({ status: 'removed', removedAt: at(30) });
+    expect(state.assignments['bootstrap-ada']).toMatchObject({
+      status: 'removed',
+      removedAt: at(30),
+    });
     expect(state.devices['device-grace']?.revokedAt).toBe(at(40));
     expect(state.invites['invite-grace']).toMatchObject({ acceptedBy: 'grace', revokedAt: at(50) });
     expect(started).toEqual(snapshot);

@@ -8,7 +8,15 @@ import { decide, type Decision } from './decide';
 import type { RejectionCode } from './rejections';
 import { foldEvents } from './state';
 import { addMinutes } from './time';
-import type { Command, DecisionContext, DomainEvent, Iso, RelayCommand, TenantState, UserId } from './types';
+import type {
+  Command,
+  DecisionContext,
+  DomainEvent,
+  Iso,
+  RelayCommand,
+  TenantState,
+  UserId,
+} from './types';
 
 /** A fixed start of time for specs. */
 export const T0: Iso = '2026-03-02T09:00:00.000Z';
@@ -32,7 +40,10 @@ export const asUser = (
   passkeyConfirmed: passkey,
 });
 
-/** given(events).when(command, ctx).then(events) | .thenRejects(code) */
+/**
+ * given(events).when(command, ctx).then(events) | .thenRejects(code) | .thenAccepts().
+ * The result has a `then` method, so never `await` it or return it from a test callback.
+ */
 export function given(events: readonly DomainEvent[]) {
   return {
     when(command: Command, ctx: DecisionContext) {
@@ -73,14 +84,19 @@ export class World {
   run(command: Command, ctx: DecisionContext): DomainEvent[] {
     const decision = decide(command, this.state, ctx);
     if (!decision.ok) {
-      throw new Error(`${command.type} rejected: ${decision.rejection.code}: ${decision.rejection.message}`);
+      throw new Error(
+        `${command.type} rejected: ${decision.rejection.code}: ${decision.rejection.message}`,
+      );
     }
     this.events.push(...decision.events);
     return decision.events;
   }
 
   /** The CompleteSetup command for a bootstrap administrator. */
-  static setupCommand(userId: UserId = 'ada', displayName = 'Ada'): RelayCommand {
+  static setupCommand(
+    userId: UserId = 'ada',
+    displayName = 'Ada',
+  ): Extract<RelayCommand, { type: 'CompleteSetup' }> {
     return {
       type: 'CompleteSetup',
       userId,
@@ -144,7 +160,13 @@ export class World {
   }
 
   /** Activates an eligible assignment as its holder. */
-  activate(activationId: string, assignmentId: string, userId: UserId, when: Iso, durationMinutes = 60): void {
+  activate(
+    activationId: string,
+    assignmentId: string,
+    userId: UserId,
+    when: Iso,
+    durationMinutes = 60,
+  ): void {
     this.run(
       {
         type: 'ActivateRole',

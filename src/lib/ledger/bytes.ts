@@ -62,7 +62,8 @@ export function fromBase64(text: string): Uint8Array {
   let index = 0;
   for (const char of clean) {
     const digit = B64_LOOKUP.get(char);
-    if (digit === undefined) throw new Base64Error(`not a base64 character: ${JSON.stringify(char)}`);
+    if (digit === undefined)
+      throw new Base64Error(`not a base64 character: ${JSON.stringify(char)}`);
     value = (value << 6) | digit;
     bits += 6;
     if (bits >= 8) {

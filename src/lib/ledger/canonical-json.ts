@@ -22,7 +22,8 @@ function write(value: unknown, path: string): string {
       return value ? 'true' : 'false';
     case 'number':
       // NaN and the infinities have no JSON form (§3.2.2.3).
-      if (!Number.isFinite(value)) throw new CanonicalJsonError(`${path}: ${value} is not a JSON number`);
+      if (!Number.isFinite(value))
+        throw new CanonicalJsonError(`${path}: ${value} is not a JSON number`);
       return JSON.stringify(value);
     case 'string':
       assertWellFormed(value, path);
@@ -41,7 +42,8 @@ function write(value: unknown, path: string): string {
       // Default sort compares UTF-16 code units, which is what §3.2.3 asks for.
       for (const key of Object.keys(record).sort()) {
         const member = record[key];
-        if (member === undefined) throw new CanonicalJsonError(`${path}.${key}: undefined is not JSON`);
+        if (member === undefined)
+          throw new CanonicalJsonError(`${path}.${key}: undefined is not JSON`);
         assertWellFormed(key, path);
         members.push(`${JSON.stringify(key)}:${write(member, `${path}.${key}`)}`);
       }
@@ -64,6 +66,7 @@ function assertWellFormed(text: string, path: string): void {
       }
       throw new CanonicalJsonError(`${path}: string has a lone surrogate`);
     }
-    if (unit >= 0xdc00 && unit <= 0xdfff) throw new CanonicalJsonError(`${path}: string has a lone surrogate`);
+    if (unit >= 0xdc00 && unit <= 0xdfff)
+      throw new CanonicalJsonError(`${path}: string has a lone surrogate`);
   }
 }

@@ -18,7 +18,8 @@ import { generateRelayKey, importRelaySigner, pkcs8FromEd25519Seed } from './rel
 
 // golang.org/x/mod/sumdb/note's documented example: an independent implementation's
 // key and byte-exact signed note. Its private key string is base64(0x01 ‖ seed).
-const GO_SIGNER_KEY = 'PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz';
+const GO_SIGNER_KEY =
+  'PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz';
 const GO_VERIFIER_KEY = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
 const GO_TEXT =
   'If you think cryptography is the answer to your problem,\n' +
@@ -28,7 +29,10 @@ const GO_NOTE =
   '\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
 
 const goSigner = () =>
-  importRelaySigner('PeterNeumann', pkcs8FromEd25519Seed(fromBase64(GO_SIGNER_KEY.split('+').slice(4).join('+')).slice(1)));
+  importRelaySigner(
+    'PeterNeumann',
+    pkcs8FromEd25519Seed(fromBase64(GO_SIGNER_KEY.split('+').slice(4).join('+')).slice(1)),
+  );
 const goPublicKey = () => fromBase64(GO_VERIFIER_KEY.split('+')[2]!).slice(1);
 
 const goldenSigner = () =>
@@ -198,14 +202,26 @@ describe('verifyCheckpoint tamper matrix', () => {
     ['root truncated', (n) => withLine(n, rootLine, toBase64(new Uint8Array(31))), /31 bytes/],
     ['root unpadded', (n) => withLine(n, rootLine, lines(n)[rootLine]!.slice(0, -1)), /base64/],
     ['root not base64', (n) => withLine(n, rootLine, `!${lines(n)[rootLine]!.slice(1)}`), /base64/],
-    ['root in base64url', (n) => withLine(n, rootLine, toBase64Url(fromHex(goldenVector.rootHex))), /base64/],
-    ['root line missing', (n) => lines(n).toSpliced(rootLine, 1).join('\n'), /origin, size and root/],
+    [
+      'root in base64url',
+      (n) => withLine(n, rootLine, toBase64Url(fromHex(goldenVector.rootHex))),
+      /base64/,
+    ],
+    [
+      'root line missing',
+      (n) => lines(n).toSpliced(rootLine, 1).join('\n'),
+      /origin, size and root/,
+    ],
     ['extension line added', (n) => lines(n).toSpliced(3, 0, 'ext').join('\n'), /extension/],
     ['blank origin', (n) => withLine(n, 0, ''), /origin is empty/],
     ['signature bit flipped', (n) => withBlob(n, (b) => flipBit(b, 40)), /does not verify/],
     ['signature truncated', (n) => withBlob(n, (b) => b.slice(0, -1)), /63 bytes, not 64/],
     ['key ID flipped', (n) => withBlob(n, (b) => flipBit(b, 0)), /no signature from key/],
-    ['key name changed', (n) => n.replace('— leasehold.example/audit/v1', '— other'), /no signature from key/],
+    [
+      'key name changed',
+      (n) => n.replace('— leasehold.example/audit/v1', '— other'),
+      /no signature from key/,
+    ],
     ['signature line missing', (n) => n.slice(0, n.indexOf('\n\n') + 2), /no signature lines/],
     ['blank line missing', (n) => n.replace('\n\n', '\n'), /no blank line|does not start with/],
     ['em dash replaced', (n) => n.replace('—', '-'), /does not start with "— "/],
@@ -272,8 +288,7 @@ describe('notes with several signatures', () => {
       expect((await verifyCheckpoint(note, goldenVerifier)).ok).toBe(true);
       // ...and the witness's key alone verifies it too.
       expect(
-        (await verifyCheckpoint(note, { keyName: 'witness.example', publicKey: key.publicKey }))
-          .ok,
+        (await verifyCheckpoint(note, { keyName: 'witness.example', publicKey: key.publicKey })).ok,
       ).toBe(true);
     }
   });

@@ -18,7 +18,15 @@
  * checkpoint has exactly one spelling.
  */
 
-import { concatBytes, equalBytes, fromBase64, sha256, toBase64, toBufferSource, utf8 } from './bytes';
+import {
+  concatBytes,
+  equalBytes,
+  fromBase64,
+  sha256,
+  toBase64,
+  toBufferSource,
+  utf8,
+} from './bytes';
 
 /** A tree head: the log named `origin` had `size` leaves whose RFC 9162 root is `root`. */
 export type Checkpoint = { origin: string; size: number; root: Uint8Array };
@@ -33,8 +41,7 @@ export type CheckpointVerifier = { keyName: string; publicKey: Uint8Array };
 export type NoteSignature = { keyName: string; keyId: Uint8Array; signature: Uint8Array };
 
 export type CheckpointVerification =
-  | { ok: true; checkpoint: Checkpoint }
-  | { ok: false; reason: string };
+  { ok: true; checkpoint: Checkpoint } | { ok: false; reason: string };
 
 /** Text that is not a well-formed signed note or checkpoint, or a checkpoint that cannot be written. */
 export class CheckpointFormatError extends Error {

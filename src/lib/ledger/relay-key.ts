@@ -71,13 +71,9 @@ export async function importRelaySigner(
   const publicKey = fromBase64(jwk.x);
   await assertKeyName(keyName, publicKey);
   // The key that stays in memory is not extractable, so nothing can export it later.
-  const privateKey = await crypto.subtle.importKey(
-    'pkcs8',
-    toBufferSource(pkcs8),
-    ED25519,
-    false,
-    ['sign'],
-  );
+  const privateKey = await crypto.subtle.importKey('pkcs8', toBufferSource(pkcs8), ED25519, false, [
+    'sign',
+  ]);
   return { keyName, privateKey, publicKey };
 }
 

@@ -5,9 +5,11 @@
 import { createContext } from 'svelte';
 import type { Iso } from '#domain/types';
 
+const isoOf = (ms: number): Iso => new Date(ms).toISOString();
+
 export class Clock {
   now = $state(Date.now());
-  readonly iso: Iso = $derived(new Date(this.now).toISOString());
+  readonly iso: Iso = $derived(isoOf(this.now));
 
   /** Ticks on each whole second; returns the cleanup for onMount. */
   start(): () => void {

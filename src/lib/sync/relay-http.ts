@@ -6,12 +6,13 @@
 /** The relay answered with an error status. */
 export class RelayHttpError extends Error {
   override name = 'RelayHttpError';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
     super(message);
+    this.status = status;
+    this.code = code;
   }
 }
 

@@ -26,10 +26,13 @@ export class DocReplica {
   #provider: WebsocketProvider | null = null;
   #awareness: Awareness | null = null;
 
-  constructor(
-    readonly name: DocName,
-    readonly deviceId: string,
-  ) {}
+  readonly name: DocName;
+  readonly deviceId: string;
+
+  constructor(name: DocName, deviceId: string) {
+    this.name = name;
+    this.deviceId = deviceId;
+  }
 
   get storageName(): string {
     return `leasehold:${this.deviceId}:${this.name}`;

@@ -1,0 +1,884 @@
+import { describe, expect, it } from 'vitest';
+import { ROLE_IDS } from './catalogue';
+import { decide, dueWork, nextDueAt, requiresPasskeyConfirmation } from './decide';
+import { DEFAULT_ROLE_SETTINGS } from './settings';
+import { applyEvent, foldEvents } from './state';
+import { asSystem, asUser, at, deviceFor, given, passkeyFor, T0, World } from './test-support';
+import { addDays } from './time';
+import type { Command, DomainEvent, RoleSettings, UserCommand } from './types';
+
+const GA = ROLE_IDS.GlobalAdministrator;
+const PRA = ROLE_IDS.PrivilegedRoleAdministrator;
+const SR = ROLE_IDS.SecurityReader;
+const GR = ROLE_IDS.GlobalReader;
+
+/** Settings overrides enter the ledger in a later issue; until then specs inject them directly. */
+const withSettings = (events: DomainEvent[], roleId: string, change: Partial<RoleSettings>) => {
+  const state = foldEvents(events);
+  state.settings[roleId] = { ...DEFAULT_ROLE_SETTINGS, ...change };
+  return state;
+};
+
+/** Ada (bootstrap GA) and Grace (no roles, eligible for Security Reader via e1). */
+function tenant(): World {
+  const w = World.setUp();
+  w.addUser('grace', 'Grace');
+  w.assign('e1', 'grace', SR, 'eligible');
+  return w;
+}
+
+const activate = (over: Partial<Extract<Command, { type: 'ActivateRole' }>> = {}): Command => ({
+  type: 'ActivateRole',
+  activationId: 'act1',
+  assignmentId: 'e1',
+  durationMinutes: 60,
+  justification: 'Investigating incident 42',
+  ticket: null,
+  ...over,
+});
+
+const assign = (over: Partial<Extract<Command, { type: 'AssignRole' }>> = {}): Command => ({
+  type: 'AssignRole',
+  assignmentId: 'new',
+  principalId: 'grace',
+  roleId: GR,
+  assignmentType: 'eligible',
+  startsAt: null,
+  endsAt: null,
+  justification: 'Joins the security team',
+  ...over,
+});
+
+describe('who may send what', () => {
+  const w = tenant();
+
+  it('refuses user commands from the system, unknown or disabled users', () => {
+    given(w.events)
+      .when(activate(), asSystem(at(1)))
+      .thenRejects('not-authorized');
+    given(w.events)
+      .when(activate(), asUser('nobody', at(1)))
+      .thenRejects('not-authorized');
+    const disabled = w.state;
+    const grace = disabled.users['grace'];
+    if (grace) grace.status = 'disabled';
+    expect(decide(activate(), disabled, asUser('grace', at(1)))).toMatchObject({
+      ok: false,
+      rejection: { code: 'not-authorized' },
+    });
+  });
+
+  it('refuses relay commands from users', () => {
+    given(w.events)
+      .when({ type: 'ExpireActivation', activationId: 'x' }, asUser('ada', at(1)))
+      .thenRejects('not-authorized');
+    given([]).when(World.setupCommand(), asUser('ada')).thenRejects('not-authorized');
+  });
+
+  it('needs setup first', () => {
+    given([])
+      .when({ type: 'ExpireAssignment', assignmentId: 'x' }, asSystem())
+      .thenRejects('setup-not-done');
+    const state = foldEvents([]);
+    state.users['ada'] = { id: 'ada', displayName: 'Ada', status: 'active', createdAt: T0 };
+    expect(decide(activate(), state, asUser('ada'))).toMatchObject({
+      ok: false,
+      rejection: { code: 'setup-not-done' },
+    });
+  });
+
+  it('answers a command type it does not know', () => {
+    const bogus = { type: 'LaunchMissiles' } as unknown as Command;
+    expect(decide(bogus, w.state, asUser('ada', at(1)))).toMatchObject({
+      ok: false,
+      rejection: { code: 'unknown-command-type' },
+    });
+  });
+});
+
+describe('CompleteSetup', () => {
+  it('creates the bootstrap Global Administrator', () => {
+    given([])
+      .when(World.setupCommand(), asSystem(T0))
+      .then([
+        { type: 'SetupCompleted', at: T0 },
+        {
+          type: 'UserCreated',
+          user: { id: 'ada', displayName: 'Ada', status: 'active', createdAt: T0 },
+        },
+        {
+          type: 'PasskeyRegistered',
+          passkey: { ...passkeyFor('ada'), userId: 'ada', registeredAt: T0 },
+        },
+        {
+          type: 'DeviceEnrolled',
+          device: { ...deviceFor('ada'), userId: 'ada', enrolledAt: T0, revokedAt: null },
+        },
+        {
+          type: 'RoleAssigned',
+          assignment: {
+            id: 'bootstrap-ada',
+            principalId: 'ada',
+            roleId: GA,
+            type: 'active',
+            startsAt: T0,
+            endsAt: null,
+            createdAt: T0,
+            createdBy: 'system',
+            justification: 'Bootstrap administrator created at setup',
+            status: 'current',
+            removedAt: null,
+          },
+        },
+      ]);
+  });
+
+  it('happens once', () => {
+    given(World.setUp().events)
+      .when(World.setupCommand('eve'), asSystem(at(1)))
+      .thenRejects('setup-already-done');
+  });
+
+  it('refuses a blank name or an unusable id', () => {
+    given([])
+      .when({ ...World.setupCommand(), displayName: '   ' }, asSystem())
+      .thenRejects('invalid-value');
+    given([]).when(World.setupCommand('__proto__'), asSystem()).thenRejects('invalid-value');
+  });
+});
+
+describe('invites', () => {
+  const base = World.setUp();
+  const created = [...base.events];
+  const invite: Command = {
+    type: 'CreateInvite',
+    inviteId: 'i1',
+    tokenHash: 'h1',
+    displayName: '  Grace  ',
+  };
+  created.push(...decideOk(invite, foldEvents(created), asUser('ada', T0)));
+  const accept = (over: Partial<Extract<Command, { type: 'AcceptInvite' }>> = {}): Command => ({
+    type: 'AcceptInvite',
+    inviteId: 'i1',
+    tokenHash: 'h1',
+    userId: 'grace',
+    displayName: 'Grace',
+    passkey: passkeyFor('grace'),
+    device: deviceFor('grace'),
+    ...over,
+  });
+
+  it('CreateInvite expires in 7 days and trims the name', () => {
+    given(base.events)
+      .when(invite, asUser('ada', T0))
+      .then([
+        {
+          type: 'InviteCreated',
+          invite: {
+            id: 'i1',
+            tokenHash: 'h1',
+            displayName: 'Grace',
+            createdBy: 'ada',
+            createdAt: T0,
+            expiresAt: addDays(T0, 7),
+            acceptedBy: null,
+            acceptedAt: null,
+            revokedAt: null,
+          },
+        },
+      ]);
+  });
+
+  it('CreateInvite needs manage-users, a name of 1–100 characters and a new id', () => {
+    const w = tenant();
+    given(w.events)
+      .when({ ...invite, inviteId: 'i9' }, asUser('grace', at(1)))
+      .thenRejects('not-authorized');
+    given(w.events)
+      .when({ ...invite, displayName: ' ' }, asUser('ada', at(1)))
+      .thenRejects('invalid-value');
+    given(w.events)
+      .when({ ...invite, displayName: 'x'.repeat(100) }, asUser('ada', at(1)))
+      .thenAccepts();
+    given(w.events)
+      .when({ ...invite, displayName: 'x'.repeat(101) }, asUser('ada', at(1)))
+      .thenRejects('invalid-value');
+    given(created)
+      .when(invite, asUser('ada', at(1)))
+      .thenRejects('duplicate-id');
+  });
+
+  it('AcceptInvite creates the user with their passkey and device', () => {
+    given(created)
+      .when(accept(), asSystem(at(10)))
+      .then([
+        {
+          type: 'UserCreated',
+          user: { id: 'grace', displayName: 'Grace', status: 'active', createdAt: at(10) },
+        },
+        {
+          type: 'PasskeyRegistered',
+          passkey: { ...passkeyFor('grace'), userId: 'grace', registeredAt: at(10) },
+        },
+        {
+          type: 'DeviceEnrolled',
+          device: { ...deviceFor('grace'), userId: 'grace', enrolledAt: at(10), revokedAt: null },
+        },
+        { type: 'InviteAccepted', inviteId: 'i1', userId: 'grace', at: at(10) },
+      ]);
+  });
+
+  it('AcceptInvite refuses a wrong secret like a missing invite', () => {
+    given(created)
+      .when(accept({ tokenHash: 'guess' }), asSystem(at(1)))
+      .thenRejects('unknown-invite');
+    given(created)
+      .when(accept({ inviteId: 'i2' }), asSystem(at(1)))
+      .thenRejects('unknown-invite');
+  });
+
+  it('AcceptInvite at exactly expiresAt is too late', () => {
+    const expiresAt = addDays(T0, 7);
+    given(created).when(accept(), asSystem('2026-03-09T08:59:59.999Z')).thenAccepts();
+    given(created).when(accept(), asSystem(expiresAt)).thenRejects('invite-expired');
+  });
+
+  it('AcceptInvite refuses used and revoked invites, and taken ids', () => {
+    const used = [...created, ...decideOk(accept(), foldEvents(created), asSystem(at(1)))];
+    given(used)
+      .when(accept({ userId: 'g2' }), asSystem(at(2)))
+      .thenRejects('invite-used');
+    const revoked = [...created, { type: 'InviteRevoked', inviteId: 'i1', at: at(1) } as const];
+    given(revoked)
+      .when(accept(), asSystem(at(2)))
+      .thenRejects('invite-revoked');
+    given(created)
+      .when(accept({ userId: 'ada' }), asSystem(at(1)))
+      .thenRejects('duplicate-id');
+    given(created)
+      .when(accept({ device: deviceFor('ada') }), asSystem(at(1)))
+      .thenRejects('duplicate-id');
+    given(created)
+      .when(accept({ passkey: passkeyFor('ada') }), asSystem(at(1)))
+      .thenRejects('duplicate-id');
+  });
+
+  it('RevokeInvite withdraws an open invite once', () => {
+    given(created)
+      .when({ type: 'RevokeInvite', inviteId: 'i1' }, asUser('ada', at(1)))
+      .then([{ type: 'InviteRevoked', inviteId: 'i1', at: at(1) }]);
+    given(created)
+      .when({ type: 'RevokeInvite', inviteId: 'nope' }, asUser('ada', at(1)))
+      .thenRejects('unknown-invite');
+    const revoked = [...created, { type: 'InviteRevoked', inviteId: 'i1', at: at(1) } as const];
+    given(revoked)
+      .when({ type: 'RevokeInvite', inviteId: 'i1' }, asUser('ada', at(2)))
+      .thenRejects('invite-revoked');
+    const used = [...created, ...decideOk(accept(), foldEvents(created), asSystem(at(1)))];
+    given(used)
+      .when({ type: 'RevokeInvite', inviteId: 'i1' }, asUser('ada', at(2)))
+      .thenRejects('invite-used');
+    given(used)
+      .when({ type: 'RevokeInvite', inviteId: 'i1' }, asUser('grace', at(2)))
+      .thenRejects('not-authorized');
+  });
+});
+
+describe('EnrolDevice', () => {
+  const w = tenant();
+  const enrol = (over: Partial<Extract<Command, { type: 'EnrolDevice' }>> = {}): Command => ({
+    type: 'EnrolDevice',
+    userId: 'grace',
+    credentialId: 'cred-grace',
+    device: deviceFor('grace', 2),
+    ...over,
+  });
+
+  it('enrols a second device with the user’s own passkey', () => {
+    given(w.events)
+      .when(enrol(), asSystem(at(1)))
+      .then([
+        {
+          type: 'DeviceEnrolled',
+          device: { ...deviceFor('grace', 2), userId: 'grace', enrolledAt: at(1), revokedAt: null },
+        },
+      ]);
+  });
+
+  it('refuses unknown users, someone else’s passkey and taken ids', () => {
+    given(w.events)
+      .when(enrol({ userId: 'nobody' }), asSystem(at(1)))
+      .thenRejects('unknown-user');
+    given(w.events)
+      .when(enrol({ credentialId: 'cred-ada' }), asSystem(at(1)))
+      .thenRejects('not-authorized');
+    given(w.events)
+      .when(enrol({ credentialId: 'cred-nope' }), asSystem(at(1)))
+      .thenRejects('not-authorized');
+    given(w.events)
+      .when(enrol({ device: deviceFor('ada') }), asSystem(at(1)))
+      .thenRejects('duplicate-id');
+  });
+});
+
+describe('CreateRole', () => {
+  const w = tenant();
+  const create = (over: Partial<Extract<Command, { type: 'CreateRole' }>> = {}): Command => ({
+    type: 'CreateRole',
+    roleId: 'helpdesk',
+    name: ' Helpdesk ',
+    description: 'First-line support',
+    ...over,
+  });
+
+  it('creates a custom directory role', () => {
+    given(w.events)
+      .when(create(), asUser('ada', at(1)))
+      .then([
+        {
+          type: 'RoleCreated',
+          role: {
+            id: 'helpdesk',
+            name: 'Helpdesk',
+            description: 'First-line support',
+            kind: 'directory',
+            builtIn: false,
+            createdAt: at(1),
+          },
+        },
+      ]);
+  });
+
+  it('needs manage-roles and valid text', () => {
+    given(w.events)
+      .when(create(), asUser('grace', at(1)))
+      .thenRejects('not-authorized');
+    given(w.events)
+      .when(create({ name: '' }), asUser('ada', at(1)))
+      .thenRejects('invalid-value');
+    given(w.events)
+      .when(create({ name: 'n'.repeat(101) }), asUser('ada', at(1)))
+      .thenRejects('invalid-value');
+    given(w.events)
+      .when(create({ description: 'd'.repeat(500) }), asUser('ada', at(1)))
+      .thenAccepts();
+    given(w.events)
+      .when(create({ description: 'd'.repeat(501) }), asUser('ada', at(1)))
+      .thenRejects('invalid-value');
+  });
+
+  it('refuses taken ids and names, built-in ones too', () => {
+    const events = [...w.events, ...decideOk(create(), w.state, asUser('ada', at(1)))];
+    given(events)
+      .when(create({ name: 'Other' }), asUser('ada', at(2)))
+      .thenRejects('duplicate-id');
+    given(events)
+      .when(create({ roleId: GA, name: 'Other' }), asUser('ada', at(2)))
+      .thenRejects('duplicate-id');
+    given(events)
+      .when(create({ roleId: 'h2', name: 'HELPDESK' }), asUser('ada', at(2)))
+      .thenRejects('role-name-taken');
+    given(events)
+      .when(create({ roleId: 'ga2', name: 'global administrator' }), asUser('ada', at(2)))
+      .thenRejects('role-name-taken');
+  });
+});
+
+describe('AssignRole', () => {
+  const w = tenant();
+
+  it('assigns permanently from now by default', () => {
+    given(w.events)
+      .when(assign({ roleId: PRA }), asUser('ada', at(1)))
+      .then([
+        {
+          type: 'RoleAssigned',
+          assignment: {
+            id: 'new',
+            principalId: 'grace',
+            roleId: PRA,
+            type: 'eligible',
+            startsAt: at(1),
+            endsAt: null,
+            createdAt: at(1),
+            createdBy: 'ada',
+            justification: 'Joins the security team',
+            status: 'current',
+            removedAt: null,
+          },
+        },
+      ]);
+  });
+
+  it('treats a start in the past as now and keeps a future one', () => {
+    const past = given(w.events)
+      .when(assign({ startsAt: T0 }), asUser('ada', at(1)))
+      .thenAccepts();
+    expect(past[0]).toMatchObject({ assignment: { startsAt: at(1) } });
+    const future = given(w.events)
+      .when(assign({ startsAt: at(60) }), asUser('ada', at(1)))
+      .thenAccepts();
+    expect(future[0]).toMatchObject({ assignment: { startsAt: at(60) } });
+  });
+
+  it('checks permission, principal, role, id and times in that order', () => {
+    given(w.events)
+      .when(assign(), asUser('grace', at(1)))
+      .thenRejects('not-authorized');
+    given(w.events)
+      .when(assign({ principalId: 'nobody', roleId: 'nope' }), asUser('ada', at(1)))
+      .thenRejects('unknown-user');
+    given(w.events)
+      .when(assign({ roleId: 'nope', assignmentId: 'e1' }), asUser('ada', at(1)))
+      .thenRejects('unknown-role');
+    given(w.events)
+      .when(assign({ assignmentId: 'e1', endsAt: 'soon' }), asUser('ada', at(1)))
+      .thenRejects('duplicate-id');
+    given(w.events)
+      .when(assign({ endsAt: 'soon' }), asUser('ada', at(1)))
+      .thenRejects('invalid-value');
+    given(w.events)
+      .when(assign({ startsAt: '2026-03-02T10:00:00Z' }), asUser('ada', at(1)))
+      .thenRejects('invalid-value');
+  });
+
+  it('needs at least 5 minutes: exactly 5 is enough, 4:59.999 is not', () => {
+    given(w.events)
+      .when(assign({ endsAt: at(6) }), asUser('ada', at(1)))
+      .thenAccepts();
+    given(w.events)
+      .when(assign({ endsAt: '2026-03-02T09:05:59.999Z' }), asUser('ada', at(1)))
+      .thenRejects('assignment-too-short');
+    given(w.events)
+      .when(assign({ startsAt: at(60), endsAt: at(65) }), asUser('ada', at(1)))
+      .thenAccepts();
+    given(w.events)
+      .when(assign({ endsAt: at(1) }), asUser('ada', at(1)))
+      .thenRejects('assignment-too-short');
+    given(w.events)
+      .when(assign({ endsAt: T0 }), asUser('ada', at(1)))
+      .thenRejects('assignment-too-short');
+  });
+
+  it('honours the role’s permanence and maximum length', () => {
+    const state = withSettings(w.events, GR, {
+      allowPermanentEligible: false,
+      eligibleExpiryDays: 15,
+    });
+    const ctx = asUser('ada', at(1));
+    expect(decide(assign(), state, ctx)).toMatchObject({
+      rejection: { code: 'permanent-not-allowed' },
+    });
+    expect(decide(assign({ endsAt: addDays(at(1), 15) }), state, ctx).ok).toBe(true);
+    expect(decide(assign({ endsAt: addDays(at(2), 15) }), state, ctx)).toMatchObject({
+      rejection: { code: 'exceeds-max-assignment' },
+    });
+    // The maximum counts from the start, so a later start may end later.
+    expect(decide(assign({ startsAt: at(60), endsAt: addDays(at(60), 15) }), state, ctx).ok).toBe(
+      true,
+    );
+    // Active assignments have their own knob.
+    expect(decide(assign({ assignmentType: 'active' }), state, ctx).ok).toBe(true);
+  });
+
+  it('needs a justification and, when set, a passkey for active assignments', () => {
+    given(w.events)
+      .when(assign({ assignmentType: 'active', justification: ' ' }), asUser('ada', at(1)))
+      .thenRejects('justification-required');
+    given(w.events)
+      .when(assign({ justification: '' }), asUser('ada', at(1)))
+      .thenAccepts();
+    given(w.events)
+      .when(assign({ justification: 'j'.repeat(501) }), asUser('ada', at(1)))
+      .thenRejects('invalid-value');
+    const state = withSettings(w.events, GR, { requirePasskeyOnActiveAssignment: true });
+    const cmd = assign({ assignmentType: 'active' });
+    expect(decide(cmd, state, asUser('ada', at(1), { passkey: false }))).toMatchObject({
+      rejection: { code: 'confirmation-required' },
+    });
+    expect(decide(cmd, state, asUser('ada', at(1), { passkey: true })).ok).toBe(true);
+  });
+
+  it('refuses an overlapping assignment of the same type, not a disjoint one', () => {
+    given(w.events)
+      .when(assign({ assignmentId: 'e2', roleId: SR }), asUser('ada', at(1)))
+      .thenRejects('already-assigned');
+    given(w.events)
+      .when(assign({ roleId: SR, assignmentType: 'active' }), asUser('ada', at(1)))
+      .thenAccepts();
+    const bounded = tenantWithBounded();
+    given(bounded)
+      .when(assign({ roleId: PRA, startsAt: at(60) }), asUser('ada', at(1)))
+      .thenAccepts();
+    given(bounded)
+      .when(assign({ roleId: PRA, startsAt: at(59) }), asUser('ada', at(1)))
+      .thenRejects('already-assigned');
+  });
+});
+
+/** Grace is eligible for PRA from T0 until at(60). */
+function tenantWithBounded(): DomainEvent[] {
+  const w = tenant();
+  w.assign('b1', 'grace', PRA, 'eligible', { endsAt: at(60) });
+  return w.events;
+}
+
+describe('RemoveAssignment', () => {
+  it('removes it and ends activations made from it', () => {
+    const w = tenant();
+    w.activate('act1', 'e1', 'grace', at(5));
+    given(w.events)
+      .when(
+        { type: 'RemoveAssignment', assignmentId: 'e1', justification: 'Left the team' },
+        asUser('ada', at(10)),
+      )
+      .then([
+        { type: 'AssignmentRemoved', assignmentId: 'e1', at: at(10) },
+        { type: 'ActivationDeactivated', activationId: 'act1', at: at(10) },
+      ]);
+  });
+
+  it('waits 5 minutes after creation: exactly 5 is enough', () => {
+    const w = tenant();
+    const remove: Command = { type: 'RemoveAssignment', assignmentId: 'e1', justification: '' };
+    given(w.events)
+      .when(remove, asUser('ada', '2026-03-02T09:04:59.999Z'))
+      .thenRejects('too-early-to-remove');
+    given(w.events)
+      .when(remove, asUser('ada', at(5)))
+      .thenAccepts();
+  });
+
+  it('checks permission and existence', () => {
+    const w = tenant();
+    const remove = (assignmentId: string): Command => ({
+      type: 'RemoveAssignment',
+      assignmentId,
+      justification: '',
+    });
+    given(w.events)
+      .when(remove('e1'), asUser('grace', at(10)))
+      .thenRejects('not-authorized');
+    given(w.events)
+      .when(remove('nope'), asUser('ada', at(10)))
+      .thenRejects('unknown-assignment');
+    const removed = [
+      ...w.events,
+      { type: 'AssignmentRemoved', assignmentId: 'e1', at: at(6) } as const,
+    ];
+    given(removed)
+      .when(remove('e1'), asUser('ada', at(10)))
+      .thenRejects('unknown-assignment');
+  });
+
+  it('keeps the last Global Administrator and Privileged Role Administrator', () => {
+    const w = tenant();
+    w.assign('p1', 'grace', PRA, 'active');
+    const remove = (assignmentId: string): Command => ({
+      type: 'RemoveAssignment',
+      assignmentId,
+      justification: '',
+    });
+    given(w.events)
+      .when(remove('bootstrap-ada'), asUser('ada', at(10)))
+      .thenRejects('last-global-admin');
+    given(w.events)
+      .when(remove('p1'), asUser('ada', at(10)))
+      .thenRejects('last-privileged-role-admin');
+    w.assign('g2', 'grace', GA, 'active');
+    given(w.events)
+      .when(remove('bootstrap-ada'), asUser('ada', at(10)))
+      .thenAccepts();
+  });
+});
+
+describe('ActivateRole', () => {
+  const w = tenant();
+  const ctx = (minutes: number, passkey = true) => asUser('grace', at(minutes), { passkey });
+
+  it('starts an activation now, for the requested duration', () => {
+    given(w.events)
+      .when(activate({ ticket: { system: ' Jira ', number: ' SEC-1 ' } }), ctx(1))
+      .then([
+        {
+          type: 'ActivationStarted',
+          activation: {
+            id: 'act1',
+            assignmentId: 'e1',
+            principalId: 'grace',
+            roleId: SR,
+            startsAt: at(1),
+            endsAt: at(61),
+            requestedAt: at(1),
+            justification: 'Investigating incident 42',
+            ticket: { system: 'Jira', number: 'SEC-1' },
+            status: 'active',
+            endedAt: null,
+          },
+        },
+      ]);
+  });
+
+  it('ends no later than the eligible assignment', () => {
+    const events = given(tenantWithBounded())
+      .when(activate({ assignmentId: 'b1', durationMinutes: 120 }), ctx(30))
+      .thenAccepts();
+    expect(events[0]).toMatchObject({ activation: { endsAt: at(60) } });
+  });
+
+  it('refuses missing, foreign, active-type and removed assignments', () => {
+    given(w.events)
+      .when(activate({ assignmentId: 'nope' }), ctx(1))
+      .thenRejects('unknown-assignment');
+    given(w.events)
+      .when(activate(), asUser('ada', at(1)))
+      .thenRejects('not-eligible');
+    given(w.events)
+      .when(activate({ assignmentId: 'bootstrap-ada' }), asUser('ada', at(1)))
+      .thenRejects('not-eligible');
+    const removed = [
+      ...w.events,
+      { type: 'AssignmentRemoved', assignmentId: 'e1', at: at(6) } as const,
+    ];
+    given(removed).when(activate(), ctx(7)).thenRejects('not-eligible');
+  });
+
+  it('refuses before the assignment starts and after it ends', () => {
+    const future = World.setUp();
+    future.addUser('grace', 'Grace');
+    future.run(assign({ assignmentId: 'f1', startsAt: at(30), endsAt: at(90) }), asUser('ada', T0));
+    given(future.events)
+      .when(activate({ assignmentId: 'f1' }), ctx(29))
+      .thenRejects('assignment-not-started');
+    given(future.events)
+      .when(activate({ assignmentId: 'f1' }), ctx(30))
+      .thenAccepts();
+    given(future.events)
+      .when(activate({ assignmentId: 'f1' }), ctx(90))
+      .thenRejects('assignment-ended');
+  });
+
+  it('refuses a second activation of the same assignment while one is active', () => {
+    const active = tenant();
+    active.activate('act1', 'e1', 'grace', at(1), 60);
+    given(active.events)
+      .when(activate({ activationId: 'act2' }), ctx(30))
+      .thenRejects('already-active');
+    given(active.events)
+      .when(activate({ activationId: 'act2' }), ctx(61))
+      .thenAccepts();
+    given(active.events).when(activate(), ctx(61)).thenRejects('duplicate-id');
+  });
+
+  it('allows exactly 5 minutes and exactly the maximum, not less or more', () => {
+    given(w.events)
+      .when(activate({ durationMinutes: 5 }), ctx(1))
+      .thenAccepts();
+    given(w.events)
+      .when(activate({ durationMinutes: 4 }), ctx(1))
+      .thenRejects('below-min-duration');
+    given(w.events)
+      .when(activate({ durationMinutes: 4.99999 }), ctx(1))
+      .thenRejects('below-min-duration');
+    given(w.events)
+      .when(activate({ durationMinutes: 60.5 }), ctx(1))
+      .thenRejects('below-min-duration');
+    given(w.events)
+      .when(activate({ durationMinutes: Number.NaN }), ctx(1))
+      .thenRejects('below-min-duration');
+    given(w.events)
+      .when(activate({ durationMinutes: 480 }), ctx(1))
+      .thenAccepts();
+    given(w.events)
+      .when(activate({ durationMinutes: 481 }), ctx(1))
+      .thenRejects('exceeds-max-duration');
+  });
+
+  it('needs a justification of at most 500 characters', () => {
+    given(w.events)
+      .when(activate({ justification: '  ' }), ctx(1))
+      .thenRejects('justification-required');
+    given(w.events)
+      .when(activate({ justification: 'j'.repeat(500) }), ctx(1))
+      .thenAccepts();
+    given(w.events)
+      .when(activate({ justification: 'j'.repeat(501) }), ctx(1))
+      .thenRejects('invalid-value');
+    const optional = withSettings(w.events, SR, { requireJustification: false });
+    expect(decide(activate({ justification: '' }), optional, ctx(1)).ok).toBe(true);
+  });
+
+  it('needs a complete ticket when the role says so', () => {
+    const state = withSettings(w.events, SR, { requireTicket: true });
+    const code = (ticket: { system: string; number: string } | null) => {
+      const d = decide(activate({ ticket }), state, ctx(1));
+      return d.ok ? 'accepted' : d.rejection.code;
+    };
+    expect(code(null)).toBe('ticket-required');
+    expect(code({ system: 'Jira', number: ' ' })).toBe('ticket-required');
+    expect(code({ system: '', number: 'SEC-1' })).toBe('ticket-required');
+    expect(code({ system: 'Jira', number: 'SEC-1' })).toBe('accepted');
+    expect(code({ system: 'Jira', number: '1'.repeat(101) })).toBe('invalid-value');
+  });
+
+  it('needs a passkey confirmation unless the role waives it', () => {
+    given(w.events).when(activate(), ctx(1, false)).thenRejects('confirmation-required');
+    const waived = withSettings(w.events, SR, { requirePasskeyOnActivation: false });
+    expect(decide(activate(), waived, ctx(1, false)).ok).toBe(true);
+  });
+
+  it('says approval is not available yet when the role requires it', () => {
+    const state = withSettings(w.events, SR, { requireApproval: true });
+    const d = decide(activate(), state, ctx(1));
+    expect(d).toMatchObject({ ok: false, rejection: { code: 'approval-required' } });
+    expect(d.ok ? '' : d.rejection.message).toMatch(/not available yet/);
+  });
+});
+
+describe('DeactivateRole', () => {
+  const w = tenant();
+  w.activate('act1', 'e1', 'grace', at(1), 60);
+  const deactivate: Command = { type: 'DeactivateRole', activationId: 'act1' };
+
+  it('ends the activation from 5 minutes after it started', () => {
+    given(w.events)
+      .when(deactivate, asUser('grace', '2026-03-02T09:05:59.999Z'))
+      .thenRejects('too-early-to-deactivate');
+    given(w.events)
+      .when(deactivate, asUser('grace', at(6)))
+      .then([{ type: 'ActivationDeactivated', activationId: 'act1', at: at(6) }]);
+  });
+
+  it('refuses unknown, foreign and ended activations', () => {
+    given(w.events)
+      .when({ type: 'DeactivateRole', activationId: 'x' }, asUser('grace', at(10)))
+      .thenRejects('unknown-activation');
+    given(w.events)
+      .when(deactivate, asUser('ada', at(10)))
+      .thenRejects('not-your-activation');
+    given(w.events)
+      .when(deactivate, asUser('grace', at(61)))
+      .thenRejects('not-active');
+  });
+});
+
+describe('RevokeDevice', () => {
+  const w = tenant();
+  const revoke = (deviceId: string): Command => ({ type: 'RevokeDevice', deviceId });
+
+  it('lets anyone revoke their own device, and a Global Administrator anyone’s', () => {
+    given(w.events)
+      .when(revoke('device-grace'), asUser('grace', at(1)))
+      .then([{ type: 'DeviceRevoked', deviceId: 'device-grace', at: at(1) }]);
+    given(w.events)
+      .when(revoke('device-grace'), asUser('ada', at(1)))
+      .thenAccepts();
+    given(w.events)
+      .when(revoke('device-ada'), asUser('grace', at(1)))
+      .thenRejects('not-authorized');
+  });
+
+  it('refuses unknown and already revoked devices', () => {
+    given(w.events)
+      .when(revoke('nope'), asUser('grace', at(1)))
+      .thenRejects('unknown-device');
+    const revoked = [
+      ...w.events,
+      { type: 'DeviceRevoked', deviceId: 'device-grace', at: at(1) } as const,
+    ];
+    given(revoked)
+      .when(revoke('device-grace'), asUser('grace', at(2)))
+      .thenRejects('already-ended');
+  });
+});
+
+describe('expiry', () => {
+  function scheduled() {
+    const w = tenant();
+    w.assign('b1', 'grace', PRA, 'eligible', { endsAt: at(60) });
+    w.activate('act1', 'e1', 'grace', at(1), 30);
+    w.activate('act2', 'b1', 'grace', at(10), 120);
+    return w;
+  }
+
+  it('ExpireActivation records the real end time', () => {
+    const w = scheduled();
+    given(w.events)
+      .when({ type: 'ExpireActivation', activationId: 'act1' }, asSystem(at(31)))
+      .then([{ type: 'ActivationExpired', activationId: 'act1', at: at(31) }]);
+    given(w.events)
+      .when({ type: 'ExpireActivation', activationId: 'act1' }, asSystem(at(45)))
+      .then([{ type: 'ActivationExpired', activationId: 'act1', at: at(31) }]);
+    given(w.events)
+      .when({ type: 'ExpireActivation', activationId: 'act1' }, asSystem(at(30)))
+      .thenRejects('not-active');
+    given(w.events)
+      .when({ type: 'ExpireActivation', activationId: 'nope' }, asSystem(at(30)))
+      .thenRejects('unknown-activation');
+  });
+
+  it('ExpireAssignment also expires what was activated from it', () => {
+    const w = scheduled();
+    given(w.events)
+      .when({ type: 'ExpireAssignment', assignmentId: 'b1' }, asSystem(at(70)))
+      .then([
+        { type: 'AssignmentExpired', assignmentId: 'b1', at: at(60) },
+        { type: 'ActivationExpired', activationId: 'act2', at: at(60) },
+      ]);
+    given(w.events)
+      .when({ type: 'ExpireAssignment', assignmentId: 'b1' }, asSystem(at(59)))
+      .thenRejects('not-active');
+    given(w.events)
+      .when({ type: 'ExpireAssignment', assignmentId: 'e1' }, asSystem(at(59)))
+      .thenRejects('not-active');
+    given(w.events)
+      .when({ type: 'ExpireAssignment', assignmentId: 'nope' }, asSystem(at(59)))
+      .thenRejects('unknown-assignment');
+  });
+
+  it('dueWork lists what has ended, activations first, and all of it is accepted', () => {
+    const w = scheduled();
+    expect(nextDueAt(w.state)).toBe(at(31));
+    expect(dueWork(w.state, at(30))).toEqual([]);
+    expect(dueWork(w.state, at(31))).toEqual([{ type: 'ExpireActivation', activationId: 'act1' }]);
+    const due = dueWork(w.state, at(60));
+    expect(due).toEqual([
+      { type: 'ExpireActivation', activationId: 'act1' },
+      { type: 'ExpireActivation', activationId: 'act2' },
+      { type: 'ExpireAssignment', assignmentId: 'b1' },
+    ]);
+    const state = w.state;
+    for (const command of due) {
+      for (const event of decideOk(command, state, asSystem(at(60)))) applyEvent(state, event);
+    }
+    expect(dueWork(state, at(60))).toEqual([]);
+    expect(nextDueAt(state)).toBeNull();
+  });
+});
+
+describe('requiresPasskeyConfirmation', () => {
+  const w = tenant();
+  it('follows the role settings', () => {
+    const state = withSettings(w.events, PRA, {
+      requirePasskeyOnActiveAssignment: true,
+      requirePasskeyOnActivation: false,
+    });
+    const check = (c: UserCommand) => requiresPasskeyConfirmation(c, state, at(1));
+    expect(check(activate() as UserCommand)).toBe(true);
+    expect(check(activate({ assignmentId: 'nope' }) as UserCommand)).toBe(false);
+    expect(check(assign({ roleId: PRA, assignmentType: 'active' }) as UserCommand)).toBe(true);
+    expect(check(assign({ roleId: PRA, assignmentType: 'eligible' }) as UserCommand)).toBe(false);
+    expect(check(assign({ roleId: SR, assignmentType: 'active' }) as UserCommand)).toBe(false);
+    expect(check({ type: 'DeactivateRole', activationId: 'x' })).toBe(false);
+  });
+});
+
+function decideOk(
+  command: Command,
+  state: ReturnType<typeof foldEvents>,
+  ctx: Parameters<typeof decide>[2],
+) {
+  const d = decide(command, state, ctx);
+  if (!d.ok) throw new Error(`${command.type}: ${d.rejection.code}`);
+  return d.events;
+}

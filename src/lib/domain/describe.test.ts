@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { ROLE_IDS } from './catalogue';
+import { describeEvent, describeRejection, REJECTION_TEXT } from './describe';
+import { reject, REJECTION_CODES, type RejectionCode } from './rejections';
+import { at, T0, World } from './test-support';
+import type { DomainEvent } from './types';
+
+const names: Record<string, string> = { ada: 'Ada', grace: 'Grace' };
+const nameOf = (id: string) => names[id] ?? id;
+const roleName = (id: string) => (id === ROLE_IDS.SecurityReader ? 'Security Reader' : id);
+
+describe('REJECTION_TEXT', () => {
+  it.each(REJECTION_CODES.map((c) => [c]))('has a plain sentence for %s', (code) => {
+    const text = REJECTION_TEXT[code];
+    expect(text).toMatch(/^[A-Z].*\.$/);
+    expect(text.length).toBeLessThan(100);
+  });
+
+  it('has nothing for codes that do not exist', () => {
+    expect(Object.keys(REJECTION_TEXT).sort()).toEqual([...REJECTION_CODES].sort());
+  });
+});
+
+describe('describeRejection', () => {
+  it('uses the message, which names the thing', () => {
+    expect(
+      describeRejection(reject('already-active', 'Security Reader is already active for you.')),
+    ).toBe('Security Reader is already active for you.');
+  });
+
+  it('falls back to the code’s sentence, or a generic one for unknown codes', () => {
+    expect(describeRejection(reject('not-active', '  '))).toBe(REJECTION_TEXT['not-active']);
+    expect(describeRejection({ code: 'from-the-future' as RejectionCode, message: '' })).toBe(
+      'Leasehold refused this request.',
+    );
+  });
+});
+
+describe('describeEvent', () => {
+  it('describes an activation with its end time', () => {
+    const event: DomainEvent = {
+      type: 'ActivationStarted',
+      activation: {
+        id: 'a',
+        assignmentId: 'e',
+        principalId: 'ada',
+        roleId: ROLE_IDS.SecurityReader,
+        startsAt: '2026-11-26T13:05:00.000Z',
+        endsAt: '2026-11-26T14:05:00.000Z',
+        requestedAt: '2026-11-26T13:05:00.000Z',
+        justification: 'x',
+        ticket: null,
+        status: 'active',
+        endedAt: null,
+      },
+    };
+    expect(describeEvent(event, nameOf, roleName)).toBe(
+      'Ada activated Security Reader until 14:05 UTC',
+    );
+    const overnight = structuredClone(event);
+    if (overnight.type === 'ActivationStarted')
+      overnight.activation.endsAt = '2026-11-27T01:00:00.000Z';
+    expect(describeEvent(overnight, nameOf, roleName)).toBe(
+      'Ada activated Security Reader until 2026-11-27 01:00 UTC',
+    );
+  });
+
+  it('describes assignments by who made them', () => {
+    const w = World.setUp();
+    w.addUser('grace', 'Grace');
+    w.assign('e1', 'grace', ROLE_IDS.SecurityReader, 'eligible', {
+      when: at(1),
+      endsAt: at(60 * 24),
+    });
+    const assigned = w.events.filter((e) => e.type === 'RoleAssigned');
+    expect(assigned.map((e) => describeEvent(e, nameOf, roleName))).toEqual([
+      'Leasehold gave Ada the active role global-administrator permanently',
+      'Ada made Grace eligible for Security Reader until 2026-03-03 09:00 UTC',
+    ]);
+  });
+
+  it('has a sentence for every event of a realistic history', () => {
+    const w = World.setUp();
+    w.addUser('grace', 'Grace');
+    w.assign('e1', 'grace', ROLE_IDS.SecurityReader, 'eligible');
+    w.activate('act1', 'e1', 'grace', at(1));
+    w.run(
+      { type: 'DeactivateRole', activationId: 'act1' },
+      {
+        at: at(10),
+        actor: { kind: 'user', userId: 'grace', deviceId: 'd' },
+        passkeyConfirmed: true,
+      },
+    );
+    const extra: DomainEvent[] = [
+      { type: 'DeviceRevoked', deviceId: 'device-grace', at: T0 },
+      { type: 'InviteRevoked', inviteId: 'i', at: T0 },
+      { type: 'AssignmentRemoved', assignmentId: 'e1', at: T0 },
+      { type: 'AssignmentExpired', assignmentId: 'e1', at: T0 },
+      { type: 'ActivationExpired', activationId: 'act1', at: T0 },
+      {
+        type: 'RoleCreated',
+        role: {
+          id: 'h',
+          name: 'Helpdesk',
+          description: '',
+          kind: 'directory',
+          builtIn: false,
+          createdAt: T0,
+        },
+      },
+    ];
+    const seen = new Set<string>();
+    for (const event of [...w.events, ...extra]) {
+      const line = describeEvent(event, nameOf, roleName);
+      expect(line.length, event.type).toBeGreaterThan(5);
+      expect(line).not.toMatch(/undefined|\[object/);
+      seen.add(event.type);
+    }
+    expect(seen.size).toBe(15);
+  });
+});
