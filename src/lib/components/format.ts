@@ -5,13 +5,19 @@
 import type { Iso } from '#domain/types';
 
 const LOCALE = 'en-GB';
-const time = new Intl.DateTimeFormat(LOCALE, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const time = new Intl.DateTimeFormat(LOCALE, {
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
 const day = new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'short', year: 'numeric' });
 const dayNoYear = new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'short' });
 const weekday = new Intl.DateTimeFormat(LOCALE, { weekday: 'short' });
 
 const sameLocalDay = (a: Date, b: Date) =>
-  a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+  a.getFullYear() === b.getFullYear() &&
+  a.getMonth() === b.getMonth() &&
+  a.getDate() === b.getDate();
 
 /** "17:05". */
 export const formatTime = (iso: Iso): string => time.format(new Date(iso));

@@ -64,7 +64,12 @@ export type CommandProgress = 'checking' | 'confirming' | 'sending' | 'waiting';
 
 export type CommandResult =
   | { ok: true; cmdId: string; seq: number }
-  | { ok: false; rejection: Rejection; seq: number | null; /** true: the local preview refused it. */ local: boolean };
+  | {
+      ok: false;
+      rejection: Rejection;
+      seq: number | null;
+      /** true: the local preview refused it. */ local: boolean;
+    };
 
 export type RelayStatus = { setupDone: boolean; rpId: string; origin: string; seq: number };
 

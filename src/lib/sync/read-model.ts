@@ -43,7 +43,10 @@ export class AuditReader {
     const entries = audit.getArray<string>('entries');
     const length = entries.length;
     // Anything other than growth (a replaced document) means starting over.
-    if (length < this.#texts.length || (length > 0 && this.#texts.length > 0 && entries.get(0) !== this.#texts[0])) {
+    if (
+      length < this.#texts.length ||
+      (length > 0 && this.#texts.length > 0 && entries.get(0) !== this.#texts[0])
+    ) {
       this.#parsed = [];
       this.#texts = [];
     }

@@ -133,7 +133,11 @@ export async function confirmIntent(
       id: c.id,
       type: 'public-key' as const,
       ...(c.transports
-        ? { transports: c.transports as NonNullable<PublicKeyCredentialRequestOptionsJSON['allowCredentials']>[number]['transports'] }
+        ? {
+            transports: c.transports as NonNullable<
+              PublicKeyCredentialRequestOptionsJSON['allowCredentials']
+            >[number]['transports'],
+          }
         : {}),
     })),
     userVerification: 'required',

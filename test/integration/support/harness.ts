@@ -200,9 +200,9 @@ export class CommandClient {
     });
   }
 
-  async send(signed: SignedCommand): Promise<ServerFrame> {
+  async send(signed: SignedCommand, timeoutMs = 5000): Promise<ServerFrame> {
     const cmdId = signed.envelope.cmdId;
-    const reply = this.next((f) => (f.t === 'ack' || f.t === 'reject') && f.cmdId === cmdId);
+    const reply = this.next((f) => (f.t === 'ack' || f.t === 'reject') && f.cmdId === cmdId, timeoutMs);
     this.ws.send(JSON.stringify({ t: 'command', signed }));
     return reply;
   }
