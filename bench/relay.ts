@@ -26,7 +26,7 @@ console.log(`machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, node ${proc
 // 1. Throughput: pre-sign so that the figure is the relay's, not the client's.
 const signed = [];
 for (let i = 0; i < COMMANDS; i++) {
-  signed.push(await admin.signed({ type: 'CreateRole', roleId: `r_${randomId(8)}`, name: `Bench role ${i}`, description: '' }));
+  signed.push(await admin.signed({ type: 'CreateInvite', inviteId: `inv_${randomId(8)}`, tokenHash: randomId(32), displayName: `Bench invite ${i}` }));
 }
 const sockets = await Promise.all(Array.from({ length: SOCKETS }, () => CommandClient.connect(h, admin.token)));
 const started = performance.now();

@@ -31,7 +31,7 @@ export type Outcome = { ok: true; seq: number; events: DomainEvent[] } | { ok: f
 export type Session = { userId: UserId; deviceId: string };
 
 type Work =
-  | { kind: 'signed'; signed: SignedCommand; session: Session; done: (reply: ServerFrame) => void }
+  | { kind: 'signed'; signed: SignedCommand; session: Session; precheck: Precheck; done: (reply: ServerFrame) => void }
   | {
       kind: 'ceremony';
       command: RelayCommand;
@@ -41,6 +41,13 @@ type Work =
       done: (outcome: Outcome) => void;
     }
   | { kind: 'system'; command: RelayCommand; done: (outcome: Outcome) => void };
+
+/**
+ * Work that needs no state, started as soon as a command arrives so that the crypto runs in
+ * parallel while the single writer works through the queue. A device id is derived from its
+ * key, so a signature checked against the key known at arrival stays valid in the queue.
+ */
+type Precheck = { digest: Promise<string>; signatureOk: Promise<boolean> | null; keyId: string | null };
 
 export type Committed = { docUpdates: { doc: DocName; update: Uint8Array }[]; events: DomainEvent[]; size: number; checkpoint: string };
 
@@ -75,7 +82,13 @@ export class CommandPipeline {
   }
 
   submitSigned(signed: SignedCommand, session: Session): Promise<ServerFrame> {
-    return new Promise((done) => this.#enqueue({ kind: 'signed', signed, session, done }));
+    const device = getOwn(this.deps.state.devices, signed.envelope.deviceId);
+    const precheck: Precheck = {
+      digest: commandDigest(signed),
+      signatureOk: device ? verifyDeviceSignature(device.publicKey, signed.signature, commandSigningBytes(signed.envelope)) : null,
+      keyId: device ? `${device.publicKey.x}.${device.publicKey.y}` : null,
+    };
+    return new Promise((done) => this.#enqueue({ kind: 'signed', signed, session, precheck, done }));
   }
 
   submitCeremony(command: RelayCommand, ceremony: CeremonyEvidence, metaOnAccept: [string, string | null][] = []): Promise<Outcome> {
@@ -208,7 +221,7 @@ export class CommandPipeline {
     const { envelope } = signed;
     const now = clock.now();
     const at = isoAt(now);
-    const digest = await commandDigest(signed);
+    const digest = await work.precheck.digest;
 
     let actor: UserId = session.userId;
     const finish = async (
@@ -262,7 +275,12 @@ export class CommandPipeline {
     actor = device.userId;
 
     // The device key signed exactly these bytes.
-    if (!(await verifyDeviceSignature(device.publicKey, signed.signature, commandSigningBytes(envelope)))) {
+    const keyId = `${device.publicKey.x}.${device.publicKey.y}`;
+    const signatureOk =
+      work.precheck.signatureOk && work.precheck.keyId === keyId
+        ? await work.precheck.signatureOk
+        : await verifyDeviceSignature(device.publicKey, signed.signature, commandSigningBytes(envelope));
+    if (!signatureOk) {
       return refuse('bad-signature', 'The device signature does not match the command.');
     }
 

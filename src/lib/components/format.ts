@@ -70,3 +70,20 @@ export function formatDuration(minutes: number): string {
   if (h === 0) return mins;
   return m === 0 ? hours : `${hours} ${mins}`;
 }
+
+/** Words for where a command is on its way (see CommandProgress in the services layer). */
+export function progressText(
+  progress: 'checking' | 'confirming' | 'sending' | 'waiting',
+  sending: string,
+): string {
+  switch (progress) {
+    case 'checking':
+      return 'Checking the request…';
+    case 'confirming':
+      return 'Confirm with your passkey…';
+    case 'sending':
+      return sending;
+    case 'waiting':
+      return 'You are offline. This is saved on this device and will be sent when the connection is back…';
+  }
+}

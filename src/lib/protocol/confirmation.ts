@@ -49,8 +49,21 @@ export async function deviceIdFor(publicKey: DevicePublicKey): Promise<string> {
 
 const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 
-export async function importDevicePublicKey(jwk: DevicePublicKey): Promise<CryptoKey> {
-  return crypto.subtle.importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, ext: true }, ECDSA, true, ['verify']);
+/** Imported keys by coordinates: importing costs more than verifying, and devices repeat. */
+const importedKeys = new Map<string, Promise<CryptoKey>>();
+const MAX_CACHED_KEYS = 10_000;
+
+export function importDevicePublicKey(jwk: DevicePublicKey): Promise<CryptoKey> {
+  const id = `${jwk.x}.${jwk.y}`;
+  let key = importedKeys.get(id);
+  if (!key) {
+    if (importedKeys.size >= MAX_CACHED_KEYS) importedKeys.delete(importedKeys.keys().next().value as string);
+    key = crypto.subtle.importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, ext: true }, ECDSA, true, ['verify']);
+    // A key that fails to import must not stay cached as a rejected promise.
+    key.catch(() => importedKeys.delete(id));
+    importedKeys.set(id, key);
+  }
+  return key;
 }
 
 /** Verifies a device-key signature; false (never a throw) for a bad key, signature or encoding. */

@@ -569,7 +569,7 @@ export class LeaseholdClient {
     }
     const envelope: CommandEnvelope = { ...intent, confirmation };
     const signature = await signWithDeviceKey(device, commandSigningBytes(envelope));
-    onProgress(channel.status === 'open' ? 'sending' : 'waiting');
+    onProgress(channel.status === 'open' && navigator.onLine ? 'sending' : 'waiting');
     const outcome: CommandOutcome = await channel.send({ envelope, signature });
     if (outcome.t === 'ack') return { ok: true, cmdId: intent.cmdId, seq: outcome.seq };
     return {
