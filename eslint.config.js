@@ -18,20 +18,27 @@ export default ts.config(
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
     files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
-    languageOptions: { parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig } },
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        extraFileExtensions: ['.svelte'],
+        parser: ts.parser,
+        svelteConfig,
+      },
+    },
   },
   {
     files: ['src/lib/domain/**/*.ts'],
     ignores: ['**/*.test.ts'],
-    rules: restrict([
-      ...browserLibs,
-      '#ledger/*', '#protocol/*', '$lib/*', '../*',
-    ]),
+    rules: restrict([...browserLibs, '#ledger/*', '#protocol/*', '$lib/*', '../*']),
   },
   {
     files: ['src/lib/ledger/**/*.ts'],
@@ -45,7 +52,14 @@ export default ts.config(
   },
   {
     files: ['src/lib/sync/**/*.ts', 'src/lib/webauthn/**/*.ts'],
-    rules: restrict([...layer('services'), ...layer('state'), ...layer('components'), 'ws', 'better-sqlite3', 'node:*']),
+    rules: restrict([
+      ...layer('services'),
+      ...layer('state'),
+      ...layer('components'),
+      'ws',
+      'better-sqlite3',
+      'node:*',
+    ]),
   },
   {
     files: ['src/lib/services/**/*.ts'],
@@ -53,21 +67,58 @@ export default ts.config(
   },
   {
     files: ['src/lib/state/**/*.ts'],
-    rules: restrict([...layer('components'), ...layer('sync'), ...layer('webauthn'), 'ws', 'better-sqlite3', 'node:*']),
+    rules: restrict([
+      ...layer('components'),
+      ...layer('sync'),
+      ...layer('webauthn'),
+      'ws',
+      'better-sqlite3',
+      'node:*',
+    ]),
   },
   {
     files: ['src/lib/components/**/*'],
-    rules: restrict([...layer('services'), ...layer('sync'), ...layer('webauthn'), 'yjs', 'dexie', 'node:*']),
+    rules: restrict([
+      ...layer('services'),
+      ...layer('sync'),
+      ...layer('webauthn'),
+      'yjs',
+      'dexie',
+      'node:*',
+    ]),
   },
   {
     files: ['src/routes/**/*'],
-    rules: restrict([...layer('sync'), ...layer('webauthn'), '#ledger/*', 'yjs', 'dexie', 'node:*']),
+    rules: restrict([
+      ...layer('sync'),
+      ...layer('webauthn'),
+      '#ledger/*',
+      'yjs',
+      'dexie',
+      'node:*',
+    ]),
   },
   {
     files: ['sync-server/**/*.ts'],
-    rules: restrict(['$lib/*', '**/src/lib/sync/*', '**/src/lib/webauthn/*', '**/src/lib/services/*', '**/src/lib/state/*', 'y-indexeddb', 'dexie', '@simplewebauthn/browser']),
+    rules: restrict([
+      '$lib/*',
+      '**/src/lib/sync/*',
+      '**/src/lib/webauthn/*',
+      '**/src/lib/services/*',
+      '**/src/lib/state/*',
+      'y-indexeddb',
+      'dexie',
+      '@simplewebauthn/browser',
+    ]),
   },
   {
-    ignores: ['build/', '.svelte-kit/', 'node_modules/', 'test-results/', 'playwright-report/', 'data/'],
+    ignores: [
+      'build/',
+      '.svelte-kit/',
+      'node_modules/',
+      'test-results/',
+      'playwright-report/',
+      'data/',
+    ],
   },
 );

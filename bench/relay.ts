@@ -21,24 +21,48 @@ const SOCKETS = 16;
 
 process.env.LOG_LEVEL = 'silent';
 const { h, admin, user, adminCmd, userCmd } = await relayWithTwoUsers();
-console.log(`machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, node ${process.version}, storage ${h.relay.storage.kind}`);
+console.log(
+  `machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, node ${process.version}, storage ${h.relay.storage.kind}`,
+);
 
 // 1. Throughput: pre-sign so that the figure is the relay's, not the client's.
 const signed = [];
 for (let i = 0; i < COMMANDS; i++) {
-  signed.push(await admin.signed({ type: 'CreateInvite', inviteId: `inv_${randomId(8)}`, tokenHash: randomId(32), displayName: `Bench invite ${i}` }));
+  signed.push(
+    await admin.signed({
+      type: 'CreateInvite',
+      inviteId: `inv_${randomId(8)}`,
+      tokenHash: randomId(32),
+      displayName: `Bench invite ${i}`,
+    }),
+  );
 }
-const sockets = await Promise.all(Array.from({ length: SOCKETS }, () => CommandClient.connect(h, admin.token)));
+const sockets = await Promise.all(
+  Array.from({ length: SOCKETS }, () => CommandClient.connect(h, admin.token)),
+);
 const started = performance.now();
 const replies = await Promise.all(signed.map((s, i) => sockets[i % SOCKETS]!.send(s, 120_000)));
 const seconds = (performance.now() - started) / 1000;
 const accepted = replies.filter((r) => r.t === 'ack').length;
-console.log(`throughput: ${accepted}/${COMMANDS} accepted in ${seconds.toFixed(2)} s = ${Math.round(accepted / seconds)} commands/s (${SOCKETS} sockets, fsync'd group commit)`);
+console.log(
+  `throughput: ${accepted}/${COMMANDS} accepted in ${seconds.toFixed(2)} s = ${Math.round(accepted / seconds)} commands/s (${SOCKETS} sockets, fsync'd group commit)`,
+);
 for (const s of sockets) s.close();
 
 // 2. Fan-out: CLIENTS raw sync sockets on the access document; time until each sees the activation.
 const assignmentId = `a_${randomId(8)}`;
-await adminCmd.send(await admin.signed({ type: 'AssignRole', assignmentId, principalId: user.userId, roleId: ROLE_IDS.SecurityReader, assignmentType: 'eligible', startsAt: null, endsAt: null, justification: '' }));
+await adminCmd.send(
+  await admin.signed({
+    type: 'AssignRole',
+    assignmentId,
+    principalId: user.userId,
+    roleId: ROLE_IDS.SecurityReader,
+    assignmentType: 'eligible',
+    startsAt: null,
+    endsAt: null,
+    justification: '',
+  }),
+);
 const activationId = `act_${randomId(8)}`;
 const seen: number[] = [];
 let sentAt = 0;
@@ -55,7 +79,8 @@ const clients = await Promise.all(
       const step = decoding.readVarUint(decoder);
       Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
       if (step === syncProtocol.messageYjsSyncStep2) synced();
-      else if (doc.getMap('activations').has(activationId) && seen.length < CLIENTS && sentAt) seen.push(performance.now() - sentAt);
+      else if (doc.getMap('activations').has(activationId) && seen.length < CLIENTS && sentAt)
+        seen.push(performance.now() - sentAt);
     });
     await new Promise((r) => ws.once('open', r));
     const e = encoding.createEncoder();
@@ -66,13 +91,27 @@ const clients = await Promise.all(
     return ws;
   }),
 );
-const confirmed = await user.signed({ type: 'ActivateRole', activationId, assignmentId, durationMinutes: 60, justification: 'bench', ticket: null }, { confirm: true });
+const confirmed = await user.signed(
+  {
+    type: 'ActivateRole',
+    activationId,
+    assignmentId,
+    durationMinutes: 60,
+    justification: 'bench',
+    ticket: null,
+  },
+  { confirm: true },
+);
 sentAt = performance.now();
 const ack = await userCmd.send(confirmed);
-while (seen.length < CLIENTS && performance.now() - sentAt < 10_000) await new Promise((r) => setTimeout(r, 2));
+while (seen.length < CLIENTS && performance.now() - sentAt < 10_000)
+  await new Promise((r) => setTimeout(r, 2));
 seen.sort((a, b) => a - b);
-const pct = (p: number) => seen[Math.min(seen.length - 1, Math.floor((p / 100) * seen.length))]?.toFixed(1);
-console.log(`fan-out: ${ack.t}; ${seen.length}/${CLIENTS} clients saw the activation; p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${seen.at(-1)?.toFixed(1)} ms (confirmed command sent → update applied)`);
+const pct = (p: number) =>
+  seen[Math.min(seen.length - 1, Math.floor((p / 100) * seen.length))]?.toFixed(1);
+console.log(
+  `fan-out: ${ack.t}; ${seen.length}/${CLIENTS} clients saw the activation; p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${seen.at(-1)?.toFixed(1)} ms (confirmed command sent → update applied)`,
+);
 
 for (const ws of clients) ws.close();
 adminCmd.close();

@@ -18,11 +18,17 @@ export class CommandsSocket {
 
   start(): void {
     this.ws.on('message', (data, isBinary) => void this.#onMessage(data as Buffer, isBinary));
-    this.#send({ t: 'hello', userId: this.session.userId, deviceId: this.session.deviceId, seq: this.relay.ledger.size });
+    this.#send({
+      t: 'hello',
+      userId: this.session.userId,
+      deviceId: this.session.deviceId,
+      seq: this.relay.ledger.size,
+    });
   }
 
   close(code: number, reason: string): void {
-    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING)
+      this.ws.close(code, reason);
   }
 
   #send(frame: ServerFrame): void {
@@ -36,10 +42,20 @@ export class CommandsSocket {
       const frame = readClientFrame(data.toString('utf8'));
       switch (frame.t) {
         case 'ping':
-          return this.#send({ t: 'pong', ...(frame.id ? { id: frame.id } : {}), at: this.relay.now() });
+          return this.#send({
+            t: 'pong',
+            ...(frame.id ? { id: frame.id } : {}),
+            at: this.relay.now(),
+          });
         case 'command': {
           const reply = await this.relay.pipeline.submitSigned(frame.signed, this.session);
-          if (reply.t === 'reject') log('info', 'command rejected', { ...who, cmdId: reply.cmdId, code: reply.code, seq: reply.seq });
+          if (reply.t === 'reject')
+            log('info', 'command rejected', {
+              ...who,
+              cmdId: reply.cmdId,
+              code: reply.code,
+              seq: reply.seq,
+            });
           return this.#send(reply);
         }
       }
@@ -50,10 +66,23 @@ export class CommandsSocket {
       }
       if (error instanceof CommandShapeError) {
         log('warn', 'malformed command', { ...who, cmdId: error.cmdId, reason: error.message });
-        return this.#send({ t: 'reject', cmdId: error.cmdId, code: 'malformed-command', message: error.message, seq: null });
+        return this.#send({
+          t: 'reject',
+          cmdId: error.cmdId,
+          code: 'malformed-command',
+          message: error.message,
+          seq: null,
+        });
       }
-      log('error', 'command socket failure', { ...who, error: String((error as Error)?.stack ?? error) });
-      this.#send({ t: 'error', code: 'malformed-frame', message: 'The relay could not process this frame.' });
+      log('error', 'command socket failure', {
+        ...who,
+        error: String((error as Error)?.stack ?? error),
+      });
+      this.#send({
+        t: 'error',
+        code: 'malformed-frame',
+        message: 'The relay could not process this frame.',
+      });
     }
   }
 }

@@ -9,11 +9,22 @@ import { extname, join, normalize, sep } from 'node:path';
 import { getOwn } from '#domain/records';
 import type { DevicePublicKey, NewDevice, RelayCommand } from '#domain/types';
 import { randomId, toBase64 } from '#ledger/bytes';
-import { deviceIdFor, enrolmentChallenge, isDevicePublicKey, sessionSigningBytes, verifyDeviceSignature } from '#protocol/confirmation';
+import {
+  deviceIdFor,
+  enrolmentChallenge,
+  isDevicePublicKey,
+  sessionSigningBytes,
+  verifyDeviceSignature,
+} from '#protocol/confirmation';
 import type { CeremonyEvidence } from '#protocol/ledger-entry';
 import { isoAt } from './clock';
 import { log } from './log';
-import { authenticationOptions, registrationOptions, verifyAssertion, verifyRegistration } from './passkeys';
+import {
+  authenticationOptions,
+  registrationOptions,
+  verifyAssertion,
+  verifyRegistration,
+} from './passkeys';
 import type { Outcome } from './pipeline';
 import { hashToken, type Relay } from './relay';
 
@@ -47,7 +58,10 @@ type Ceremony = {
 
 /** Short-lived, in-memory, bounded: a restart just asks the user to try again. */
 const ceremonies = new WeakMap<Relay, Map<string, Ceremony>>();
-const sessionChallenges = new WeakMap<Relay, Map<string, { deviceId: string; expiresAt: number }>>();
+const sessionChallenges = new WeakMap<
+  Relay,
+  Map<string, { deviceId: string; expiresAt: number }>
+>();
 
 function pending<K, V>(store: WeakMap<Relay, Map<K, V>>, relay: Relay): Map<K, V> {
   let map = store.get(relay);
@@ -61,12 +75,18 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'invalid-request', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+    if (size > MAX_BODY_BYTES)
+      throw new HttpError(
+        413,
+        'invalid-request',
+        `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+      );
     chunks.push(chunk as Buffer);
   }
   try {
     const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new Error('not an object');
     return value as Record<string, unknown>;
   } catch {
     throw new HttpError(400, 'invalid-request', 'The request body must be a JSON object.');
@@ -75,13 +95,21 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }
 
 const str = (body: Record<string, unknown>, key: string, max = 200): string => {
   const v = body[key];
-  if (typeof v !== 'string' || v.length === 0 || v.length > max) throw new HttpError(400, 'invalid-request', `"${key}" must be a string of 1–${max} characters.`);
+  if (typeof v !== 'string' || v.length === 0 || v.length > max)
+    throw new HttpError(
+      400,
+      'invalid-request',
+      `"${key}" must be a string of 1–${max} characters.`,
+    );
   return v;
 };
 
@@ -91,7 +119,8 @@ const bearer = (req: IncomingMessage): string | null => {
 };
 
 function readDevice(body: Record<string, unknown>): { publicKey: DevicePublicKey; label: string } {
-  if (!isDevicePublicKey(body.devicePublicKey)) throw new HttpError(400, 'invalid-request', '"devicePublicKey" must be a P-256 public JWK.');
+  if (!isDevicePublicKey(body.devicePublicKey))
+    throw new HttpError(400, 'invalid-request', '"devicePublicKey" must be a P-256 public JWK.');
   const label = typeof body.deviceLabel === 'string' ? body.deviceLabel.slice(0, 100) : 'Browser';
   const { kty, crv, x, y } = body.devicePublicKey;
   return { publicKey: { kty, crv, x, y }, label: label || 'Browser' };
@@ -102,29 +131,52 @@ function rejectionToHttp(outcome: Extract<Outcome, { ok: false }>): HttpError {
   return new HttpError(status, outcome.rejection.code, outcome.rejection.message);
 }
 
-function takeCeremony(relay: Relay, body: Record<string, unknown>, kind: Ceremony['kind']): Ceremony {
+function takeCeremony(
+  relay: Relay,
+  body: Record<string, unknown>,
+  kind: Ceremony['kind'],
+): Ceremony {
   const map = pending(ceremonies, relay);
   const id = str(body, 'ceremonyId', 64);
   const ceremony = map.get(id);
   map.delete(id);
-  if (!ceremony || ceremony.kind !== kind) throw new HttpError(404, 'ceremony-unknown', 'This passkey request is unknown or was already used; start again.');
-  if (ceremony.expiresAt < relay.clock.now()) throw new HttpError(410, 'ceremony-expired', 'This passkey request expired; start again.');
+  if (!ceremony || ceremony.kind !== kind)
+    throw new HttpError(
+      404,
+      'ceremony-unknown',
+      'This passkey request is unknown or was already used; start again.',
+    );
+  if (ceremony.expiresAt < relay.clock.now())
+    throw new HttpError(410, 'ceremony-expired', 'This passkey request expired; start again.');
   return ceremony;
 }
 
 async function startCeremony(relay: Relay, ceremony: Omit<Ceremony, 'nonce' | 'expiresAt'>) {
   const nonce = randomId(32);
   const ceremonyId = randomId(16);
-  pending(ceremonies, relay).set(ceremonyId, { ...ceremony, nonce, expiresAt: relay.clock.now() + CEREMONY_TTL_MS });
+  pending(ceremonies, relay).set(ceremonyId, {
+    ...ceremony,
+    nonce,
+    expiresAt: relay.clock.now() + CEREMONY_TTL_MS,
+  });
   const challenge = await enrolmentChallenge(nonce, ceremony.devicePublicKey);
   const optionsJSON =
     ceremony.kind === 'signin'
       ? await authenticationOptions(relay.rp, challenge)
-      : await registrationOptions(relay.rp, { id: ceremony.userId, displayName: ceremony.displayName }, challenge);
+      : await registrationOptions(
+          relay.rp,
+          { id: ceremony.userId, displayName: ceremony.displayName },
+          challenge,
+        );
   return { ceremonyId, optionsJSON };
 }
 
-const evidence = (relay: Relay, kind: CeremonyEvidence['kind'], nonce: string, response: unknown): CeremonyEvidence => ({
+const evidence = (
+  relay: Relay,
+  kind: CeremonyEvidence['kind'],
+  nonce: string,
+  response: unknown,
+): CeremonyEvidence => ({
   kind,
   nonce,
   response: JSON.parse(JSON.stringify(response)) as unknown,
@@ -132,17 +184,37 @@ const evidence = (relay: Relay, kind: CeremonyEvidence['kind'], nonce: string, r
   rpId: relay.rp.rpId,
 });
 
-async function finishRegistration(relay: Relay, body: Record<string, unknown>, kind: 'setup' | 'invite') {
+async function finishRegistration(
+  relay: Relay,
+  body: Record<string, unknown>,
+  kind: 'setup' | 'invite',
+) {
   const ceremony = takeCeremony(relay, body, kind);
   if (kind === 'setup' && !(await relay.checkSetupToken(ceremony.token))) {
     throw new HttpError(403, 'setup-token-invalid', 'This setup link is no longer valid.');
   }
-  const passkey = await verifyRegistration(relay.rp, body.response, await enrolmentChallenge(ceremony.nonce, ceremony.devicePublicKey));
-  if (!passkey) throw new HttpError(400, 'passkey-invalid', 'The passkey could not be verified. Try again.');
-  const device: NewDevice = { id: await deviceIdFor(ceremony.devicePublicKey), publicKey: ceremony.devicePublicKey, label: ceremony.deviceLabel };
+  const passkey = await verifyRegistration(
+    relay.rp,
+    body.response,
+    await enrolmentChallenge(ceremony.nonce, ceremony.devicePublicKey),
+  );
+  if (!passkey)
+    throw new HttpError(400, 'passkey-invalid', 'The passkey could not be verified. Try again.');
+  const device: NewDevice = {
+    id: await deviceIdFor(ceremony.devicePublicKey),
+    publicKey: ceremony.devicePublicKey,
+    label: ceremony.deviceLabel,
+  };
   const command: RelayCommand =
     kind === 'setup'
-      ? { type: 'CompleteSetup', userId: ceremony.userId, displayName: ceremony.displayName, passkey, device, assignmentId: `a_${randomId(12)}` }
+      ? {
+          type: 'CompleteSetup',
+          userId: ceremony.userId,
+          displayName: ceremony.displayName,
+          passkey,
+          device,
+          assignmentId: `a_${randomId(12)}`,
+        }
       : {
           type: 'AcceptInvite',
           inviteId: ceremony.inviteId!,
@@ -163,44 +235,107 @@ async function finishRegistration(relay: Relay, body: Record<string, unknown>, k
 
 function findInvite(relay: Relay, tokenHash: string) {
   const invite = Object.values(relay.state.invites).find((i) => i.tokenHash === tokenHash);
-  if (!invite || invite.revokedAt) throw new HttpError(404, 'invite-invalid', 'This invite link is not valid. Ask for a new one.');
-  if (invite.acceptedAt) throw new HttpError(409, 'invite-used', 'This invite link was already used.');
-  if (invite.expiresAt <= relay.now()) throw new HttpError(410, 'invite-expired', 'This invite link has expired. Ask for a new one.');
+  if (!invite || invite.revokedAt)
+    throw new HttpError(404, 'invite-invalid', 'This invite link is not valid. Ask for a new one.');
+  if (invite.acceptedAt)
+    throw new HttpError(409, 'invite-used', 'This invite link was already used.');
+  if (invite.expiresAt <= relay.now())
+    throw new HttpError(410, 'invite-expired', 'This invite link has expired. Ask for a new one.');
   return invite;
 }
 
-type Route = (relay: Relay, req: IncomingMessage, body: Record<string, unknown>) => Promise<unknown>;
+type Route = (
+  relay: Relay,
+  req: IncomingMessage,
+  body: Record<string, unknown>,
+) => Promise<unknown>;
 
 const POST_ROUTES: Record<string, Route> = {
   '/api/setup/options': async (relay, _req, body) => {
     const token = str(body, 'token', 200);
-    if (relay.state.setupCompletedAt) throw new HttpError(409, 'setup-already-done', 'Leasehold is already set up. Sign in instead.');
-    if (!(await relay.checkSetupToken(token))) throw new HttpError(403, 'setup-token-invalid', 'This setup link is not valid. Use the link the relay printed.');
+    if (relay.state.setupCompletedAt)
+      throw new HttpError(
+        409,
+        'setup-already-done',
+        'Leasehold is already set up. Sign in instead.',
+      );
+    if (!(await relay.checkSetupToken(token)))
+      throw new HttpError(
+        403,
+        'setup-token-invalid',
+        'This setup link is not valid. Use the link the relay printed.',
+      );
     const device = readDevice(body);
     const displayName = str(body, 'displayName', 100).trim();
-    return startCeremony(relay, { kind: 'setup', devicePublicKey: device.publicKey, deviceLabel: device.label, displayName, userId: `u_${randomId(12)}`, token, inviteId: null });
+    return startCeremony(relay, {
+      kind: 'setup',
+      devicePublicKey: device.publicKey,
+      deviceLabel: device.label,
+      displayName,
+      userId: `u_${randomId(12)}`,
+      token,
+      inviteId: null,
+    });
   },
   '/api/setup/verify': (relay, _req, body) => finishRegistration(relay, body, 'setup'),
   '/api/invite/options': async (relay, _req, body) => {
     const token = str(body, 'token', 200);
     const invite = findInvite(relay, await hashToken(token));
     const device = readDevice(body);
-    const displayName = (typeof body.displayName === 'string' && body.displayName.trim() ? body.displayName : invite.displayName).trim().slice(0, 100);
-    return startCeremony(relay, { kind: 'invite', devicePublicKey: device.publicKey, deviceLabel: device.label, displayName, userId: `u_${randomId(12)}`, token, inviteId: invite.id });
+    const displayName = (
+      typeof body.displayName === 'string' && body.displayName.trim()
+        ? body.displayName
+        : invite.displayName
+    )
+      .trim()
+      .slice(0, 100);
+    return startCeremony(relay, {
+      kind: 'invite',
+      devicePublicKey: device.publicKey,
+      deviceLabel: device.label,
+      displayName,
+      userId: `u_${randomId(12)}`,
+      token,
+      inviteId: invite.id,
+    });
   },
   '/api/invite/verify': (relay, _req, body) => finishRegistration(relay, body, 'invite'),
   '/api/signin/options': async (relay, _req, body) => {
     const device = readDevice(body);
-    return startCeremony(relay, { kind: 'signin', devicePublicKey: device.publicKey, deviceLabel: device.label, displayName: '', userId: '', token: '', inviteId: null });
+    return startCeremony(relay, {
+      kind: 'signin',
+      devicePublicKey: device.publicKey,
+      deviceLabel: device.label,
+      displayName: '',
+      userId: '',
+      token: '',
+      inviteId: null,
+    });
   },
   '/api/signin/verify': async (relay, _req, body) => {
     const ceremony = takeCeremony(relay, body, 'signin');
     const response = body.response as { id?: unknown } | undefined;
-    const passkey = typeof response?.id === 'string' ? getOwn(relay.state.passkeys, response.id) : undefined;
-    if (!passkey) throw new HttpError(404, 'unknown-credential', 'This passkey is not registered with Leasehold.');
-    const ok = await verifyAssertion(relay.rp, body.response, await enrolmentChallenge(ceremony.nonce, ceremony.devicePublicKey), passkey);
-    if (!ok) throw new HttpError(400, 'passkey-invalid', 'The passkey could not be verified. Try again.');
-    const device: NewDevice = { id: await deviceIdFor(ceremony.devicePublicKey), publicKey: ceremony.devicePublicKey, label: ceremony.deviceLabel };
+    const passkey =
+      typeof response?.id === 'string' ? getOwn(relay.state.passkeys, response.id) : undefined;
+    if (!passkey)
+      throw new HttpError(
+        404,
+        'unknown-credential',
+        'This passkey is not registered with Leasehold.',
+      );
+    const ok = await verifyAssertion(
+      relay.rp,
+      body.response,
+      await enrolmentChallenge(ceremony.nonce, ceremony.devicePublicKey),
+      passkey,
+    );
+    if (!ok)
+      throw new HttpError(400, 'passkey-invalid', 'The passkey could not be verified. Try again.');
+    const device: NewDevice = {
+      id: await deviceIdFor(ceremony.devicePublicKey),
+      publicKey: ceremony.devicePublicKey,
+      label: ceremony.deviceLabel,
+    };
     const outcome = await relay.pipeline.submitCeremony(
       { type: 'EnrolDevice', userId: passkey.userId, credentialId: passkey.id, device },
       evidence(relay, 'authentication', ceremony.nonce, body.response),
@@ -211,8 +346,18 @@ const POST_ROUTES: Record<string, Route> = {
   '/api/session/challenge': async (relay, _req, body) => {
     const deviceId = str(body, 'deviceId', 64);
     const device = getOwn(relay.state.devices, deviceId);
-    if (!device) throw new HttpError(404, 'unknown-device', 'This device is not enrolled. Sign in with your passkey.');
-    if (device.revokedAt) throw new HttpError(403, 'device-revoked', 'This device was revoked. Sign in with your passkey.');
+    if (!device)
+      throw new HttpError(
+        404,
+        'unknown-device',
+        'This device is not enrolled. Sign in with your passkey.',
+      );
+    if (device.revokedAt)
+      throw new HttpError(
+        403,
+        'device-revoked',
+        'This device was revoked. Sign in with your passkey.',
+      );
     const challenge = randomId(32);
     const expiresAt = relay.clock.now() + SESSION_CHALLENGE_TTL_MS;
     pending(sessionChallenges, relay).set(challenge, { deviceId, expiresAt });
@@ -231,7 +376,9 @@ const POST_ROUTES: Record<string, Route> = {
     const device = getOwn(relay.state.devices, deviceId);
     if (!device) throw new HttpError(404, 'unknown-device', 'This device is not enrolled.');
     if (device.revokedAt) throw new HttpError(403, 'device-revoked', 'This device was revoked.');
-    if (!(await verifyDeviceSignature(device.publicKey, signature, sessionSigningBytes(challenge)))) {
+    if (
+      !(await verifyDeviceSignature(device.publicKey, signature, sessionSigningBytes(challenge)))
+    ) {
       log('warn', 'session signature refused', { deviceId });
       throw new HttpError(401, 'bad-signature', 'The device signature does not verify.');
     }
@@ -243,7 +390,13 @@ const POST_ROUTES: Record<string, Route> = {
     if (!session) throw new HttpError(401, 'unauthenticated', 'Sign in again.');
     const nonce = randomId(32);
     const expiresAt = isoAt(relay.clock.now() + NONCE_TTL_MS);
-    await relay.storage.putNonce({ nonce, deviceId: session.deviceId, userId: session.userId, expiresAt, usedSeq: null });
+    await relay.storage.putNonce({
+      nonce,
+      deviceId: session.deviceId,
+      userId: session.userId,
+      expiresAt,
+      usedSeq: null,
+    });
     const allowCredentials = Object.values(relay.state.passkeys)
       .filter((p) => p.userId === session.userId)
       .map((p) => ({ id: p.id, transports: p.transports }));
@@ -253,7 +406,12 @@ const POST_ROUTES: Record<string, Route> = {
     const clock = relay.options.testClock;
     if (!clock) throw new HttpError(404, 'not-found', 'No such endpoint.');
     const advanceMs = body.advanceMs;
-    if (typeof advanceMs !== 'number' || !Number.isInteger(advanceMs) || advanceMs < 0) throw new HttpError(400, 'invalid-request', '"advanceMs" must be a non-negative whole number.');
+    if (typeof advanceMs !== 'number' || !Number.isInteger(advanceMs) || advanceMs < 0)
+      throw new HttpError(
+        400,
+        'invalid-request',
+        '"advanceMs" must be a non-negative whole number.',
+      );
     const now = clock.advance(advanceMs);
     await new Promise((r) => setTimeout(r, 20));
     await relay.pipeline.drain();
@@ -263,8 +421,18 @@ const POST_ROUTES: Record<string, Route> = {
 
 const GET_ROUTES: Record<string, (relay: Relay) => Promise<unknown>> = {
   '/healthz': async (relay) => ({ ok: true, seq: relay.ledger.size }),
-  '/api/status': async (relay) => ({ setupDone: relay.state.setupCompletedAt !== null, rpId: relay.rp.rpId, origin: relay.rp.origin, seq: relay.ledger.size }),
-  '/.well-known/leasehold/relay-key': async (relay) => ({ origin: relay.origin, keyName: relay.signer.keyName, publicKey: toBase64(relay.signer.publicKey), algorithm: 'Ed25519' }),
+  '/api/status': async (relay) => ({
+    setupDone: relay.state.setupCompletedAt !== null,
+    rpId: relay.rp.rpId,
+    origin: relay.rp.origin,
+    seq: relay.ledger.size,
+  }),
+  '/.well-known/leasehold/relay-key': async (relay) => ({
+    origin: relay.origin,
+    keyName: relay.signer.keyName,
+    publicKey: toBase64(relay.signer.publicKey),
+    algorithm: 'Ed25519',
+  }),
   '/api/test/clock': async (relay) => {
     if (!relay.options.testClock) throw new HttpError(404, 'not-found', 'No such endpoint.');
     return { now: relay.now() };
@@ -284,7 +452,12 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-async function serveStatic(relay: Relay, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+async function serveStatic(
+  relay: Relay,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+): Promise<void> {
   const root = relay.options.staticDir;
   if (!root) return send(res, 404, { error: { code: 'not-found', message: 'No such page.' } });
   let decoded: string;
@@ -301,7 +474,10 @@ async function serveStatic(relay: Relay, req: IncomingMessage, res: ServerRespon
     if (info?.isFile()) target = file;
   }
   const info = await stat(target).catch(() => null);
-  if (!info) return send(res, 404, { error: { code: 'not-found', message: 'The app is not built: run npm run build.' } });
+  if (!info)
+    return send(res, 404, {
+      error: { code: 'not-found', message: 'The app is not built: run npm run build.' },
+    });
   const immutable = target.includes(`${sep}_app${sep}immutable${sep}`);
   res.writeHead(200, {
     'content-type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream',
@@ -313,7 +489,11 @@ async function serveStatic(relay: Relay, req: IncomingMessage, res: ServerRespon
   createReadStream(target).pipe(res);
 }
 
-export async function handleHttp(relay: Relay, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleHttp(
+  relay: Relay,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   try {
     if (req.method === 'POST') {
@@ -327,20 +507,31 @@ export async function handleHttp(relay: Relay, req: IncomingMessage, res: Server
       if (route) return send(res, 200, await route(relay));
       if (url.pathname === '/api/ledger/checkpoint') {
         const note = await relay.storage.latestCheckpoint();
-        res.writeHead(note ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+        res.writeHead(note ? 200 : 404, {
+          'content-type': 'text/plain; charset=utf-8',
+          'cache-control': 'no-store',
+        });
         return void res.end(note ?? 'no checkpoint yet\n');
       }
-      if (url.pathname.startsWith('/api/')) throw new HttpError(404, 'not-found', 'No such endpoint.');
+      if (url.pathname.startsWith('/api/'))
+        throw new HttpError(404, 'not-found', 'No such endpoint.');
       return await serveStatic(relay, req, res, url.pathname);
     }
     throw new HttpError(405, 'method-not-allowed', `${req.method} is not supported here.`);
   } catch (error) {
     if (error instanceof HttpError) {
-      if (error.status >= 400) log('info', 'http request refused', { path: url.pathname, status: error.status, code: error.code });
+      if (error.status >= 400)
+        log('info', 'http request refused', {
+          path: url.pathname,
+          status: error.status,
+          code: error.code,
+        });
       return send(res, error.status, { error: { code: error.code, message: error.message } });
     }
-    log('error', 'http handler failed', { path: url.pathname, error: String((error as Error)?.stack ?? error) });
+    log('error', 'http handler failed', {
+      path: url.pathname,
+      error: String((error as Error)?.stack ?? error),
+    });
     send(res, 500, { error: { code: 'internal', message: 'Something went wrong on the relay.' } });
   }
 }
-

@@ -38,7 +38,10 @@ export class LedgerWriter {
   }
 
   async checkpoint(): Promise<string> {
-    return signCheckpoint({ origin: this.origin, size: this.accumulator.size, root: await this.accumulator.root() }, this.signer);
+    return signCheckpoint(
+      { origin: this.origin, size: this.accumulator.size, root: await this.accumulator.root() },
+      this.signer,
+    );
   }
 }
 

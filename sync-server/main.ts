@@ -31,11 +31,17 @@ async function main(): Promise<void> {
   const bound = await relay.listen(port, host);
   const origin = process.env.PUBLIC_ORIGIN ?? `http://localhost:${bound}`;
   Object.assign(relay.rp, { origin, rpId: process.env.RP_ID ?? new URL(origin).hostname });
-  if (!relay.options.staticDir) log('warn', 'no built app found; serving the API only (run npm run build)', { staticDir });
+  if (!relay.options.staticDir)
+    log('warn', 'no built app found; serving the API only (run npm run build)', { staticDir });
 
   const token = await relay.issueSetupToken();
-  process.stdout.write(`Leasehold relay listening on ${origin} (data: ${dataDir}, storage: ${storage.kind})\n`);
-  if (token) process.stdout.write(`First start: open ${origin}/setup#token=${token} to create the first administrator.\n`);
+  process.stdout.write(
+    `Leasehold relay listening on ${origin} (data: ${dataDir}, storage: ${storage.kind})\n`,
+  );
+  if (token)
+    process.stdout.write(
+      `First start: open ${origin}/setup#token=${token} to create the first administrator.\n`,
+    );
 
   const stop = (signal: string) => {
     log('info', 'stopping', { signal });

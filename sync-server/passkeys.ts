@@ -52,7 +52,10 @@ export async function authenticationOptions(
     challenge: new Uint8Array(challenge),
     timeout: TIMEOUT_MS,
     userVerification: 'required',
-    allowCredentials: allowCredentials.map((c) => ({ id: c.id, transports: c.transports as never })),
+    allowCredentials: allowCredentials.map((c) => ({
+      id: c.id,
+      transports: c.transports as never,
+    })),
   });
 }
 
@@ -101,7 +104,12 @@ export async function verifyAssertion(
       expectedOrigin: rp.origin,
       expectedRPID: rp.rpId,
       // Sign counters are no replay defence (synced passkeys report 0): the single-use nonce is.
-      credential: { id: passkey.id, publicKey: new Uint8Array(fromBase64Url(passkey.publicKey)), counter: 0, transports: passkey.transports },
+      credential: {
+        id: passkey.id,
+        publicKey: new Uint8Array(fromBase64Url(passkey.publicKey)),
+        counter: 0,
+        transports: passkey.transports,
+      },
       requireUserVerification: true,
     });
     return result.verified;

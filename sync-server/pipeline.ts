@@ -11,7 +11,12 @@ import { getOwn } from '#domain/records';
 import { applyEvent } from '#domain/state';
 import type { Rejection, RejectionCode } from '#domain/rejections';
 import type { DomainEvent, RelayCommand, TenantState, UserId } from '#domain/types';
-import { commandSigningBytes, confirmationChallenge, intentOf, verifyDeviceSignature } from '#protocol/confirmation';
+import {
+  commandSigningBytes,
+  confirmationChallenge,
+  intentOf,
+  verifyDeviceSignature,
+} from '#protocol/confirmation';
 import type { CeremonyEvidence, LedgerEntry } from '#protocol/ledger-entry';
 import type { ServerFrame, SignedCommand } from '#protocol/messages';
 import { isoAt, type Clock } from './clock';
@@ -26,12 +31,20 @@ const MAX_SKEW_MS = 5 * 60_000;
 const MAX_AGE_MS = 7 * 24 * 60 * 60_000;
 const MAX_BATCH = 256;
 
-export type Outcome = { ok: true; seq: number; events: DomainEvent[] } | { ok: false; rejection: Rejection; seq: number | null };
+export type Outcome =
+  | { ok: true; seq: number; events: DomainEvent[] }
+  | { ok: false; rejection: Rejection; seq: number | null };
 
 export type Session = { userId: UserId; deviceId: string };
 
 type Work =
-  | { kind: 'signed'; signed: SignedCommand; session: Session; precheck: Precheck; done: (reply: ServerFrame) => void }
+  | {
+      kind: 'signed';
+      signed: SignedCommand;
+      session: Session;
+      precheck: Precheck;
+      done: (reply: ServerFrame) => void;
+    }
   | {
       kind: 'ceremony';
       command: RelayCommand;
@@ -47,9 +60,18 @@ type Work =
  * parallel while the single writer works through the queue. A device id is derived from its
  * key, so a signature checked against the key known at arrival stays valid in the queue.
  */
-type Precheck = { digest: Promise<string>; signatureOk: Promise<boolean> | null; keyId: string | null };
+type Precheck = {
+  digest: Promise<string>;
+  signatureOk: Promise<boolean> | null;
+  keyId: string | null;
+};
 
-export type Committed = { docUpdates: { doc: DocName; update: Uint8Array }[]; events: DomainEvent[]; size: number; checkpoint: string };
+export type Committed = {
+  docUpdates: { doc: DocName; update: Uint8Array }[];
+  events: DomainEvent[];
+  size: number;
+  checkpoint: string;
+};
 
 type PipelineDeps = {
   storage: RelayStorage;
@@ -85,14 +107,28 @@ export class CommandPipeline {
     const device = getOwn(this.deps.state.devices, signed.envelope.deviceId);
     const precheck: Precheck = {
       digest: commandDigest(signed),
-      signatureOk: device ? verifyDeviceSignature(device.publicKey, signed.signature, commandSigningBytes(signed.envelope)) : null,
+      signatureOk: device
+        ? verifyDeviceSignature(
+            device.publicKey,
+            signed.signature,
+            commandSigningBytes(signed.envelope),
+          )
+        : null,
       keyId: device ? `${device.publicKey.x}.${device.publicKey.y}` : null,
     };
-    return new Promise((done) => this.#enqueue({ kind: 'signed', signed, session, precheck, done }));
+    return new Promise((done) =>
+      this.#enqueue({ kind: 'signed', signed, session, precheck, done }),
+    );
   }
 
-  submitCeremony(command: RelayCommand, ceremony: CeremonyEvidence, metaOnAccept: [string, string | null][] = []): Promise<Outcome> {
-    return new Promise((done) => this.#enqueue({ kind: 'ceremony', command, ceremony, metaOnAccept, done }));
+  submitCeremony(
+    command: RelayCommand,
+    ceremony: CeremonyEvidence,
+    metaOnAccept: [string, string | null][] = [],
+  ): Promise<Outcome> {
+    return new Promise((done) =>
+      this.#enqueue({ kind: 'ceremony', command, ceremony, metaOnAccept, done }),
+    );
   }
 
   submitSystem(command: RelayCommand): Promise<Outcome> {
@@ -126,7 +162,14 @@ export class CommandPipeline {
   async #processBatch(batch: Work[]): Promise<void> {
     const { storage, ledger, projection } = this.deps;
     const draft: BatchDraft = {
-      write: { entries: [], docUpdates: [], commands: [], usedNonces: [], checkpoint: null, meta: [] },
+      write: {
+        entries: [],
+        docUpdates: [],
+        commands: [],
+        usedNonces: [],
+        checkpoint: null,
+        meta: [],
+      },
       commandsById: new Map(),
       usedNonces: new Set(),
       events: [],
@@ -137,7 +180,9 @@ export class CommandPipeline {
         await this.#process(work, draft);
       } catch (error) {
         // A bug in one command must not take the others down; its sender hears nothing durable.
-        log('error', 'command processing failed', { error: String((error as Error)?.stack ?? error) });
+        log('error', 'command processing failed', {
+          error: String((error as Error)?.stack ?? error),
+        });
         this.#failWork(work);
       }
     }
@@ -145,7 +190,11 @@ export class CommandPipeline {
     if (draft.write.entries.length > 0) {
       checkpoint = await ledger.checkpoint();
       projection.projectCheckpoint(checkpoint);
-      draft.write.checkpoint = { size: ledger.size, note: checkpoint, createdAt: isoAt(this.deps.clock.now()) };
+      draft.write.checkpoint = {
+        size: ledger.size,
+        note: checkpoint,
+        createdAt: isoAt(this.deps.clock.now()),
+      };
     }
     const docUpdates = projection.takeUpdates();
     draft.write.docUpdates = docUpdates.map((u) => ({ ...u, seq: ledger.size }));
@@ -154,7 +203,9 @@ export class CommandPipeline {
     } catch (error) {
       // Memory is now ahead of disk: stop rather than acknowledge anything that is not durable.
       this.#failed = error;
-      log('error', 'storage commit failed; the relay stops accepting commands', { error: String(error) });
+      log('error', 'storage commit failed; the relay stops accepting commands', {
+        error: String(error),
+      });
       for (const work of batch) this.#failWork(work);
       this.deps.onFatal(error);
       return;
@@ -165,13 +216,18 @@ export class CommandPipeline {
       try {
         this.deps.onCommitted({ docUpdates, events: draft.events, size: ledger.size, checkpoint });
       } catch (error) {
-        log('error', 'fan-out after commit failed', { error: String((error as Error)?.stack ?? error) });
+        log('error', 'fan-out after commit failed', {
+          error: String((error as Error)?.stack ?? error),
+        });
       }
     }
   }
 
   #failWork(work: Work): void {
-    const rejection: Rejection = { code: 'malformed-command', message: 'The relay could not process this command.' };
+    const rejection: Rejection = {
+      code: 'malformed-command',
+      message: 'The relay could not process this command.',
+    };
     if (work.kind === 'signed') {
       work.done({ t: 'error', code: 'malformed-frame', message: rejection.message });
     } else {
@@ -186,7 +242,11 @@ export class CommandPipeline {
       case 'ceremony':
       case 'system': {
         const at = isoAt(this.deps.clock.now());
-        const decision = decide(work.command, this.deps.state, { at, actor: { kind: 'system' }, passkeyConfirmed: work.kind === 'ceremony' });
+        const decision = decide(work.command, this.deps.state, {
+          at,
+          actor: { kind: 'system' },
+          passkeyConfirmed: work.kind === 'ceremony',
+        });
         const actor = 'userId' in work.command ? work.command.userId : null;
         const sealed = await this.#append(draft, {
           ts: at,
@@ -243,9 +303,20 @@ export class CommandPipeline {
       });
       const reply: ServerFrame = decision.ok
         ? { t: 'ack', cmdId: envelope.cmdId, seq: sealed.seq }
-        : { t: 'reject', cmdId: envelope.cmdId, code: decision.rejection.code, message: decision.rejection.message, seq: sealed.seq };
+        : {
+            t: 'reject',
+            cmdId: envelope.cmdId,
+            code: decision.rejection.code,
+            message: decision.rejection.message,
+            seq: sealed.seq,
+          };
       if (remember) {
-        const row: StoredCommand = { cmdId: envelope.cmdId, digest, seq: sealed.seq, reply: JSON.stringify(reply) };
+        const row: StoredCommand = {
+          cmdId: envelope.cmdId,
+          digest,
+          seq: sealed.seq,
+          reply: JSON.stringify(reply),
+        };
         draft.write.commands.push(row);
         draft.commandsById.set(row.cmdId, row);
       }
@@ -255,22 +326,31 @@ export class CommandPipeline {
       finish({ ok: false, rejection: { code, message } }, remember);
 
     // Idempotency: a resend of the same bytes hears the first outcome; nothing happens twice.
-    const previous = draft.commandsById.get(envelope.cmdId) ?? (await storage.findCommand(envelope.cmdId));
+    const previous =
+      draft.commandsById.get(envelope.cmdId) ?? (await storage.findCommand(envelope.cmdId));
     if (previous) {
       if (previous.digest === digest) {
         const reply = { ...(JSON.parse(previous.reply) as ServerFrame), duplicate: true as const };
         draft.after.push(() => work.done(reply));
         return;
       }
-      return refuse('replayed-command', `Command id ${envelope.cmdId} was already used for a different command.`, false);
+      return refuse(
+        'replayed-command',
+        `Command id ${envelope.cmdId} was already used for a different command.`,
+        false,
+      );
     }
 
     // The device must be known, not revoked, and the one this session was opened with.
     const device = getOwn(state.devices, envelope.deviceId);
     if (!device) return refuse('unknown-device', `No device ${envelope.deviceId} is enrolled.`);
-    if (device.revokedAt) return refuse('device-revoked', `Device ${device.id} was revoked at ${device.revokedAt}.`);
+    if (device.revokedAt)
+      return refuse('device-revoked', `Device ${device.id} was revoked at ${device.revokedAt}.`);
     if (device.id !== session.deviceId || device.userId !== session.userId) {
-      return refuse('device-not-yours', 'The command names a device other than the one this session was opened with.');
+      return refuse(
+        'device-not-yours',
+        'The command names a device other than the one this session was opened with.',
+      );
     }
     actor = device.userId;
 
@@ -279,14 +359,23 @@ export class CommandPipeline {
     const signatureOk =
       work.precheck.signatureOk && work.precheck.keyId === keyId
         ? await work.precheck.signatureOk
-        : await verifyDeviceSignature(device.publicKey, signed.signature, commandSigningBytes(envelope));
+        : await verifyDeviceSignature(
+            device.publicKey,
+            signed.signature,
+            commandSigningBytes(envelope),
+          );
     if (!signatureOk) {
       return refuse('bad-signature', 'The device signature does not match the command.');
     }
 
     const issued = Date.parse(envelope.issuedAt);
-    if (issued > now + MAX_SKEW_MS) return refuse('stale-command', 'The command was issued in the future; check the device clock.');
-    if (issued < now - MAX_AGE_MS) return refuse('stale-command', 'The command is older than 7 days.');
+    if (issued > now + MAX_SKEW_MS)
+      return refuse(
+        'stale-command',
+        'The command was issued in the future; check the device clock.',
+      );
+    if (issued < now - MAX_AGE_MS)
+      return refuse('stale-command', 'The command is older than 7 days.');
 
     // Passkey evidence: a single-use relay nonce issued to this device, and an assertion over
     // the challenge that binds that nonce to this exact intent.
@@ -294,16 +383,22 @@ export class CommandPipeline {
     const confirmation = envelope.confirmation;
     if (confirmation) {
       const nonce = await storage.getNonce(confirmation.nonce);
-      if (!nonce || nonce.deviceId !== device.id) return refuse('nonce-unknown', 'The confirmation nonce was not issued to this device.');
-      if (nonce.usedSeq !== null || draft.usedNonces.has(nonce.nonce)) return refuse('nonce-used', 'The confirmation nonce was already used.');
-      if (nonce.expiresAt <= at) return refuse('nonce-expired', 'The confirmation nonce has expired; confirm again.');
+      if (!nonce || nonce.deviceId !== device.id)
+        return refuse('nonce-unknown', 'The confirmation nonce was not issued to this device.');
+      if (nonce.usedSeq !== null || draft.usedNonces.has(nonce.nonce))
+        return refuse('nonce-used', 'The confirmation nonce was already used.');
+      if (nonce.expiresAt <= at)
+        return refuse('nonce-expired', 'The confirmation nonce has expired; confirm again.');
       const passkey = getOwn(state.passkeys, confirmation.assertion.id);
       if (!passkey || passkey.userId !== device.userId) {
         return refuse('confirmation-invalid', 'The passkey used is not registered to this user.');
       }
       const challenge = await confirmationChallenge(nonce.nonce, intentOf(envelope));
       if (!(await verifyAssertion(rp, confirmation.assertion, challenge, passkey))) {
-        return refuse('confirmation-invalid', 'The passkey confirmation does not verify for this command.');
+        return refuse(
+          'confirmation-invalid',
+          'The passkey confirmation does not verify for this command.',
+        );
       }
       passkeyConfirmed = true;
       draft.usedNonces.add(nonce.nonce);

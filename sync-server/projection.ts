@@ -9,7 +9,8 @@ import type { DomainEvent, TenantState } from '#domain/types';
 export const DOC_NAMES = ['directory', 'access', 'audit'] as const;
 export type DocName = (typeof DOC_NAMES)[number];
 
-export const isDocName = (name: string): name is DocName => (DOC_NAMES as readonly string[]).includes(name);
+export const isDocName = (name: string): name is DocName =>
+  (DOC_NAMES as readonly string[]).includes(name);
 
 /** Plain-JSON copy: Yjs stores values by structure, and must never share objects with state. */
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -42,9 +43,13 @@ export class Projection {
   /** Takes the updates written since the last call, merged per document. */
   takeUpdates(): { doc: DocName; update: Uint8Array }[] {
     const byDoc = new Map<DocName, Uint8Array[]>();
-    for (const { doc, update } of this.#pending) byDoc.set(doc, [...(byDoc.get(doc) ?? []), update]);
+    for (const { doc, update } of this.#pending)
+      byDoc.set(doc, [...(byDoc.get(doc) ?? []), update]);
     this.#pending = [];
-    return [...byDoc].map(([doc, updates]) => ({ doc, update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates) }));
+    return [...byDoc].map(([doc, updates]) => ({
+      doc,
+      update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates),
+    }));
   }
 
   /** Writes what the events changed, reading the new values from the already-evolved state. */
@@ -104,11 +109,17 @@ export class Projection {
 
   /** Appends a sealed ledger entry (its canonical JSON) and the newest checkpoint to the audit doc. */
   projectEntry(canonicalEntry: string): void {
-    this.docs.audit.transact(() => this.docs.audit.getArray<string>('entries').push([canonicalEntry]), 'relay');
+    this.docs.audit.transact(
+      () => this.docs.audit.getArray<string>('entries').push([canonicalEntry]),
+      'relay',
+    );
   }
 
   projectCheckpoint(note: string): void {
-    this.docs.audit.transact(() => this.docs.audit.getMap('checkpoint').set('latest', note), 'relay');
+    this.docs.audit.transact(
+      () => this.docs.audit.getMap('checkpoint').set('latest', note),
+      'relay',
+    );
   }
 
   /** Rebuilds every document from state (when stored updates are missing). */
@@ -121,11 +132,14 @@ export class Projection {
       for (const d of Object.values(state.devices)) dir.getMap('devices').set(d.id, plain(d));
       for (const i of Object.values(state.invites)) dir.getMap('invites').set(i.id, plain(i));
       for (const r of Object.values(state.customRoles)) dir.getMap('roles').set(r.id, plain(r));
-      for (const [id, s] of Object.entries(state.settings)) dir.getMap('settings').set(id, plain(s));
+      for (const [id, s] of Object.entries(state.settings))
+        dir.getMap('settings').set(id, plain(s));
     }, 'relay');
     acc.transact(() => {
-      for (const a of Object.values(state.assignments)) acc.getMap('assignments').set(a.id, plain(a));
-      for (const a of Object.values(state.activations)) acc.getMap('activations').set(a.id, plain(a));
+      for (const a of Object.values(state.assignments))
+        acc.getMap('assignments').set(a.id, plain(a));
+      for (const a of Object.values(state.activations))
+        acc.getMap('activations').set(a.id, plain(a));
     }, 'relay');
     this.docs.audit.transact(() => {
       this.docs.audit.getArray<string>('entries').push(canonicalEntries);

@@ -41,7 +41,8 @@ export type RelayOptions = {
 const SESSION_TTL_MS = 12 * 60 * 60_000;
 const META_SETUP_TOKEN = 'setup_token_hash';
 
-export const hashToken = async (token: string): Promise<string> => toBase64Url(await sha256(utf8(token)));
+export const hashToken = async (token: string): Promise<string> =>
+  toBase64Url(await sha256(utf8(token)));
 
 export class Relay {
   readonly server: Server;
@@ -101,7 +102,10 @@ export class Relay {
       await storage.setMeta('relay_key_pkcs8', pkcs8);
     }
     this.origin = origin;
-    this.signer = await importRelaySigner(origin, Uint8Array.from(atob(pkcs8), (c) => c.charCodeAt(0)));
+    this.signer = await importRelaySigner(
+      origin,
+      Uint8Array.from(atob(pkcs8), (c) => c.charCodeAt(0)),
+    );
 
     // State is the fold of accepted entries; the leaf hashes rebuild the Merkle accumulator.
     const leafHashes: Uint8Array[] = [];
@@ -113,17 +117,29 @@ export class Relay {
         const text = fromUtf8(stored.bytes);
         canonical.push(text);
         const entry = JSON.parse(text) as LedgerEntry;
-        if (entry.outcome === 'accepted') for (const event of entry.events) applyEvent(this.state, event);
+        if (entry.outcome === 'accepted')
+          for (const event of entry.events) applyEvent(this.state, event);
       }
     }
-    this.ledger = new LedgerWriter(await MerkleAccumulator.fromLeafHashes(leafHashes), this.signer, origin);
+    this.ledger = new LedgerWriter(
+      await MerkleAccumulator.fromLeafHashes(leafHashes),
+      this.signer,
+      origin,
+    );
 
     for (const u of await storage.readDocUpdates()) this.projection.load(u.doc, u.update);
     if (this.projection.isEmpty() && total > 0) {
       // Projections are derived data: rebuild them from the ledger when they are missing.
       this.projection.rebuild(this.state, canonical, await storage.latestCheckpoint());
       const updates = this.projection.takeUpdates();
-      await storage.commit({ entries: [], docUpdates: updates.map((u) => ({ ...u, seq: total })), commands: [], usedNonces: [], checkpoint: null, meta: [] });
+      await storage.commit({
+        entries: [],
+        docUpdates: updates.map((u) => ({ ...u, seq: total })),
+        commands: [],
+        usedNonces: [],
+        checkpoint: null,
+        meta: [],
+      });
       log('warn', 'projection rebuilt from the ledger', { entries: total });
     } else {
       this.projection.takeUpdates();
@@ -183,10 +199,18 @@ export class Relay {
 
   // --- sessions -------------------------------------------------------------------------------
 
-  async createSession(userId: string, deviceId: string): Promise<{ token: string; expiresAt: string }> {
+  async createSession(
+    userId: string,
+    deviceId: string,
+  ): Promise<{ token: string; expiresAt: string }> {
     const token = randomId(32);
     const expiresAt = isoAt(this.clock.now() + SESSION_TTL_MS);
-    await this.storage.putSession({ tokenHash: await hashToken(token), userId, deviceId, expiresAt });
+    await this.storage.putSession({
+      tokenHash: await hashToken(token),
+      userId,
+      deviceId,
+      expiresAt,
+    });
     return { token, expiresAt };
   }
 
@@ -197,7 +221,13 @@ export class Relay {
     if (!session || session.expiresAt <= this.now()) return null;
     const device = getOwn(this.state.devices, session.deviceId);
     const user = getOwn(this.state.users, session.userId);
-    if (!device || device.revokedAt || device.userId !== session.userId || user?.status !== 'active') return null;
+    if (
+      !device ||
+      device.revokedAt ||
+      device.userId !== session.userId ||
+      user?.status !== 'active'
+    )
+      return null;
     return { userId: session.userId, deviceId: session.deviceId };
   }
 
@@ -216,7 +246,12 @@ export class Relay {
       return;
     }
     const name = match[1]!;
-    this.#wss.handleUpgrade(req, socket, head, (ws) => void this.#accept(ws, name, url.searchParams.get('token')));
+    this.#wss.handleUpgrade(
+      req,
+      socket,
+      head,
+      (ws) => void this.#accept(ws, name, url.searchParams.get('token')),
+    );
   }
 
   async #accept(ws: WebSocket, name: string, token: string | null): Promise<void> {
@@ -264,10 +299,13 @@ export class Relay {
     }
     // Permissions may have changed: a revoked device loses its sockets, a reader who lost the
     // right to read the audit loses that document.
-    const revoked = new Set(committed.events.flatMap((e) => (e.type === 'DeviceRevoked' ? [e.deviceId] : [])));
+    const revoked = new Set(
+      committed.events.flatMap((e) => (e.type === 'DeviceRevoked' ? [e.deviceId] : [])),
+    );
     for (const deviceId of revoked) void this.storage.deleteSessionsOfDevice(deviceId);
     for (const socket of [...this.#syncSockets, ...this.#commandSockets]) {
-      if (revoked.has(socket.session.deviceId)) socket.close(CloseCode.Unauthenticated, 'this device was revoked');
+      if (revoked.has(socket.session.deviceId))
+        socket.close(CloseCode.Unauthenticated, 'this device was revoked');
       else if (socket instanceof SyncSocket && !this.canRead(socket.session.userId, socket.doc)) {
         socket.close(CloseCode.Forbidden, `you may no longer read ${socket.doc}`);
       }
@@ -282,7 +320,9 @@ export class Relay {
     if (this.#dueTimer) clearTimeout(this.#dueTimer);
     for (const command of dueWork(this.state, this.now())) this.#submitDue(command);
     const next = nextDueAt(this.state);
-    const wait = next ? Math.min(Math.max(Date.parse(next) - this.clock.now(), 0) + 10, 60_000) : 60_000;
+    const wait = next
+      ? Math.min(Math.max(Date.parse(next) - this.clock.now(), 0) + 10, 60_000)
+      : 60_000;
     this.#dueTimer = setTimeout(() => this.#runDueWork(), wait);
     this.#dueTimer.unref();
   }
@@ -294,7 +334,11 @@ export class Relay {
     this.pipeline
       .submitSystem(command)
       .then((outcome) => {
-        if (!outcome.ok) log('warn', 'scheduled work refused', { command: command.type, code: outcome.rejection.code });
+        if (!outcome.ok)
+          log('warn', 'scheduled work refused', {
+            command: command.type,
+            code: outcome.rejection.code,
+          });
       })
       .finally(() => this.#inflightDue.delete(key));
   }

@@ -42,7 +42,8 @@ export class SyncSocket {
   }
 
   close(code: number, reason: string): void {
-    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING)
+      this.ws.close(code, reason);
   }
 
   #send(bytes: Uint8Array): void {
@@ -68,11 +69,17 @@ export class SyncSocket {
             encoding.writeVarUint(encoder, MESSAGE_SYNC);
             syncProtocol.writeSyncStep2(encoder, this.ydoc, stateVector);
             this.#send(encoding.toUint8Array(encoder));
-          } else if (step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate) {
+          } else if (
+            step === syncProtocol.messageYjsSyncStep2 ||
+            step === syncProtocol.messageYjsUpdate
+          ) {
             const update = decoding.readVarUint8Array(decoder);
             // A client echoing what it got from us (e.g. from IndexedDB) changes nothing: fine.
             if (!Y.snapshotContainsUpdate(Y.snapshot(this.ydoc), update)) {
-              return this.#refuse(CloseCode.ReadOnlyDocument, `${this.doc} is read-only: send commands instead`);
+              return this.#refuse(
+                CloseCode.ReadOnlyDocument,
+                `${this.doc} is read-only: send commands instead`,
+              );
             }
           } else {
             return this.#refuse(CloseCode.MalformedSyncFrame, `unknown sync step ${step}`);
@@ -88,7 +95,10 @@ export class SyncSocket {
           return this.#refuse(CloseCode.MalformedSyncFrame, `unknown message type ${type}`);
       }
     } catch (error) {
-      this.#refuse(CloseCode.MalformedSyncFrame, `undecodable sync frame: ${(error as Error).message}`.slice(0, 120));
+      this.#refuse(
+        CloseCode.MalformedSyncFrame,
+        `undecodable sync frame: ${(error as Error).message}`.slice(0, 120),
+      );
     }
   }
 }

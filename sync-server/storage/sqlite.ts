@@ -29,7 +29,8 @@ CREATE INDEX IF NOT EXISTS sessions_device ON sessions (device_id);
 
 type EntryRow = { seq: number; bytes: Buffer; leaf_hash: Buffer };
 
-const bytesOf = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice();
+const bytesOf = (b: Buffer): Uint8Array =>
+  new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice();
 
 export function openSqliteStorage(file: string): RelayStorage {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -41,23 +42,52 @@ export function openSqliteStorage(file: string): RelayStorage {
 
   const q = {
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
-    setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    setMeta: db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ),
     delMeta: db.prepare('DELETE FROM meta WHERE key = ?'),
     count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM entries'),
-    entries: db.prepare<[number, number], EntryRow>('SELECT seq, bytes, leaf_hash FROM entries WHERE seq >= ? ORDER BY seq LIMIT ?'),
-    docUpdates: db.prepare<[], { doc: string; seq: number; update_bytes: Buffer }>('SELECT doc, seq, update_bytes FROM doc_updates ORDER BY id'),
-    checkpoint: db.prepare<[], { note: string }>('SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1'),
-    findCommand: db.prepare<[string], { cmd_id: string; digest: string; seq: number | null; reply: string }>('SELECT * FROM commands WHERE cmd_id = ?'),
-    putNonce: db.prepare('INSERT INTO nonces (nonce, device_id, user_id, expires_at, used_seq) VALUES (?, ?, ?, ?, NULL)'),
-    getNonce: db.prepare<[string], { nonce: string; device_id: string; user_id: string; expires_at: string; used_seq: number | null }>('SELECT * FROM nonces WHERE nonce = ?'),
+    entries: db.prepare<[number, number], EntryRow>(
+      'SELECT seq, bytes, leaf_hash FROM entries WHERE seq >= ? ORDER BY seq LIMIT ?',
+    ),
+    docUpdates: db.prepare<[], { doc: string; seq: number; update_bytes: Buffer }>(
+      'SELECT doc, seq, update_bytes FROM doc_updates ORDER BY id',
+    ),
+    checkpoint: db.prepare<[], { note: string }>(
+      'SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1',
+    ),
+    findCommand: db.prepare<
+      [string],
+      { cmd_id: string; digest: string; seq: number | null; reply: string }
+    >('SELECT * FROM commands WHERE cmd_id = ?'),
+    putNonce: db.prepare(
+      'INSERT INTO nonces (nonce, device_id, user_id, expires_at, used_seq) VALUES (?, ?, ?, ?, NULL)',
+    ),
+    getNonce: db.prepare<
+      [string],
+      {
+        nonce: string;
+        device_id: string;
+        user_id: string;
+        expires_at: string;
+        used_seq: number | null;
+      }
+    >('SELECT * FROM nonces WHERE nonce = ?'),
     useNonce: db.prepare('UPDATE nonces SET used_seq = ? WHERE nonce = ? AND used_seq IS NULL'),
-    putSession: db.prepare('INSERT INTO sessions (token_hash, user_id, device_id, expires_at) VALUES (?, ?, ?, ?)'),
-    getSession: db.prepare<[string], { token_hash: string; user_id: string; device_id: string; expires_at: string }>('SELECT * FROM sessions WHERE token_hash = ?'),
+    putSession: db.prepare(
+      'INSERT INTO sessions (token_hash, user_id, device_id, expires_at) VALUES (?, ?, ?, ?)',
+    ),
+    getSession: db.prepare<
+      [string],
+      { token_hash: string; user_id: string; device_id: string; expires_at: string }
+    >('SELECT * FROM sessions WHERE token_hash = ?'),
     delSessions: db.prepare('DELETE FROM sessions WHERE device_id = ?'),
     insEntry: db.prepare('INSERT INTO entries (seq, bytes, leaf_hash) VALUES (?, ?, ?)'),
     insDocUpdate: db.prepare('INSERT INTO doc_updates (doc, seq, update_bytes) VALUES (?, ?, ?)'),
     insCommand: db.prepare('INSERT INTO commands (cmd_id, digest, seq, reply) VALUES (?, ?, ?, ?)'),
-    insCheckpoint: db.prepare('INSERT OR REPLACE INTO checkpoints (size, note, created_at) VALUES (?, ?, ?)'),
+    insCheckpoint: db.prepare(
+      'INSERT OR REPLACE INTO checkpoints (size, note, created_at) VALUES (?, ?, ?)',
+    ),
   };
 
   const setMeta = (key: string, value: string | null) => {
@@ -66,14 +96,17 @@ export function openSqliteStorage(file: string): RelayStorage {
   };
 
   const commitTx = db.transaction((batch: AppendBatch) => {
-    for (const e of batch.entries) q.insEntry.run(e.seq, Buffer.from(e.bytes), Buffer.from(e.leafHash));
+    for (const e of batch.entries)
+      q.insEntry.run(e.seq, Buffer.from(e.bytes), Buffer.from(e.leafHash));
     for (const u of batch.docUpdates) q.insDocUpdate.run(u.doc, u.seq, Buffer.from(u.update));
     for (const c of batch.commands) q.insCommand.run(c.cmdId, c.digest, c.seq, c.reply);
     for (const n of batch.usedNonces) {
       // A nonce is single-use: if it was used meanwhile the whole batch must not commit.
-      if (q.useNonce.run(n.seq, n.nonce).changes !== 1) throw new Error(`nonce ${n.nonce} already used`);
+      if (q.useNonce.run(n.seq, n.nonce).changes !== 1)
+        throw new Error(`nonce ${n.nonce} already used`);
     }
-    if (batch.checkpoint) q.insCheckpoint.run(batch.checkpoint.size, batch.checkpoint.note, batch.checkpoint.createdAt);
+    if (batch.checkpoint)
+      q.insCheckpoint.run(batch.checkpoint.size, batch.checkpoint.note, batch.checkpoint.createdAt);
     for (const [key, value] of batch.meta) setMeta(key, value);
   });
 
@@ -89,10 +122,14 @@ export function openSqliteStorage(file: string): RelayStorage {
       return q.count.get()?.n ?? 0;
     },
     async readEntries(fromSeq, limit): Promise<StoredEntry[]> {
-      return q.entries.all(fromSeq, limit).map((r) => ({ seq: r.seq, bytes: bytesOf(r.bytes), leafHash: bytesOf(r.leaf_hash) }));
+      return q.entries
+        .all(fromSeq, limit)
+        .map((r) => ({ seq: r.seq, bytes: bytesOf(r.bytes), leafHash: bytesOf(r.leaf_hash) }));
     },
     async readDocUpdates(): Promise<StoredDocUpdate[]> {
-      return q.docUpdates.all().map((r) => ({ doc: r.doc, seq: r.seq, update: bytesOf(r.update_bytes) }));
+      return q.docUpdates
+        .all()
+        .map((r) => ({ doc: r.doc, seq: r.seq, update: bytesOf(r.update_bytes) }));
     },
     async latestCheckpoint() {
       return q.checkpoint.get()?.note ?? null;
@@ -106,14 +143,29 @@ export function openSqliteStorage(file: string): RelayStorage {
     },
     async getNonce(nonce): Promise<StoredNonce | null> {
       const r = q.getNonce.get(nonce);
-      return r ? { nonce: r.nonce, deviceId: r.device_id, userId: r.user_id, expiresAt: r.expires_at, usedSeq: r.used_seq } : null;
+      return r
+        ? {
+            nonce: r.nonce,
+            deviceId: r.device_id,
+            userId: r.user_id,
+            expiresAt: r.expires_at,
+            usedSeq: r.used_seq,
+          }
+        : null;
     },
     async putSession(s: StoredSession) {
       q.putSession.run(s.tokenHash, s.userId, s.deviceId, s.expiresAt);
     },
     async getSession(tokenHash): Promise<StoredSession | null> {
       const r = q.getSession.get(tokenHash);
-      return r ? { tokenHash: r.token_hash, userId: r.user_id, deviceId: r.device_id, expiresAt: r.expires_at } : null;
+      return r
+        ? {
+            tokenHash: r.token_hash,
+            userId: r.user_id,
+            deviceId: r.device_id,
+            expiresAt: r.expires_at,
+          }
+        : null;
     },
     async deleteSessionsOfDevice(deviceId) {
       q.delSessions.run(deviceId);

@@ -23,7 +23,12 @@ export type StoredNonce = {
   usedSeq: number | null;
 };
 
-export type StoredSession = { tokenHash: string; userId: string; deviceId: string; expiresAt: string };
+export type StoredSession = {
+  tokenHash: string;
+  userId: string;
+  deviceId: string;
+  expiresAt: string;
+};
 
 /** Everything one group commit writes, in one transaction. */
 export type AppendBatch = {

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_IDS } from '#domain/catalogue';
 import { randomId } from '#ledger/bytes';
 import type { LedgerEntry } from '#protocol/ledger-entry';
-import { relayWithTwoUsers, type CommandClient, type TestRelay, type TestUser } from './support/harness';
+import {
+  relayWithTwoUsers,
+  type CommandClient,
+  type TestRelay,
+  type TestUser,
+} from './support/harness';
 
 const MIN = 60_000;
 
@@ -25,12 +30,22 @@ describe('passkey-confirmed activation, end to end over real sockets', () => {
   });
 
   const entries = (): LedgerEntry[] =>
-    h.relay.projection.docs.audit.getArray<string>('entries').toArray().map((s) => JSON.parse(s) as LedgerEntry);
+    h.relay.projection.docs.audit
+      .getArray<string>('entries')
+      .toArray()
+      .map((s) => JSON.parse(s) as LedgerEntry);
 
   it('makes the first user a permanent active Global Administrator', () => {
-    const gaAssignments = Object.values(h.relay.state.assignments).filter((a) => a.roleId === ROLE_IDS.GlobalAdministrator);
+    const gaAssignments = Object.values(h.relay.state.assignments).filter(
+      (a) => a.roleId === ROLE_IDS.GlobalAdministrator,
+    );
     expect(gaAssignments).toHaveLength(1);
-    expect(gaAssignments[0]).toMatchObject({ principalId: admin.userId, type: 'active', endsAt: null, status: 'current' });
+    expect(gaAssignments[0]).toMatchObject({
+      principalId: admin.userId,
+      type: 'active',
+      endsAt: null,
+      status: 'current',
+    });
   });
 
   it('lets the admin make the second user eligible', async () => {
@@ -51,20 +66,46 @@ describe('passkey-confirmed activation, end to end over real sockets', () => {
 
   it('refuses an activation without passkey confirmation, and records the denial', async () => {
     const reply = await userCmd.send(
-      await user.signed({ type: 'ActivateRole', activationId, assignmentId, durationMinutes: 60, justification: 'Audit', ticket: null }),
+      await user.signed({
+        type: 'ActivateRole',
+        activationId,
+        assignmentId,
+        durationMinutes: 60,
+        justification: 'Audit',
+        ticket: null,
+      }),
     );
     expect(reply).toMatchObject({ t: 'reject', code: 'confirmation-required' });
     const seq = reply.t === 'reject' ? reply.seq : -1;
-    expect(entries()[seq!]).toMatchObject({ outcome: 'rejected', actor: user.userId, commandType: 'ActivateRole', rejection: { code: 'confirmation-required' } });
+    expect(entries()[seq!]).toMatchObject({
+      outcome: 'rejected',
+      actor: user.userId,
+      commandType: 'ActivateRole',
+      rejection: { code: 'confirmation-required' },
+    });
   });
 
   it('activates with a passkey assertion bound to the exact command', async () => {
     const reply = await userCmd.send(
-      await user.signed({ type: 'ActivateRole', activationId, assignmentId, durationMinutes: 60, justification: 'Audit', ticket: null }, { confirm: true }),
+      await user.signed(
+        {
+          type: 'ActivateRole',
+          activationId,
+          assignmentId,
+          durationMinutes: 60,
+          justification: 'Audit',
+          ticket: null,
+        },
+        { confirm: true },
+      ),
     );
     expect(reply).toMatchObject({ t: 'ack' });
     const activation = h.relay.state.activations[activationId]!;
-    expect(activation).toMatchObject({ principalId: user.userId, roleId: ROLE_IDS.SecurityReader, status: 'active' });
+    expect(activation).toMatchObject({
+      principalId: user.userId,
+      roleId: ROLE_IDS.SecurityReader,
+      status: 'active',
+    });
     expect(Date.parse(activation.endsAt) - Date.parse(activation.startsAt)).toBe(60 * MIN);
     // The ledger keeps the raw assertion, so anyone can re-verify the confirmation later.
     const entry = entries().find((e) => e.cmdId === (reply.t === 'ack' ? reply.cmdId : ''))!;
@@ -84,14 +125,32 @@ describe('passkey-confirmed activation, end to end over real sockets', () => {
   it('records the expiry of an activation at its end time from the relay scheduler', async () => {
     const second = `act_${randomId(8)}`;
     const reply = await userCmd.send(
-      await user.signed({ type: 'ActivateRole', activationId: second, assignmentId, durationMinutes: 30, justification: 'Again', ticket: null }, { confirm: true }),
+      await user.signed(
+        {
+          type: 'ActivateRole',
+          activationId: second,
+          assignmentId,
+          durationMinutes: 30,
+          justification: 'Again',
+          ticket: null,
+        },
+        { confirm: true },
+      ),
     );
     expect(reply).toMatchObject({ t: 'ack' });
-    await fetch(`${h.http}/api/test/clock`, { method: 'POST', body: JSON.stringify({ advanceMs: 30 * MIN }) });
+    await fetch(`${h.http}/api/test/clock`, {
+      method: 'POST',
+      body: JSON.stringify({ advanceMs: 30 * MIN }),
+    });
     await h.relay.pipeline.drain();
     expect(h.relay.state.activations[second]!.status).toBe('expired');
-    const expiry = entries().find((e) => e.kind === 'system' && e.commandType === 'ExpireActivation');
-    expect(expiry).toMatchObject({ outcome: 'accepted', events: [{ type: 'ActivationExpired', activationId: second }] });
+    const expiry = entries().find(
+      (e) => e.kind === 'system' && e.commandType === 'ExpireActivation',
+    );
+    expect(expiry).toMatchObject({
+      outcome: 'accepted',
+      events: [{ type: 'ActivationExpired', activationId: second }],
+    });
   });
 
   it('covers every entry with a signed checkpoint whose size is the ledger size', async () => {

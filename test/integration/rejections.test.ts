@@ -4,7 +4,13 @@ import type { UserCommand } from '#domain/types';
 import { randomId } from '#ledger/bytes';
 import type { LedgerEntry } from '#protocol/ledger-entry';
 import type { ServerFrame } from '#protocol/messages';
-import { CommandClient, TestUser, post, relayWithTwoUsers, type TestRelay } from './support/harness';
+import {
+  CommandClient,
+  TestUser,
+  post,
+  relayWithTwoUsers,
+  type TestRelay,
+} from './support/harness';
 
 const MIN = 60_000;
 
@@ -19,7 +25,16 @@ describe('signed commands: every bad input gets its own rejection, and the relay
   beforeAll(async () => {
     ({ h, admin, user, adminCmd, userCmd } = await relayWithTwoUsers());
     const reply = await adminCmd.send(
-      await admin.signed({ type: 'AssignRole', assignmentId, principalId: user.userId, roleId: ROLE_IDS.GlobalReader, assignmentType: 'eligible', startsAt: null, endsAt: null, justification: '' }),
+      await admin.signed({
+        type: 'AssignRole',
+        assignmentId,
+        principalId: user.userId,
+        roleId: ROLE_IDS.GlobalReader,
+        assignmentType: 'eligible',
+        startsAt: null,
+        endsAt: null,
+        justification: '',
+      }),
     );
     expect(reply.t).toBe('ack');
   });
@@ -30,8 +45,12 @@ describe('signed commands: every bad input gets its own rejection, and the relay
   });
 
   const entryAt = (seq: number | null | undefined): LedgerEntry =>
-    JSON.parse(h.relay.projection.docs.audit.getArray<string>('entries').get(seq ?? -1)) as LedgerEntry;
-  const activate = (over: Partial<Extract<UserCommand, { type: 'ActivateRole' }>> = {}): UserCommand => ({
+    JSON.parse(
+      h.relay.projection.docs.audit.getArray<string>('entries').get(seq ?? -1),
+    ) as LedgerEntry;
+  const activate = (
+    over: Partial<Extract<UserCommand, { type: 'ActivateRole' }>> = {},
+  ): UserCommand => ({
     type: 'ActivateRole',
     activationId: `act_${randomId(8)}`,
     assignmentId,
@@ -65,34 +84,57 @@ describe('signed commands: every bad input gets its own rejection, and the relay
     expect(first).toMatchObject({ t: 'ack' });
     const size = h.relay.ledger.size;
     const again = await userCmd.send(signed);
-    expect(again).toMatchObject({ t: 'ack', duplicate: true, seq: first.t === 'ack' ? first.seq : -1 });
+    expect(again).toMatchObject({
+      t: 'ack',
+      duplicate: true,
+      seq: first.t === 'ack' ? first.seq : -1,
+    });
     expect(h.relay.ledger.size).toBe(size);
   });
 
   it('rejects a reused cmdId carrying a different command', async () => {
-    const first = await userCmd.send(await user.signed({ type: 'RevokeInvite', inviteId: 'inv_nothing' }));
+    const first = await userCmd.send(
+      await user.signed({ type: 'RevokeInvite', inviteId: 'inv_nothing' }),
+    );
     expect(first.t).toBe('reject');
     const cmdId = first.t === 'reject' ? first.cmdId! : '';
-    expectDenied(await userCmd.send(await user.signed({ type: 'RevokeInvite', inviteId: 'inv_other' }, { intent: { cmdId } })), 'replayed-command');
+    expectDenied(
+      await userCmd.send(
+        await user.signed({ type: 'RevokeInvite', inviteId: 'inv_other' }, { intent: { cmdId } }),
+      ),
+      'replayed-command',
+    );
   });
 
   it('rejects a command naming an unknown device', async () => {
-    expectDenied(await userCmd.send(await user.signed(activate(), { intent: { deviceId: 'd_unknown' } })), 'unknown-device');
+    expectDenied(
+      await userCmd.send(await user.signed(activate(), { intent: { deviceId: 'd_unknown' } })),
+      'unknown-device',
+    );
   });
 
   it('rejects a command signed by another device of the same user, and one from a revoked device', async () => {
     // A second device of the same user, enrolled by signing in with the same passkey.
     const phone = await TestUser.create(h);
     phone.authenticator.credentials.push(...user.authenticator.credentials);
-    const options = await post<{ ceremonyId: string; optionsJSON: { challenge: string } }>(h, '/api/signin/options', { devicePublicKey: phone.publicKey, deviceLabel: 'Phone' });
+    const options = await post<{ ceremonyId: string; optionsJSON: { challenge: string } }>(
+      h,
+      '/api/signin/options',
+      { devicePublicKey: phone.publicKey, deviceLabel: 'Phone' },
+    );
     const response = await phone.authenticator.assert(options.body.optionsJSON.challenge);
-    const verify = await post<{ userId: string }>(h, '/api/signin/verify', { ceremonyId: options.body.ceremonyId, response });
+    const verify = await post<{ userId: string }>(h, '/api/signin/verify', {
+      ceremonyId: options.body.ceremonyId,
+      response,
+    });
     expect(verify).toMatchObject({ status: 200, body: { userId: user.userId } });
     phone.userId = user.userId;
     const fromPhone = await phone.signed(activate());
     expectDenied(await userCmd.send(fromPhone), 'device-not-yours');
 
-    const revoke = await userCmd.send(await user.signed({ type: 'RevokeDevice', deviceId: phone.deviceId }));
+    const revoke = await userCmd.send(
+      await user.signed({ type: 'RevokeDevice', deviceId: phone.deviceId }),
+    );
     expect(revoke.t).toBe('ack');
     expectDenied(await userCmd.send(await phone.signed(activate())), 'device-revoked');
     const session = await post(h, '/api/session/challenge', { deviceId: phone.deviceId });
@@ -101,43 +143,96 @@ describe('signed commands: every bad input gets its own rejection, and the relay
 
   it('rejects a passkey assertion made for a different command', async () => {
     const other = user.intent(activate({ durationMinutes: 5 }));
-    expectDenied(await userCmd.send(await user.signed(activate(), { confirm: true, challengeFor: other })), 'confirmation-invalid');
+    expectDenied(
+      await userCmd.send(await user.signed(activate(), { confirm: true, challengeFor: other })),
+      'confirmation-invalid',
+    );
   });
 
   it('rejects a tampered passkey signature and one without user verification', async () => {
-    expectDenied(await userCmd.send(await user.signed(activate(), { confirm: true, tamper: { badSignature: true } })), 'confirmation-invalid');
-    expectDenied(await userCmd.send(await user.signed(activate(), { confirm: true, tamper: { noUserVerification: true } })), 'confirmation-invalid');
-    expectDenied(await userCmd.send(await user.signed(activate(), { confirm: true, tamper: { origin: 'http://evil.example' } })), 'confirmation-invalid');
+    expectDenied(
+      await userCmd.send(
+        await user.signed(activate(), { confirm: true, tamper: { badSignature: true } }),
+      ),
+      'confirmation-invalid',
+    );
+    expectDenied(
+      await userCmd.send(
+        await user.signed(activate(), { confirm: true, tamper: { noUserVerification: true } }),
+      ),
+      'confirmation-invalid',
+    );
+    expectDenied(
+      await userCmd.send(
+        await user.signed(activate(), { confirm: true, tamper: { origin: 'http://evil.example' } }),
+      ),
+      'confirmation-invalid',
+    );
   });
 
   it('rejects unknown, reused and expired confirmation nonces', async () => {
-    expectDenied(await userCmd.send(await user.signed(activate(), { confirm: true, nonce: randomId(32) })), 'nonce-unknown');
+    expectDenied(
+      await userCmd.send(await user.signed(activate(), { confirm: true, nonce: randomId(32) })),
+      'nonce-unknown',
+    );
     // Another device's nonce is not this device's.
     const adminNonce = await admin.nonce();
-    expectDenied(await userCmd.send(await user.signed(activate(), { confirm: true, nonce: adminNonce })), 'nonce-unknown');
+    expectDenied(
+      await userCmd.send(await user.signed(activate(), { confirm: true, nonce: adminNonce })),
+      'nonce-unknown',
+    );
 
     const nonce = await user.nonce();
-    const deactivateAll = Object.values(h.relay.state.activations).filter((a) => a.status === 'active');
+    const deactivateAll = Object.values(h.relay.state.activations).filter(
+      (a) => a.status === 'active',
+    );
     expect(deactivateAll.length).toBeGreaterThan(0);
     const used = await userCmd.send(await user.signed(activate(), { confirm: true, nonce }));
     expect(used.t).toBe('reject'); // already active from the resend test, but the nonce is spent
-    expectDenied(await userCmd.send(await user.signed(activate(), { confirm: true, nonce })), 'nonce-used');
+    expectDenied(
+      await userCmd.send(await user.signed(activate(), { confirm: true, nonce })),
+      'nonce-used',
+    );
 
     const stale = await user.nonce();
     h.clock.advance(6 * MIN);
-    expectDenied(await userCmd.send(await user.signed(activate(), { confirm: true, nonce: stale })), 'nonce-expired');
+    expectDenied(
+      await userCmd.send(await user.signed(activate(), { confirm: true, nonce: stale })),
+      'nonce-expired',
+    );
   });
 
   it('rejects activating a role the user is not eligible for', async () => {
-    const adminAssignment = Object.values(h.relay.state.assignments).find((a) => a.principalId === admin.userId)!;
-    expectDenied(await userCmd.send(await user.signed(activate({ assignmentId: adminAssignment.id }), { confirm: true })), 'not-eligible');
-    expectDenied(await userCmd.send(await user.signed(activate({ assignmentId: 'a_nothing' }), { confirm: true })), 'unknown-assignment');
+    const adminAssignment = Object.values(h.relay.state.assignments).find(
+      (a) => a.principalId === admin.userId,
+    )!;
+    expectDenied(
+      await userCmd.send(
+        await user.signed(activate({ assignmentId: adminAssignment.id }), { confirm: true }),
+      ),
+      'not-eligible',
+    );
+    expectDenied(
+      await userCmd.send(
+        await user.signed(activate({ assignmentId: 'a_nothing' }), { confirm: true }),
+      ),
+      'unknown-assignment',
+    );
   });
 
   it('rejects admin commands from a user without an admin role', async () => {
     expectDenied(
       await userCmd.send(
-        await user.signed({ type: 'AssignRole', assignmentId: `a_${randomId(8)}`, principalId: user.userId, roleId: ROLE_IDS.GlobalAdministrator, assignmentType: 'active', startsAt: null, endsAt: null, justification: 'me' }),
+        await user.signed({
+          type: 'AssignRole',
+          assignmentId: `a_${randomId(8)}`,
+          principalId: user.userId,
+          roleId: ROLE_IDS.GlobalAdministrator,
+          assignmentType: 'active',
+          startsAt: null,
+          endsAt: null,
+          justification: 'me',
+        }),
       ),
       'not-authorized',
     );
@@ -145,9 +240,15 @@ describe('signed commands: every bad input gets its own rejection, and the relay
 
   it('rejects a command issued far in the future or long ago', async () => {
     const future = new Date(h.clock.now() + 60 * MIN).toISOString();
-    expectDenied(await userCmd.send(await user.signed(activate(), { intent: { issuedAt: future } })), 'stale-command');
+    expectDenied(
+      await userCmd.send(await user.signed(activate(), { intent: { issuedAt: future } })),
+      'stale-command',
+    );
     const old = new Date(h.clock.now() - 8 * 24 * 60 * MIN).toISOString();
-    expectDenied(await userCmd.send(await user.signed(activate(), { intent: { issuedAt: old } })), 'stale-command');
+    expectDenied(
+      await userCmd.send(await user.signed(activate(), { intent: { issuedAt: old } })),
+      'stale-command',
+    );
   });
 
   it('answers malformed frames with a specific error and no ledger entry', async () => {
@@ -160,10 +261,31 @@ describe('signed commands: every bad input gets its own rejection, and the relay
     expect(await unknown).toMatchObject({ t: 'error', code: 'unknown-frame-type' });
     const badShape = userCmd.next((f) => f.t === 'reject');
     const signed = await user.signed(activate());
-    userCmd.sendRaw(JSON.stringify({ t: 'command', signed: { ...signed, envelope: { ...signed.envelope, command: { ...signed.envelope.command, durationMinutes: '60' } } } }));
-    expect(await badShape).toMatchObject({ t: 'reject', code: 'malformed-command', cmdId: signed.envelope.cmdId, seq: null });
+    userCmd.sendRaw(
+      JSON.stringify({
+        t: 'command',
+        signed: {
+          ...signed,
+          envelope: {
+            ...signed.envelope,
+            command: { ...signed.envelope.command, durationMinutes: '60' },
+          },
+        },
+      }),
+    );
+    expect(await badShape).toMatchObject({
+      t: 'reject',
+      code: 'malformed-command',
+      cmdId: signed.envelope.cmdId,
+      seq: null,
+    });
     const extra = userCmd.next((f) => f.t === 'reject');
-    userCmd.sendRaw(JSON.stringify({ t: 'command', signed: { ...signed, envelope: { ...signed.envelope, admin: true } } }));
+    userCmd.sendRaw(
+      JSON.stringify({
+        t: 'command',
+        signed: { ...signed, envelope: { ...signed.envelope, admin: true } },
+      }),
+    );
     expect(await extra).toMatchObject({ t: 'reject', code: 'malformed-command' });
     expect(h.relay.ledger.size).toBe(size);
     await stillServing();

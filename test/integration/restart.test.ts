@@ -14,14 +14,37 @@ describe('durability across a relay restart', () => {
     const { h, admin, user, adminCmd, userCmd } = await relayWithTwoUsers();
     const assignmentId = `a_${randomId(8)}`;
     await adminCmd.send(
-      await admin.signed({ type: 'AssignRole', assignmentId, principalId: user.userId, roleId: ROLE_IDS.SecurityAdministrator, assignmentType: 'eligible', startsAt: null, endsAt: null, justification: '' }),
+      await admin.signed({
+        type: 'AssignRole',
+        assignmentId,
+        principalId: user.userId,
+        roleId: ROLE_IDS.SecurityAdministrator,
+        assignmentType: 'eligible',
+        startsAt: null,
+        endsAt: null,
+        justification: '',
+      }),
     );
-    const activate = await user.signed({ type: 'ActivateRole', activationId: `act_${randomId(8)}`, assignmentId, durationMinutes: 90, justification: 'Restart drill', ticket: null }, { confirm: true });
+    const activate = await user.signed(
+      {
+        type: 'ActivateRole',
+        activationId: `act_${randomId(8)}`,
+        assignmentId,
+        durationMinutes: 90,
+        justification: 'Restart drill',
+        ticket: null,
+      },
+      { confirm: true },
+    );
     expect((await userCmd.send(activate)).t).toBe('ack');
 
     // A client replica, as y-indexeddb would hold it.
     const replica = new Y.Doc();
-    const p1 = new WebsocketProvider(`${h.ws}/sync`, 'access', replica, { WebSocketPolyfill: WebSocket as never, params: { token: user.token }, disableBc: true });
+    const p1 = new WebsocketProvider(`${h.ws}/sync`, 'access', replica, {
+      WebSocketPolyfill: WebSocket as never,
+      params: { token: user.token },
+      disableBc: true,
+    });
     await new Promise<void>((r) => p1.once('sync', () => r()));
     p1.destroy();
     adminCmd.close();
@@ -44,7 +67,11 @@ describe('durability across a relay restart', () => {
       again.close();
 
       // The stale replica syncs against the restarted relay without being taken for a writer.
-      const p2 = new WebsocketProvider(`${h2.ws}/sync`, 'access', replica, { WebSocketPolyfill: WebSocket as never, params: { token: user.token }, disableBc: true });
+      const p2 = new WebsocketProvider(`${h2.ws}/sync`, 'access', replica, {
+        WebSocketPolyfill: WebSocket as never,
+        params: { token: user.token },
+        disableBc: true,
+      });
       let closedWith = 0;
       p2.on('connection-close', (e: { code: number } | null) => (closedWith = e?.code ?? 0));
       await new Promise<void>((r) => p2.once('sync', () => r()));
@@ -53,14 +80,24 @@ describe('durability across a relay restart', () => {
       p2.destroy();
 
       // The newest checkpoint is signed by the published key and commits to every stored entry.
-      const key = (await (await fetch(`${h2.http}/.well-known/leasehold/relay-key`)).json()) as { keyName: string; publicKey: string };
+      const key = (await (await fetch(`${h2.http}/.well-known/leasehold/relay-key`)).json()) as {
+        keyName: string;
+        publicKey: string;
+      };
       const note = await (await fetch(`${h2.http}/api/ledger/checkpoint`)).text();
-      const verified = await verifyCheckpoint(note, { keyName: key.keyName, publicKey: fromBase64(key.publicKey) });
+      const verified = await verifyCheckpoint(note, {
+        keyName: key.keyName,
+        publicKey: fromBase64(key.publicKey),
+      });
       expect(verified.ok).toBe(true);
       const entries = h2.relay.projection.docs.audit.getArray<string>('entries').toArray();
-      const root = await rootFromLeafHashes(await Promise.all(entries.map((e) => leafHash(utf8(e)))));
+      const root = await rootFromLeafHashes(
+        await Promise.all(entries.map((e) => leafHash(utf8(e)))),
+      );
       expect(verified.ok && verified.checkpoint.size).toBe(entries.length);
-      expect(verified.ok && Buffer.from(verified.checkpoint.root).equals(Buffer.from(root))).toBe(true);
+      expect(verified.ok && Buffer.from(verified.checkpoint.root).equals(Buffer.from(root))).toBe(
+        true,
+      );
 
       // And a new user can still be served.
       const late = await TestUser.create(h2);

@@ -7,13 +7,26 @@ import * as syncProtocol from 'y-protocols/sync';
 import { ROLE_IDS } from '#domain/catalogue';
 import type { Activation } from '#domain/types';
 import { randomId } from '#ledger/bytes';
-import { relayWithTwoUsers, type CommandClient, type TestRelay, type TestUser } from './support/harness';
+import {
+  relayWithTwoUsers,
+  type CommandClient,
+  type TestRelay,
+  type TestUser,
+} from './support/harness';
 
 /** A stock y-websocket client, as the app uses it, from Node. */
 function provider(h: TestRelay, doc: string, token: string, ydoc = new Y.Doc()) {
-  const p = new WebsocketProvider(`${h.ws}/sync`, doc, ydoc, { WebSocketPolyfill: WebSocket as never, params: { token }, disableBc: true });
-  const closed = new Promise<number>((resolve) => p.on('connection-close', (event: { code: number } | null) => resolve(event?.code ?? 0)));
-  const synced = new Promise<void>((resolve) => p.once('sync', (isSynced: boolean) => isSynced && resolve()));
+  const p = new WebsocketProvider(`${h.ws}/sync`, doc, ydoc, {
+    WebSocketPolyfill: WebSocket as never,
+    params: { token },
+    disableBc: true,
+  });
+  const closed = new Promise<number>((resolve) =>
+    p.on('connection-close', (event: { code: number } | null) => resolve(event?.code ?? 0)),
+  );
+  const synced = new Promise<void>((resolve) =>
+    p.once('sync', (isSynced: boolean) => isSynced && resolve()),
+  );
   return { p, ydoc, closed, synced };
 }
 
@@ -48,7 +61,11 @@ describe('y-websocket sync of read-only documents', () => {
     providers.push(dir.p);
     await dir.synced;
     const users = dir.ydoc.getMap('users').toJSON() as Record<string, { displayName: string }>;
-    expect(Object.values(users).map((u) => u.displayName).sort()).toEqual(['Ada Admin', 'Bo User']);
+    expect(
+      Object.values(users)
+        .map((u) => u.displayName)
+        .sort(),
+    ).toEqual(['Ada Admin', 'Bo User']);
     expect(dir.ydoc.getMap('meta').get('setupCompletedAt')).toBeTruthy();
   });
 
@@ -60,7 +77,9 @@ describe('y-websocket sync of read-only documents', () => {
     providers.push(allowed.p);
     await allowed.synced;
     expect(allowed.ydoc.getArray('entries').length).toBe(h.relay.ledger.size);
-    expect(String(allowed.ydoc.getMap('checkpoint').get('latest'))).toContain(`${h.relay.ledger.size}\n`);
+    expect(String(allowed.ydoc.getMap('checkpoint').get('latest'))).toContain(
+      `${h.relay.ledger.size}\n`,
+    );
   });
 
   it('refuses unknown documents (4404) and missing sessions (4401)', async () => {
@@ -78,28 +97,61 @@ describe('y-websocket sync of read-only documents', () => {
     await access.synced;
     const assignmentId = `a_${randomId(8)}`;
     await adminCmd.send(
-      await admin.signed({ type: 'AssignRole', assignmentId, principalId: user.userId, roleId: ROLE_IDS.UserAdministrator, assignmentType: 'eligible', startsAt: null, endsAt: null, justification: '' }),
+      await admin.signed({
+        type: 'AssignRole',
+        assignmentId,
+        principalId: user.userId,
+        roleId: ROLE_IDS.UserAdministrator,
+        assignmentType: 'eligible',
+        startsAt: null,
+        endsAt: null,
+        justification: '',
+      }),
     );
     const activationId = `act_${randomId(8)}`;
     const reply = await userCmd.send(
-      await user.signed({ type: 'ActivateRole', activationId, assignmentId, durationMinutes: 120, justification: 'Incident 42', ticket: null }, { confirm: true }),
+      await user.signed(
+        {
+          type: 'ActivateRole',
+          activationId,
+          assignmentId,
+          durationMinutes: 120,
+          justification: 'Incident 42',
+          ticket: null,
+        },
+        { confirm: true },
+      ),
     );
     expect(reply.t).toBe('ack');
     await until(() => access.ydoc.getMap('activations').has(activationId));
-    expect(access.ydoc.getMap('activations').get(activationId) as Activation).toMatchObject({ principalId: user.userId, status: 'active' });
+    expect(access.ydoc.getMap('activations').get(activationId) as Activation).toMatchObject({
+      principalId: user.userId,
+      status: 'active',
+    });
   });
 
   it('gives a reader who gains an audit role the audit document, and closes it when the role ends', async () => {
     const assignmentId = `a_${randomId(8)}`;
     const grant = await adminCmd.send(
-      await admin.signed({ type: 'AssignRole', assignmentId, principalId: user.userId, roleId: ROLE_IDS.GlobalReader, assignmentType: 'active', startsAt: null, endsAt: null, justification: 'Quarterly audit' }),
+      await admin.signed({
+        type: 'AssignRole',
+        assignmentId,
+        principalId: user.userId,
+        roleId: ROLE_IDS.GlobalReader,
+        assignmentType: 'active',
+        startsAt: null,
+        endsAt: null,
+        justification: 'Quarterly audit',
+      }),
     );
     expect(grant.t).toBe('ack');
     const audit = provider(h, 'audit', user.token);
     providers.push(audit.p);
     await audit.synced;
     h.clock.advance(5 * 60_000);
-    const removal = await adminCmd.send(await admin.signed({ type: 'RemoveAssignment', assignmentId, justification: 'Audit over' }));
+    const removal = await adminCmd.send(
+      await admin.signed({ type: 'RemoveAssignment', assignmentId, justification: 'Audit over' }),
+    );
     expect(removal.t).toBe('ack');
     expect(await audit.closed).toBe(4403);
   });
@@ -109,7 +161,13 @@ describe('y-websocket sync of read-only documents', () => {
     const sneaky = provider(h, 'access', user.token, ydoc);
     providers.push(sneaky.p);
     await sneaky.synced;
-    ydoc.getMap('assignments').set('a_forged', { principalId: user.userId, roleId: ROLE_IDS.GlobalAdministrator, type: 'active' });
+    ydoc
+      .getMap('assignments')
+      .set('a_forged', {
+        principalId: user.userId,
+        roleId: ROLE_IDS.GlobalAdministrator,
+        type: 'active',
+      });
     expect(await sneaky.closed).toBe(4409);
     expect(h.relay.projection.docs.access.getMap('assignments').has('a_forged')).toBe(false);
     expect(h.relay.state.assignments['a_forged']).toBeUndefined();

@@ -93,7 +93,8 @@ class Reader {
 
   oneOf<T extends string>(o: Obj, key: string, values: readonly T[]): T {
     const v = o[key];
-    if (typeof v !== 'string' || !values.includes(v as T)) this.fail(`${key} must be one of ${values.join(', ')}`);
+    if (typeof v !== 'string' || !values.includes(v as T))
+      this.fail(`${key} must be one of ${values.join(', ')}`);
     return v as T;
   }
 }
@@ -102,9 +103,25 @@ const COMMAND_FIELDS = {
   CreateInvite: ['type', 'inviteId', 'tokenHash', 'displayName'],
   RevokeInvite: ['type', 'inviteId'],
   CreateRole: ['type', 'roleId', 'name', 'description'],
-  AssignRole: ['type', 'assignmentId', 'principalId', 'roleId', 'assignmentType', 'startsAt', 'endsAt', 'justification'],
+  AssignRole: [
+    'type',
+    'assignmentId',
+    'principalId',
+    'roleId',
+    'assignmentType',
+    'startsAt',
+    'endsAt',
+    'justification',
+  ],
   RemoveAssignment: ['type', 'assignmentId', 'justification'],
-  ActivateRole: ['type', 'activationId', 'assignmentId', 'durationMinutes', 'justification', 'ticket'],
+  ActivateRole: [
+    'type',
+    'activationId',
+    'assignmentId',
+    'durationMinutes',
+    'justification',
+    'ticket',
+  ],
   DeactivateRole: ['type', 'activationId'],
   RevokeDevice: ['type', 'deviceId'],
 } as const satisfies Record<UserCommand['type'], readonly string[]>;
@@ -123,11 +140,21 @@ export function readUserCommand(value: unknown, cmdId: string | null = null): Us
   const o = r.object(value, COMMAND_FIELDS[t]);
   switch (t) {
     case 'CreateInvite':
-      return { type: t, inviteId: r.id(o, 'inviteId'), tokenHash: r.b64url(o, 'tokenHash', 64), displayName: r.string(o, 'displayName', 200) };
+      return {
+        type: t,
+        inviteId: r.id(o, 'inviteId'),
+        tokenHash: r.b64url(o, 'tokenHash', 64),
+        displayName: r.string(o, 'displayName', 200),
+      };
     case 'RevokeInvite':
       return { type: t, inviteId: r.id(o, 'inviteId') };
     case 'CreateRole':
-      return { type: t, roleId: r.id(o, 'roleId'), name: r.string(o, 'name', 200), description: r.string(o, 'description', 1000) };
+      return {
+        type: t,
+        roleId: r.id(o, 'roleId'),
+        name: r.string(o, 'name', 200),
+        description: r.string(o, 'description', 1000),
+      };
     case 'AssignRole':
       return {
         type: t,
@@ -140,7 +167,11 @@ export function readUserCommand(value: unknown, cmdId: string | null = null): Us
         justification: r.string(o, 'justification', 1000),
       };
     case 'RemoveAssignment':
-      return { type: t, assignmentId: r.id(o, 'assignmentId'), justification: r.string(o, 'justification', 1000) };
+      return {
+        type: t,
+        assignmentId: r.id(o, 'assignmentId'),
+        justification: r.string(o, 'justification', 1000),
+      };
     case 'ActivateRole': {
       let ticket: Ticket | null = null;
       if (o.ticket !== null) {
@@ -168,11 +199,20 @@ export function readUserCommand(value: unknown, cmdId: string | null = null): Us
 }
 
 function readAssertion(r: Reader, value: unknown): AssertionJSON {
-  const a = r.object(value, ['id', 'rawId', 'type', 'response', 'clientExtensionResults', 'authenticatorAttachment'], 'assertion');
-  const resp = r.object(a.response, ['clientDataJSON', 'authenticatorData', 'signature', 'userHandle'], 'assertion.response');
+  const a = r.object(
+    value,
+    ['id', 'rawId', 'type', 'response', 'clientExtensionResults', 'authenticatorAttachment'],
+    'assertion',
+  );
+  const resp = r.object(
+    a.response,
+    ['clientDataJSON', 'authenticatorData', 'signature', 'userHandle'],
+    'assertion.response',
+  );
   if (a.type !== 'public-key') r.fail('assertion.type must be "public-key"');
   const ext = a.clientExtensionResults;
-  if (!isObj(ext) || Object.keys(ext).length > 8) r.fail('assertion.clientExtensionResults must be a small object');
+  if (!isObj(ext) || Object.keys(ext).length > 8)
+    r.fail('assertion.clientExtensionResults must be a small object');
   const out: AssertionJSON = {
     id: r.b64url(a, 'id', 1400),
     rawId: r.b64url(a, 'rawId', 1400),
@@ -185,7 +225,11 @@ function readAssertion(r: Reader, value: unknown): AssertionJSON {
     clientExtensionResults: ext,
   };
   if (resp.userHandle !== undefined) out.response.userHandle = r.b64url(resp, 'userHandle', 128);
-  if (a.authenticatorAttachment !== undefined) out.authenticatorAttachment = r.oneOf(a, 'authenticatorAttachment', ['platform', 'cross-platform'] as const);
+  if (a.authenticatorAttachment !== undefined)
+    out.authenticatorAttachment = r.oneOf(a, 'authenticatorAttachment', [
+      'platform',
+      'cross-platform',
+    ] as const);
   return out;
 }
 
@@ -194,9 +238,14 @@ export function readSignedCommand(value: unknown): SignedCommand {
   const outer: Reader = new Reader('signed', null);
   const s = outer.object(value, ['envelope', 'signature'], 'signed');
   const rawEnvelope = isObj(s.envelope) ? s.envelope : {};
-  const cmdId = typeof rawEnvelope.cmdId === 'string' && ID.test(rawEnvelope.cmdId) ? rawEnvelope.cmdId : null;
+  const cmdId =
+    typeof rawEnvelope.cmdId === 'string' && ID.test(rawEnvelope.cmdId) ? rawEnvelope.cmdId : null;
   const r: Reader = new Reader('envelope', cmdId);
-  const e = r.object(s.envelope, ['v', 'cmdId', 'deviceId', 'issuedAt', 'command', 'confirmation'], 'envelope');
+  const e = r.object(
+    s.envelope,
+    ['v', 'cmdId', 'deviceId', 'issuedAt', 'command', 'confirmation'],
+    'envelope',
+  );
   if (e.v !== 1) r.fail('v must be 1');
   let confirmation: CommandEnvelope['confirmation'] = null;
   if (e.confirmation !== null) {
@@ -223,13 +272,18 @@ export function readClientFrame(text: string): ClientFrame {
     throw new FrameError('malformed-frame', 'the frame is not valid JSON');
   }
   if (!isObj(value) || typeof value.t !== 'string') {
-    throw new FrameError('malformed-frame', 'a frame must be a JSON object with a string field "t"');
+    throw new FrameError(
+      'malformed-frame',
+      'a frame must be a JSON object with a string field "t"',
+    );
   }
   switch (value.t) {
     case 'command':
       return { t: 'command', signed: readSignedCommand(value.signed) };
     case 'ping':
-      return typeof value.id === 'string' ? { t: 'ping', id: value.id.slice(0, 64) } : { t: 'ping' };
+      return typeof value.id === 'string'
+        ? { t: 'ping', id: value.id.slice(0, 64) }
+        : { t: 'ping' };
     default:
       throw new FrameError('unknown-frame-type', `unknown frame type "${value.t.slice(0, 40)}"`);
   }

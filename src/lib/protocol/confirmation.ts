@@ -22,7 +22,10 @@ export function intentOf(envelope: CommandEnvelope): CommandIntent {
  * SHA-256(utf8("leasehold-confirm-v1\0") ‖ nonce ‖ utf8(canonical(intent))).
  * @param nonce base64url single-use nonce the relay issued to this device.
  */
-export async function confirmationChallenge(nonce: string, intent: CommandIntent): Promise<Uint8Array> {
+export async function confirmationChallenge(
+  nonce: string,
+  intent: CommandIntent,
+): Promise<Uint8Array> {
   return sha256(concatBytes(CONFIRM_TAG, fromBase64Url(nonce), utf8(canonicalize(intent))));
 }
 
@@ -30,7 +33,10 @@ export async function confirmationChallenge(nonce: string, intent: CommandIntent
  * WebAuthn challenge for a registration or sign-in that enrols a device key:
  * SHA-256(utf8("leasehold-enrol-v1\0") ‖ nonce ‖ utf8(canonical(devicePublicKey))).
  */
-export async function enrolmentChallenge(nonce: string, devicePublicKey: DevicePublicKey): Promise<Uint8Array> {
+export async function enrolmentChallenge(
+  nonce: string,
+  devicePublicKey: DevicePublicKey,
+): Promise<Uint8Array> {
   return sha256(concatBytes(ENROL_TAG, fromBase64Url(nonce), utf8(canonicalize(devicePublicKey))));
 }
 
@@ -39,11 +45,14 @@ export const sessionSigningBytes = (challenge: string): Uint8Array =>
   concatBytes(SESSION_TAG, fromBase64Url(challenge));
 
 /** Bytes a device key signs for a command: utf8(canonical(envelope)). */
-export const commandSigningBytes = (envelope: CommandEnvelope): Uint8Array => utf8(canonicalize(envelope));
+export const commandSigningBytes = (envelope: CommandEnvelope): Uint8Array =>
+  utf8(canonicalize(envelope));
 
 /** A device id is derived from its key, so nobody can claim another key's id. */
 export async function deviceIdFor(publicKey: DevicePublicKey): Promise<string> {
-  const digest = await sha256(utf8(canonicalize({ crv: publicKey.crv, kty: publicKey.kty, x: publicKey.x, y: publicKey.y })));
+  const digest = await sha256(
+    utf8(canonicalize({ crv: publicKey.crv, kty: publicKey.kty, x: publicKey.x, y: publicKey.y })),
+  );
   return `d_${toBase64Url(digest.subarray(0, 16))}`;
 }
 
@@ -57,8 +66,15 @@ export function importDevicePublicKey(jwk: DevicePublicKey): Promise<CryptoKey> 
   const id = `${jwk.x}.${jwk.y}`;
   let key = importedKeys.get(id);
   if (!key) {
-    if (importedKeys.size >= MAX_CACHED_KEYS) importedKeys.delete(importedKeys.keys().next().value as string);
-    key = crypto.subtle.importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, ext: true }, ECDSA, true, ['verify']);
+    if (importedKeys.size >= MAX_CACHED_KEYS)
+      importedKeys.delete(importedKeys.keys().next().value as string);
+    key = crypto.subtle.importKey(
+      'jwk',
+      { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, ext: true },
+      ECDSA,
+      true,
+      ['verify'],
+    );
     // A key that fails to import must not stay cached as a rejected promise.
     key.catch(() => importedKeys.delete(id));
     importedKeys.set(id, key);
@@ -75,7 +91,12 @@ export async function verifyDeviceSignature(
   try {
     const key = await importDevicePublicKey(publicKey);
     const sig = fromBase64Url(signature);
-    return await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, new Uint8Array(sig), new Uint8Array(data));
+    return await crypto.subtle.verify(
+      { name: 'ECDSA', hash: 'SHA-256' },
+      key,
+      new Uint8Array(sig),
+      new Uint8Array(data),
+    );
   } catch {
     return false;
   }
@@ -84,5 +105,12 @@ export async function verifyDeviceSignature(
 export function isDevicePublicKey(value: unknown): value is DevicePublicKey {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return v.kty === 'EC' && v.crv === 'P-256' && typeof v.x === 'string' && typeof v.y === 'string' && v.x.length === 43 && v.y.length === 43;
+  return (
+    v.kty === 'EC' &&
+    v.crv === 'P-256' &&
+    typeof v.x === 'string' &&
+    typeof v.y === 'string' &&
+    v.x.length === 43 &&
+    v.y.length === 43
+  );
 }

@@ -80,6 +80,8 @@ const DEVICE_GONE = new Set(['unknown-device', 'device-revoked']);
 
 const nowIso = (): string => new Date().toISOString();
 
+const NOTICE_KEY = 'leasehold:notice';
+
 export class LeaseholdClient {
   #db: LocalDb | null = null;
   #device: DeviceRecord | null = null;
@@ -117,7 +119,15 @@ export class LeaseholdClient {
   #tenantListeners = new Set<Listener<TenantState>>();
   #auditListeners = new Set<Listener<{ entries: LedgerEntry[]; readable: boolean }>>();
 
-  readonly #onNetworkChange = () => this.#updateConnection();
+  readonly #onNetworkChange = () => {
+    // Back online while waiting to retry the session: retry now rather than after the backoff.
+    if (navigator.onLine && this.#authRetry) {
+      clearTimeout(this.#authRetry);
+      this.#authRetry = null;
+      this.#connectWhenAuthenticated();
+    }
+    this.#updateConnection();
+  };
 
   get session(): SessionSnapshot {
     return this.#session;
@@ -160,7 +170,8 @@ export class LeaseholdClient {
     if (device?.userId) {
       await this.#begin(device);
     } else {
-      this.#setSession({ phase: 'signed-out' });
+      // Why this browser was signed out survives a reload (until the next sign-in).
+      this.#setSession({ phase: 'signed-out', notice: sessionStorage.getItem(NOTICE_KEY) });
     }
   }
 
@@ -212,6 +223,8 @@ export class LeaseholdClient {
     this.#auditTimer = null;
     this.#authRetry = null;
     this.#token = null;
+    this.#channelFailures = 0;
+    this.#relayUnreachable = false;
     this.#auditReader = new AuditReader();
   }
 
@@ -237,7 +250,10 @@ export class LeaseholdClient {
         if (generation !== this.#generation || this.#session.phase !== 'signed-in') return;
         // Relay unreachable: keep the local copy on screen and try again with backoff.
         const wait = Math.min(30_000, 1000 * 2 ** this.#authAttempt++);
-        this.#authRetry = setTimeout(() => this.#connectWhenAuthenticated(), wait);
+        this.#authRetry = setTimeout(() => {
+          this.#authRetry = null;
+          this.#connectWhenAuthenticated();
+        }, wait);
       },
     );
   }
@@ -296,13 +312,11 @@ export class LeaseholdClient {
   }
 
   async #deviceLost(notice: string): Promise<void> {
-    const replicas = [...this.#replicas.values()];
     const device = this.#device;
     this.#teardown();
     this.#device = null;
     const db = this.#requireDb();
     // A device that may no longer read the tenant should not keep a copy of it.
-    await Promise.all(replicas.map((r) => r.clearLocal().catch(() => undefined)));
     if (device) {
       for (const name of ['directory', 'access', 'audit'] as const) {
         await new DocReplica(name, device.deviceId).clearLocal().catch(() => undefined);
@@ -315,6 +329,7 @@ export class LeaseholdClient {
     this.#auditReadable = false;
     this.#emitTenant();
     this.#emitAudit();
+    sessionStorage.setItem(NOTICE_KEY, notice);
     this.#setSession({
       phase: 'signed-out',
       userId: null,
@@ -512,6 +527,7 @@ export class LeaseholdClient {
     const enrolled: DeviceRecord = { ...device, userId: result.userId };
     await db.outbox.clear();
     await saveDevice(db.device, enrolled);
+    sessionStorage.removeItem(NOTICE_KEY);
     this.#tenant = initialState();
     this.#audit = [];
     this.#auditReadable = false;

@@ -21,7 +21,13 @@ export type RelayProcess = {
 export async function startRelayProcess(): Promise<RelayProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'leasehold-e2e-'));
   const child: ChildProcess = spawn(join('node_modules', '.bin', 'tsx'), ['sync-server/main.ts'], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LEASEHOLD_TEST_CLOCK: '1', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LEASEHOLD_TEST_CLOCK: '1',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -46,7 +52,11 @@ export async function startRelayProcess(): Promise<RelayProcess> {
     dataDir,
     output: () => out,
     async advanceClock(ms) {
-      const res = await fetch(`${origin}/api/test/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: ms }) });
+      const res = await fetch(`${origin}/api/test/clock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ advanceMs: ms }),
+      });
       expect(res.status).toBe(200);
     },
     async stop() {
@@ -58,7 +68,9 @@ export async function startRelayProcess(): Promise<RelayProcess> {
 }
 
 /** A platform passkey authenticator with user verification, attached to one page. */
-export async function addPasskeyAuthenticator(page: Page): Promise<{ credentialCount(): Promise<number> }> {
+export async function addPasskeyAuthenticator(
+  page: Page,
+): Promise<{ credentialCount(): Promise<number> }> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable', { enableUI: false });
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {

@@ -10,8 +10,19 @@ import { webcrypto } from 'node:crypto';
 import WebSocket from 'ws';
 import type { DevicePublicKey, UserCommand } from '#domain/types';
 import { randomId, sha256, toBase64Url, utf8 } from '#ledger/bytes';
-import { commandSigningBytes, confirmationChallenge, deviceIdFor, sessionSigningBytes } from '#protocol/confirmation';
-import type { AssertionJSON, CommandEnvelope, CommandIntent, ServerFrame, SignedCommand } from '#protocol/messages';
+import {
+  commandSigningBytes,
+  confirmationChallenge,
+  deviceIdFor,
+  sessionSigningBytes,
+} from '#protocol/confirmation';
+import type {
+  AssertionJSON,
+  CommandEnvelope,
+  CommandIntent,
+  ServerFrame,
+  SignedCommand,
+} from '#protocol/messages';
 import { TestClock } from '../../../sync-server/clock';
 import { Relay } from '../../../sync-server/relay';
 import { openSqliteStorage } from '../../../sync-server/storage/sqlite';
@@ -60,10 +71,18 @@ export async function startRelay(opts: { dataDir?: string } = {}): Promise<TestR
   };
 }
 
-export async function post<T = Record<string, unknown>>(h: TestRelay, path: string, body: unknown, token?: string): Promise<{ status: number; body: T }> {
+export async function post<T = Record<string, unknown>>(
+  h: TestRelay,
+  path: string,
+  body: unknown,
+  token?: string,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(h.http + path, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as T };
@@ -79,7 +98,12 @@ export class TestUser {
   readonly publicKey: DevicePublicKey;
   readonly deviceId: string;
 
-  private constructor(h: TestRelay, keyPair: webcrypto.CryptoKeyPair, publicKey: DevicePublicKey, deviceId: string) {
+  private constructor(
+    h: TestRelay,
+    keyPair: webcrypto.CryptoKeyPair,
+    publicKey: DevicePublicKey,
+    deviceId: string,
+  ) {
     this.h = h;
     this.keyPair = keyPair;
     this.publicKey = publicKey;
@@ -88,42 +112,77 @@ export class TestUser {
   }
 
   static async create(h: TestRelay): Promise<TestUser> {
-    const keyPair = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const keyPair = (await webcrypto.subtle.generateKey(
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['sign', 'verify'],
+    )) as webcrypto.CryptoKeyPair;
     const jwk = await webcrypto.subtle.exportKey('jwk', keyPair.publicKey);
     const publicKey: DevicePublicKey = { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! };
     return new TestUser(h, keyPair, publicKey, await deviceIdFor(publicKey));
   }
 
   async sign(bytes: Uint8Array): Promise<string> {
-    return toBase64Url(new Uint8Array(await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, this.keyPair.privateKey, bytes)));
+    return toBase64Url(
+      new Uint8Array(
+        await webcrypto.subtle.sign(
+          { name: 'ECDSA', hash: 'SHA-256' },
+          this.keyPair.privateKey,
+          bytes,
+        ),
+      ),
+    );
   }
 
   async register(kind: 'setup' | 'invite', token: string, displayName: string): Promise<void> {
-    const options = await post<{ ceremonyId: string; optionsJSON: Record<string, unknown> }>(this.h, `/api/${kind}/options`, {
-      token,
-      displayName,
-      devicePublicKey: this.publicKey,
-      deviceLabel: 'Node test client',
-    });
-    if (options.status !== 200) throw new Error(`${kind} options failed: ${JSON.stringify(options.body)}`);
+    const options = await post<{ ceremonyId: string; optionsJSON: Record<string, unknown> }>(
+      this.h,
+      `/api/${kind}/options`,
+      {
+        token,
+        displayName,
+        devicePublicKey: this.publicKey,
+        deviceLabel: 'Node test client',
+      },
+    );
+    if (options.status !== 200)
+      throw new Error(`${kind} options failed: ${JSON.stringify(options.body)}`);
     const response = await this.authenticator.register(options.body.optionsJSON);
-    const verify = await post<{ userId: string }>(this.h, `/api/${kind}/verify`, { ceremonyId: options.body.ceremonyId, response });
-    if (verify.status !== 200) throw new Error(`${kind} verify failed: ${JSON.stringify(verify.body)}`);
+    const verify = await post<{ userId: string }>(this.h, `/api/${kind}/verify`, {
+      ceremonyId: options.body.ceremonyId,
+      response,
+    });
+    if (verify.status !== 200)
+      throw new Error(`${kind} verify failed: ${JSON.stringify(verify.body)}`);
     this.userId = verify.body.userId;
     await this.openSession();
   }
 
   async openSession(): Promise<void> {
-    const challenge = await post<{ challenge: string }>(this.h, '/api/session/challenge', { deviceId: this.deviceId });
-    if (challenge.status !== 200) throw new Error(`session challenge failed: ${JSON.stringify(challenge.body)}`);
+    const challenge = await post<{ challenge: string }>(this.h, '/api/session/challenge', {
+      deviceId: this.deviceId,
+    });
+    if (challenge.status !== 200)
+      throw new Error(`session challenge failed: ${JSON.stringify(challenge.body)}`);
     const signature = await this.sign(sessionSigningBytes(challenge.body.challenge));
-    const session = await post<{ token: string }>(this.h, '/api/session', { deviceId: this.deviceId, challenge: challenge.body.challenge, signature });
+    const session = await post<{ token: string }>(this.h, '/api/session', {
+      deviceId: this.deviceId,
+      challenge: challenge.body.challenge,
+      signature,
+    });
     if (session.status !== 200) throw new Error(`session failed: ${JSON.stringify(session.body)}`);
     this.token = session.body.token;
   }
 
   intent(command: UserCommand, over: Partial<CommandIntent> = {}): CommandIntent {
-    return { v: 1, cmdId: randomId(16), deviceId: this.deviceId, issuedAt: new Date(this.h.clock.now()).toISOString(), command, ...over };
+    return {
+      v: 1,
+      cmdId: randomId(16),
+      deviceId: this.deviceId,
+      issuedAt: new Date(this.h.clock.now()).toISOString(),
+      command,
+      ...over,
+    };
   }
 
   async nonce(): Promise<string> {
@@ -135,14 +194,23 @@ export class TestUser {
   /** Builds and signs a command; with confirm, a passkey assertion bound to it by a fresh nonce. */
   async signed(
     command: UserCommand,
-    opts: { confirm?: boolean; nonce?: string; tamper?: TamperOptions; intent?: Partial<CommandIntent>; challengeFor?: CommandIntent } = {},
+    opts: {
+      confirm?: boolean;
+      nonce?: string;
+      tamper?: TamperOptions;
+      intent?: Partial<CommandIntent>;
+      challengeFor?: CommandIntent;
+    } = {},
   ): Promise<SignedCommand> {
     const intent = this.intent(command, opts.intent);
     let confirmation: CommandEnvelope['confirmation'] = null;
     if (opts.confirm) {
       const nonce = opts.nonce ?? (await this.nonce());
       const challenge = await confirmationChallenge(nonce, opts.challengeFor ?? intent);
-      const assertion = (await this.authenticator.assert(toBase64Url(challenge), opts.tamper)) as unknown as AssertionJSON;
+      const assertion = (await this.authenticator.assert(
+        toBase64Url(challenge),
+        opts.tamper,
+      )) as unknown as AssertionJSON;
       confirmation = { nonce, assertion };
     }
     const envelope: CommandEnvelope = { ...intent, confirmation };
@@ -165,7 +233,9 @@ export class CommandClient {
       const i = this.#waiters.findIndex((w) => w.match(frame));
       if (i >= 0) this.#waiters.splice(i, 1)[0]!.resolve(frame);
     });
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
+    );
   }
 
   static async connect(h: TestRelay, token: string): Promise<CommandClient> {
@@ -186,7 +256,12 @@ export class CommandClient {
     }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`no matching frame in ${timeoutMs} ms; socket state ${this.ws.readyState}; unmatched frames: ${JSON.stringify(this.frames).slice(0, 300)}`)),
+        () =>
+          reject(
+            new Error(
+              `no matching frame in ${timeoutMs} ms; socket state ${this.ws.readyState}; unmatched frames: ${JSON.stringify(this.frames).slice(0, 300)}`,
+            ),
+          ),
         timeoutMs,
       );
       this.#waiters.push({
@@ -202,7 +277,10 @@ export class CommandClient {
 
   async send(signed: SignedCommand, timeoutMs = 5000): Promise<ServerFrame> {
     const cmdId = signed.envelope.cmdId;
-    const reply = this.next((f) => (f.t === 'ack' || f.t === 'reject') && f.cmdId === cmdId, timeoutMs);
+    const reply = this.next(
+      (f) => (f.t === 'ack' || f.t === 'reject') && f.cmdId === cmdId,
+      timeoutMs,
+    );
     this.ws.send(JSON.stringify({ t: 'command', signed }));
     return reply;
   }
@@ -221,14 +299,25 @@ export async function tokenHashOf(secret: string): Promise<string> {
 }
 
 /** A relay with a set-up Global Administrator and an invited second user, both signed in. */
-export async function relayWithTwoUsers(): Promise<{ h: TestRelay; admin: TestUser; user: TestUser; adminCmd: CommandClient; userCmd: CommandClient }> {
+export async function relayWithTwoUsers(): Promise<{
+  h: TestRelay;
+  admin: TestUser;
+  user: TestUser;
+  adminCmd: CommandClient;
+  userCmd: CommandClient;
+}> {
   const h = await startRelay();
   const admin = await TestUser.create(h);
   await admin.register('setup', h.setupToken, 'Ada Admin');
   const adminCmd = await CommandClient.connect(h, admin.token);
   const secret = randomId(32);
   const invite = await adminCmd.send(
-    await admin.signed({ type: 'CreateInvite', inviteId: `inv_${randomId(8)}`, tokenHash: await tokenHashOf(secret), displayName: 'Bo User' }),
+    await admin.signed({
+      type: 'CreateInvite',
+      inviteId: `inv_${randomId(8)}`,
+      tokenHash: await tokenHashOf(secret),
+      displayName: 'Bo User',
+    }),
   );
   if (invite.t !== 'ack') throw new Error(`invite failed: ${JSON.stringify(invite)}`);
   const user = await TestUser.create(h);

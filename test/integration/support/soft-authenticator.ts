@@ -14,7 +14,13 @@ function head(major: number, value: number): Uint8Array {
   if (value < 24) return Uint8Array.of((major << 5) | value);
   if (value < 256) return Uint8Array.of((major << 5) | 24, value);
   if (value < 65536) return Uint8Array.of((major << 5) | 25, value >> 8, value & 0xff);
-  return Uint8Array.of((major << 5) | 26, (value >>> 24) & 0xff, (value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff);
+  return Uint8Array.of(
+    (major << 5) | 26,
+    (value >>> 24) & 0xff,
+    (value >> 16) & 0xff,
+    (value >> 8) & 0xff,
+    value & 0xff,
+  );
 }
 type Cbor = number | string | Uint8Array | Map<Cbor, Cbor>;
 function cbor(value: Cbor): Uint8Array {
@@ -29,7 +35,8 @@ function cbor(value: Cbor): Uint8Array {
   return concatBytes(...parts);
 }
 
-const sha256 = (bytes: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(bytes).digest());
+const sha256 = (bytes: Uint8Array): Uint8Array =>
+  new Uint8Array(createHash('sha256').update(bytes).digest());
 
 /** IEEE P1363 (r‖s) → ASN.1 DER, which WebAuthn ES256 signatures use. */
 function p1363ToDer(sig: Uint8Array): Uint8Array {
@@ -44,9 +51,18 @@ function p1363ToDer(sig: Uint8Array): Uint8Array {
   return concatBytes(Uint8Array.of(0x30, body.length), body);
 }
 
-export type SoftCredential = { id: Uint8Array; keyPair: webcrypto.CryptoKeyPair; userHandle: Uint8Array; counter: number };
+export type SoftCredential = {
+  id: Uint8Array;
+  keyPair: webcrypto.CryptoKeyPair;
+  userHandle: Uint8Array;
+  counter: number;
+};
 
-export type TamperOptions = { badSignature?: boolean; noUserVerification?: boolean; origin?: string };
+export type TamperOptions = {
+  badSignature?: boolean;
+  noUserVerification?: boolean;
+  origin?: string;
+};
 
 export class SoftAuthenticator {
   readonly credentials: SoftCredential[] = [];
@@ -58,8 +74,18 @@ export class SoftAuthenticator {
   }
 
   #authData(flags: number, counter: number, attested?: Uint8Array): Uint8Array {
-    const count = Uint8Array.of((counter >>> 24) & 0xff, (counter >> 16) & 0xff, (counter >> 8) & 0xff, counter & 0xff);
-    return concatBytes(sha256(utf8(this.rpId)), Uint8Array.of(flags), count, attested ?? new Uint8Array());
+    const count = Uint8Array.of(
+      (counter >>> 24) & 0xff,
+      (counter >> 16) & 0xff,
+      (counter >> 8) & 0xff,
+      counter & 0xff,
+    );
+    return concatBytes(
+      sha256(utf8(this.rpId)),
+      Uint8Array.of(flags),
+      count,
+      attested ?? new Uint8Array(),
+    );
   }
 
   #clientData(type: string, challenge: string, origin = this.origin): Uint8Array {
@@ -68,7 +94,11 @@ export class SoftAuthenticator {
 
   /** navigator.credentials.create() with the relay's PublicKeyCredentialCreationOptionsJSON. */
   async register(options: Json): Promise<Json> {
-    const keyPair = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const keyPair = (await webcrypto.subtle.generateKey(
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      true,
+      ['sign', 'verify'],
+    )) as webcrypto.CryptoKeyPair;
     const jwk = await webcrypto.subtle.exportKey('jwk', keyPair.publicKey);
     const id = webcrypto.getRandomValues(new Uint8Array(16));
     const user = options.user as { id: string };
@@ -84,7 +114,13 @@ export class SoftAuthenticator {
     );
     const attested = concatBytes(new Uint8Array(16), Uint8Array.of(0, id.length), id, cose);
     const authData = this.#authData(0x01 | 0x04 | 0x40 | 0x08 | 0x10, 0, attested); // UP, UV, AT, BE, BS
-    const attestationObject = cbor(new Map<Cbor, Cbor>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]));
+    const attestationObject = cbor(
+      new Map<Cbor, Cbor>([
+        ['fmt', 'none'],
+        ['attStmt', new Map()],
+        ['authData', authData],
+      ]),
+    );
     this.credentials.push({ id, keyPair, userHandle, counter: 0 });
     const clientDataJSON = this.#clientData('webauthn.create', options.challenge as string);
     return {
@@ -102,14 +138,24 @@ export class SoftAuthenticator {
   }
 
   /** navigator.credentials.get() for a challenge (base64url), with optional tampering. */
-  async assert(challenge: string, tamper: TamperOptions = {}, credential = this.credentials[0]): Promise<Json> {
+  async assert(
+    challenge: string,
+    tamper: TamperOptions = {},
+    credential = this.credentials[0],
+  ): Promise<Json> {
     if (!credential) throw new Error('no credential registered');
     credential.counter += 1;
     const flags = tamper.noUserVerification ? 0x01 | 0x08 | 0x10 : 0x01 | 0x04 | 0x08 | 0x10;
     const authData = this.#authData(flags, credential.counter);
     const clientDataJSON = this.#clientData('webauthn.get', challenge, tamper.origin);
     const signed = concatBytes(authData, sha256(clientDataJSON));
-    const sig = new Uint8Array(await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, credential.keyPair.privateKey, signed));
+    const sig = new Uint8Array(
+      await webcrypto.subtle.sign(
+        { name: 'ECDSA', hash: 'SHA-256' },
+        credential.keyPair.privateKey,
+        signed,
+      ),
+    );
     if (tamper.badSignature) sig[5] = sig[5]! ^ 0xff;
     return {
       id: toBase64Url(credential.id),

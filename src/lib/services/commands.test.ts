@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { fromBase64Url, sha256, toBase64Url, utf8 } from '#ledger/bytes';
+import { activateRole, createInvite, endOfLocalDay } from './commands';
+
+describe('createInvite', () => {
+  it('puts a 32-byte secret in the link fragment and only its hash in the command', async () => {
+    const invite = await createInvite(' Bob ', 'http://localhost:8787');
+    const secret = invite.link.split('#token=')[1]!;
+    expect(invite.link.startsWith('http://localhost:8787/invite#token=')).toBe(true);
+    expect(fromBase64Url(secret)).toHaveLength(32);
+    expect(invite.command).toEqual({
+      type: 'CreateInvite',
+      inviteId: invite.inviteId,
+      tokenHash: toBase64Url(await sha256(utf8(secret))),
+      displayName: 'Bob',
+    });
+    expect(invite.inviteId.startsWith('inv_')).toBe(true);
+  });
+});
+
+describe('activateRole', () => {
+  it('makes a fresh activation id each time and trims the text', () => {
+    const input = {
+      assignmentId: 'a_1',
+      durationMinutes: 60,
+      justification: ' why ',
+      ticket: null,
+    };
+    const a = activateRole(input);
+    const b = activateRole(input);
+    expect(a.type === 'ActivateRole' && a.activationId.startsWith('act_')).toBe(true);
+    expect(a).not.toEqual(b);
+    expect(a).toMatchObject({ justification: 'why', ticket: null, durationMinutes: 60 });
+  });
+});
+
+describe('endOfLocalDay', () => {
+  it('is 23:59 local time on that day, as an ISO instant', () => {
+    const iso = endOfLocalDay('2026-12-24')!;
+    const d = new Date(iso);
+    expect([d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes()]).toEqual([
+      2026, 11, 24, 23, 59,
+    ]);
+  });
+  it('refuses anything that is not a date', () => {
+    expect(endOfLocalDay('')).toBeNull();
+    expect(endOfLocalDay('tomorrow')).toBeNull();
+  });
+});

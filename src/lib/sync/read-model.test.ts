@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { Activation, Assignment, User } from '#domain/types';
+import { AuditReader, readTenantState } from './read-model';
+
+const user: User = {
+  id: 'u1',
+  displayName: 'Ada',
+  status: 'active',
+  createdAt: '2026-11-26T13:00:00.000Z',
+};
+const assignment: Assignment = {
+  id: 'a_1',
+  principalId: 'u1',
+  roleId: 'security-reader',
+  type: 'eligible',
+  startsAt: '2026-11-26T13:00:00.000Z',
+  endsAt: null,
+  createdAt: '2026-11-26T13:00:00.000Z',
+  createdBy: 'u1',
+  justification: '',
+  status: 'current',
+  removedAt: null,
+};
+const activation: Activation = {
+  id: 'act_1',
+  assignmentId: 'a_1',
+  principalId: 'u1',
+  roleId: 'security-reader',
+  startsAt: '2026-11-26T13:00:00.000Z',
+  endsAt: '2026-11-26T21:00:00.000Z',
+  requestedAt: '2026-11-26T13:00:00.000Z',
+  justification: 'on call',
+  ticket: null,
+  status: 'active',
+  endedAt: null,
+};
+
+describe('readTenantState', () => {
+  it('reads the documents into the domain state shape', () => {
+    const directory = new Y.Doc();
+    const access = new Y.Doc();
+    directory.getMap('users').set('u1', user);
+    directory.getMap('meta').set('setupCompletedAt', '2026-11-26T13:00:00.000Z');
+    access.getMap('assignments').set('a_1', assignment);
+    access.getMap('activations').set('act_1', activation);
+
+    const state = readTenantState(directory, access);
+
+    expect(state.setupCompletedAt).toBe('2026-11-26T13:00:00.000Z');
+    expect(state.users).toEqual({ u1: user });
+    expect(state.assignments).toEqual({ a_1: assignment });
+    expect(state.activations).toEqual({ act_1: activation });
+    expect(state.passkeys).toEqual({});
+    expect(state.customRoles).toEqual({});
+  });
+
+  it('gives an empty, not-set-up tenant for empty documents', () => {
+    const state = readTenantState(new Y.Doc(), new Y.Doc());
+    expect(state.setupCompletedAt).toBeNull();
+    expect(state.users).toEqual({});
+  });
+});
+
+describe('AuditReader', () => {
+  it('parses only new entries and skips unreadable ones', () => {
+    const audit = new Y.Doc();
+    const entries = audit.getArray<string>('entries');
+    const reader = new AuditReader();
+    entries.push([JSON.stringify({ seq: 0 }), 'not json']);
+    const first = reader.read(audit);
+    expect(first.map((e) => e.seq)).toEqual([0]);
+    expect(reader.read(audit)).toBe(first);
+    entries.push([JSON.stringify({ seq: 2 })]);
+    expect(reader.read(audit).map((e) => e.seq)).toEqual([0, 2]);
+  });
+});
