@@ -161,13 +161,11 @@ describe('y-websocket sync of read-only documents', () => {
     const sneaky = provider(h, 'access', user.token, ydoc);
     providers.push(sneaky.p);
     await sneaky.synced;
-    ydoc
-      .getMap('assignments')
-      .set('a_forged', {
-        principalId: user.userId,
-        roleId: ROLE_IDS.GlobalAdministrator,
-        type: 'active',
-      });
+    ydoc.getMap('assignments').set('a_forged', {
+      principalId: user.userId,
+      roleId: ROLE_IDS.GlobalAdministrator,
+      type: 'active',
+    });
     expect(await sneaky.closed).toBe(4409);
     expect(h.relay.projection.docs.access.getMap('assignments').has('a_forged')).toBe(false);
     expect(h.relay.state.assignments['a_forged']).toBeUndefined();
