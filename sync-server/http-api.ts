@@ -9,6 +9,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { getOwn } from '#domain/records';
 import type { DevicePublicKey, NewDevice, RelayCommand } from '#domain/types';
 import { randomId, toBase64 } from '#ledger/bytes';
+import { formatVerifierKey } from '#ledger/relay-key';
 import {
   deviceIdFor,
   enrolmentChallenge,
@@ -419,6 +420,98 @@ const POST_ROUTES: Record<string, Route> = {
   },
 };
 
+async function requireSession(relay: Relay, req: IncomingMessage) {
+  const session = await relay.resolveSession(bearer(req));
+  if (!session) throw new HttpError(401, 'unauthenticated', 'Sign in again.');
+  return session;
+}
+
+async function requireAuditReader(relay: Relay, req: IncomingMessage) {
+  const session = await requireSession(relay, req);
+  if (!relay.canRead(session.userId, 'audit')) {
+    throw new HttpError(403, 'not-authorized', 'Only audit readers may read the whole ledger.');
+  }
+  return session;
+}
+
+function intParam(url: URL, name: string, min: number, max: number, fallback?: number): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null && fallback !== undefined) return fallback;
+  const value = raw !== null && /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new HttpError(
+      400,
+      'invalid-request',
+      `"${name}" must be a whole number from ${min} to ${max}.`,
+    );
+  }
+  return value;
+}
+
+const b64 = (bytes: Uint8Array) => toBase64(bytes);
+
+/** Proofs are served against durable checkpoints only. */
+function committedSize(relay: Relay): number {
+  const size = relay.committed?.size ?? 0;
+  if (size === 0) throw new HttpError(404, 'not-found', 'The ledger has no checkpoint yet.');
+  return size;
+}
+
+type GetRoute = (relay: Relay, req: IncomingMessage, url: URL) => Promise<unknown>;
+
+const LEDGER_ROUTES: Record<string, GetRoute> = {
+  '/api/ledger/proof/inclusion': async (relay, req, url) => {
+    await requireSession(relay, req);
+    const newest = committedSize(relay);
+    const size = intParam(url, 'size', 1, newest, newest);
+    const index = intParam(url, 'index', 0, size - 1);
+    const proof = await relay.ledger.tree.inclusionProof(index, size);
+    return { index, size, leafHash: b64(relay.ledger.tree.leafHash(index)), proof: proof.map(b64) };
+  },
+  '/api/ledger/proof/consistency': async (relay, req, url) => {
+    await requireSession(relay, req);
+    const newest = committedSize(relay);
+    const to = intParam(url, 'to', 1, newest, newest);
+    const from = intParam(url, 'from', 1, to);
+    const proof = await relay.ledger.tree.consistencyProof(from, to);
+    return { from, to, proof: proof.map(b64) };
+  },
+  '/api/ledger/entries': async (relay, req, url) => {
+    await requireAuditReader(relay, req);
+    const size = relay.committed?.size ?? 0;
+    const from = intParam(url, 'from', 0, Number.MAX_SAFE_INTEGER, 0);
+    const limit = intParam(url, 'limit', 1, 1000, 500);
+    const entries = relay.projection.docs.audit
+      .getArray<string>('entries')
+      .slice(Math.min(from, size), Math.min(from + limit, size));
+    return { from, entries, size, next: from + limit < size ? from + limit : null };
+  },
+  '/api/ledger/mine': async (relay, req, url) => {
+    const session = await requireSession(relay, req);
+    const size = relay.committed?.size ?? 0;
+    const from = intParam(url, 'from', 0, Number.MAX_SAFE_INTEGER, 0);
+    const limit = intParam(url, 'limit', 1, 5000, 1000);
+    const all = relay.entriesOf(session.userId);
+    const array = relay.projection.docs.audit.getArray<string>('entries');
+    const end = Math.min(from + limit, size);
+    const entries = all
+      .filter((seq) => seq >= from && seq < end)
+      .map((seq) => ({ seq, entry: array.get(seq) }));
+    return { entries, size, next: end < size ? end : null };
+  },
+  '/api/ledger/checkpoints': async (relay, req, url) => {
+    await requireAuditReader(relay, req);
+    const from = intParam(url, 'from', 0, Number.MAX_SAFE_INTEGER, 0);
+    const limit = intParam(url, 'limit', 1, 1000, 1000);
+    const rows = await relay.storage.readCheckpoints(from, limit + 1);
+    const page = rows.slice(0, limit);
+    return {
+      checkpoints: page.map((r) => r.note),
+      next: rows.length > limit ? rows[limit]!.size : null,
+    };
+  },
+};
+
 const GET_ROUTES: Record<string, (relay: Relay) => Promise<unknown>> = {
   '/healthz': async (relay) => ({ ok: true, seq: relay.ledger.size }),
   '/api/status': async (relay) => ({
@@ -431,6 +524,10 @@ const GET_ROUTES: Record<string, (relay: Relay) => Promise<unknown>> = {
     origin: relay.origin,
     keyName: relay.signer.keyName,
     publicKey: toBase64(relay.signer.publicKey),
+    vkey: await formatVerifierKey({
+      keyName: relay.signer.keyName,
+      publicKey: relay.signer.publicKey,
+    }),
     algorithm: 'Ed25519',
   }),
   '/api/test/clock': async (relay) => {
@@ -505,6 +602,8 @@ export async function handleHttp(
     if (req.method === 'GET' || req.method === 'HEAD') {
       const route = GET_ROUTES[url.pathname];
       if (route) return send(res, 200, await route(relay));
+      const ledgerRoute = LEDGER_ROUTES[url.pathname];
+      if (ledgerRoute) return send(res, 200, await ledgerRoute(relay, req, url));
       if (url.pathname === '/api/ledger/checkpoint') {
         const note = await relay.storage.latestCheckpoint();
         res.writeHead(note ? 200 : 404, {

@@ -4,7 +4,7 @@
  */
 import { canonicalize } from '#ledger/canonical-json';
 import { sha256, toBase64Url, utf8 } from '#ledger/bytes';
-import { MerkleAccumulator, leafHash } from '#ledger/merkle';
+import { MerkleTree, leafHash } from '#ledger/merkle';
 import { signCheckpoint } from '#ledger/checkpoint';
 import type { LedgerEntry } from '#protocol/ledger-entry';
 import type { StoredEntry } from './storage/types';
@@ -14,32 +14,33 @@ export type RelaySigner = { keyName: string; privateKey: CryptoKey; publicKey: U
 export type SealedEntry = { entry: LedgerEntry; canonical: string; stored: StoredEntry };
 
 export class LedgerWriter {
-  private readonly accumulator: MerkleAccumulator;
+  /** Every leaf with cached subtree hashes: roots and proofs for any past size in O(log n). */
+  readonly tree: MerkleTree;
   private readonly signer: RelaySigner;
   readonly origin: string;
-  constructor(accumulator: MerkleAccumulator, signer: RelaySigner, origin: string) {
-    this.accumulator = accumulator;
+  constructor(tree: MerkleTree, signer: RelaySigner, origin: string) {
+    this.tree = tree;
     this.signer = signer;
     this.origin = origin;
   }
 
   get size(): number {
-    return this.accumulator.size;
+    return this.tree.size;
   }
 
   /** Seals the next entry. The caller commits it durably before telling anyone. */
   async seal(draft: Omit<LedgerEntry, 'seq' | 'v'>): Promise<SealedEntry> {
-    const entry = { v: 1, seq: this.accumulator.size, ...draft } as LedgerEntry;
+    const entry = { v: 1, seq: this.tree.size, ...draft } as LedgerEntry;
     const canonical = canonicalize(entry);
     const bytes = utf8(canonical);
     const hash = await leafHash(bytes);
-    await this.accumulator.append(hash);
+    await this.tree.append(hash);
     return { entry, canonical, stored: { seq: entry.seq, bytes, leafHash: hash } };
   }
 
   async checkpoint(): Promise<string> {
     return signCheckpoint(
-      { origin: this.origin, size: this.accumulator.size, root: await this.accumulator.root() },
+      { origin: this.origin, size: this.tree.size, root: await this.tree.root() },
       this.signer,
     );
   }

@@ -69,6 +69,7 @@ type Precheck = {
 export type Committed = {
   docUpdates: { doc: DocName; update: Uint8Array }[];
   events: DomainEvent[];
+  entries: LedgerEntry[];
   size: number;
   checkpoint: string;
 };
@@ -90,6 +91,7 @@ type BatchDraft = {
   commandsById: Map<string, StoredCommand>;
   usedNonces: Set<string>;
   events: DomainEvent[];
+  entries: LedgerEntry[];
   after: (() => void)[];
 };
 
@@ -173,6 +175,7 @@ export class CommandPipeline {
       commandsById: new Map(),
       usedNonces: new Set(),
       events: [],
+      entries: [],
       after: [],
     };
     for (const work of batch) {
@@ -214,7 +217,13 @@ export class CommandPipeline {
     for (const reply of draft.after) reply();
     if (draft.write.entries.length > 0 || docUpdates.length > 0) {
       try {
-        this.deps.onCommitted({ docUpdates, events: draft.events, size: ledger.size, checkpoint });
+        this.deps.onCommitted({
+          docUpdates,
+          events: draft.events,
+          entries: draft.entries,
+          size: ledger.size,
+          checkpoint,
+        });
       } catch (error) {
         log('error', 'fan-out after commit failed', {
           error: String((error as Error)?.stack ?? error),
@@ -417,6 +426,7 @@ export class CommandPipeline {
   async #append(draft: BatchDraft, entry: Omit<LedgerEntry, 'seq' | 'v'>): Promise<LedgerEntry> {
     const sealed = await this.deps.ledger.seal(entry);
     draft.write.entries.push(sealed.stored);
+    draft.entries.push(sealed.entry);
     this.deps.projection.projectEntry(sealed.canonical);
     if (entry.outcome === 'accepted') {
       for (const event of entry.events) applyEvent(this.deps.state, event);

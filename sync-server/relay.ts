@@ -12,7 +12,8 @@ import { getOwn } from '#domain/records';
 import { applyEvent, initialState } from '#domain/state';
 import type { RelayCommand, TenantState } from '#domain/types';
 import { fromUtf8, randomId, sha256, toBase64, toBase64Url, utf8 } from '#ledger/bytes';
-import { MerkleAccumulator } from '#ledger/merkle';
+import { MerkleTree } from '#ledger/merkle';
+import { parseCheckpoint } from '#ledger/checkpoint';
 import { generateRelayKey, importRelaySigner } from '#ledger/relay-key';
 import { CloseCode } from '#protocol/close-codes';
 import type { LedgerEntry } from '#protocol/ledger-entry';
@@ -119,13 +120,16 @@ export class Relay {
         const entry = JSON.parse(text) as LedgerEntry;
         if (entry.outcome === 'accepted')
           for (const event of entry.events) applyEvent(this.state, event);
+        this.#indexEntry(entry);
       }
     }
     this.ledger = new LedgerWriter(
-      await MerkleAccumulator.fromLeafHashes(leafHashes),
+      await MerkleTree.fromLeafHashes(leafHashes),
       this.signer,
       origin,
     );
+    const latest = await storage.latestCheckpoint();
+    if (latest) this.committed = { size: parseCheckpoint(latest).checkpoint.size, note: latest };
 
     for (const u of await storage.readDocUpdates()) this.projection.load(u.doc, u.update);
     if (this.projection.isEmpty() && total > 0) {
@@ -293,7 +297,47 @@ export class Relay {
     replay();
   }
 
+  /** The newest durable checkpoint: proofs are served against it, never against unsaved leaves. */
+  committed: { size: number; note: string } | null = null;
+  #entriesByUser = new Map<string, number[]>();
+
+  /** Seqs of the entries that concern a user: as actor, or named as principal or user in events. */
+  entriesOf(userId: string): readonly number[] {
+    return this.#entriesByUser.get(userId) ?? [];
+  }
+
+  #indexEntry(entry: LedgerEntry): void {
+    const users = new Set<string>();
+    if (entry.actor) users.add(entry.actor);
+    for (const event of entry.events) {
+      if ('userId' in event && typeof event.userId === 'string') users.add(event.userId);
+      // Expiries and removals name only the record; its principal is in state.
+      if ('activationId' in event) {
+        const activation = getOwn(this.state.activations, event.activationId);
+        if (activation) users.add(activation.principalId);
+      }
+      if ('assignmentId' in event) {
+        const assignment = getOwn(this.state.assignments, event.assignmentId);
+        if (assignment) users.add(assignment.principalId);
+      }
+      for (const value of Object.values(event)) {
+        if (value && typeof value === 'object') {
+          const v = value as { principalId?: unknown; userId?: unknown };
+          if (typeof v.principalId === 'string') users.add(v.principalId);
+          if (typeof v.userId === 'string') users.add(v.userId);
+        }
+      }
+    }
+    for (const user of users) {
+      const list = this.#entriesByUser.get(user);
+      if (list) list.push(entry.seq);
+      else this.#entriesByUser.set(user, [entry.seq]);
+    }
+  }
+
   #afterCommit(committed: Committed): void {
+    for (const entry of committed.entries) this.#indexEntry(entry);
+    if (committed.checkpoint) this.committed = { size: committed.size, note: committed.checkpoint };
     for (const { doc, update } of committed.docUpdates) {
       for (const socket of this.#syncSockets) if (socket.doc === doc) socket.sendUpdate(update);
     }

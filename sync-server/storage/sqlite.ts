@@ -56,6 +56,9 @@ export function openSqliteStorage(file: string): RelayStorage {
     checkpoint: db.prepare<[], { note: string }>(
       'SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1',
     ),
+    checkpoints: db.prepare<[number, number], { size: number; note: string }>(
+      'SELECT size, note FROM checkpoints WHERE size >= ? ORDER BY size LIMIT ?',
+    ),
     findCommand: db.prepare<
       [string],
       { cmd_id: string; digest: string; seq: number | null; reply: string }
@@ -133,6 +136,9 @@ export function openSqliteStorage(file: string): RelayStorage {
     },
     async latestCheckpoint() {
       return q.checkpoint.get()?.note ?? null;
+    },
+    async readCheckpoints(fromSize, limit) {
+      return q.checkpoints.all(fromSize, limit);
     },
     async findCommand(cmdId): Promise<StoredCommand | null> {
       const r = q.findCommand.get(cmdId);

@@ -49,6 +49,8 @@ export interface RelayStorage {
   readEntries(fromSeq: number, limit: number): Promise<StoredEntry[]>;
   readDocUpdates(): Promise<StoredDocUpdate[]>;
   latestCheckpoint(): Promise<string | null>;
+  /** Stored checkpoints with size ≥ fromSize, ascending, at most limit. */
+  readCheckpoints(fromSize: number, limit: number): Promise<{ size: number; note: string }[]>;
   findCommand(cmdId: string): Promise<StoredCommand | null>;
   putNonce(nonce: StoredNonce): Promise<void>;
   getNonce(nonce: string): Promise<StoredNonce | null>;

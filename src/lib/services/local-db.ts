@@ -1,12 +1,33 @@
 /**
- * The app's Dexie database `leasehold`: the device key (one row) and the command outbox.
+ * The app's Dexie database `leasehold`: the device key (one row), the command outbox, and what
+ * this device knows about the relay's ledger (pinned key and checkpoint, tamper alarms,
+ * inclusion receipts, and the offline audit index).
  * Opened lazily from a function, never at module top level (the build imports modules in Node).
  */
 import Dexie from 'dexie';
 import type { DeviceTable } from '$lib/webauthn/device-key';
 import { OUTBOX_SCHEMA, type OutboxTable } from '$lib/sync/outbox';
+import { AUDIT_SCHEMA, type AuditTable } from '$lib/sync/audit-index';
+import {
+  LEDGER_ALARM_SCHEMA,
+  LEDGER_META_SCHEMA,
+  LEDGER_PIN_SCHEMA,
+  LEDGER_RECEIPT_SCHEMA,
+  type LedgerAlarmTable,
+  type LedgerMetaTable,
+  type LedgerPinTable,
+  type LedgerReceiptTable,
+} from '$lib/sync/ledger-store';
 
-export type LocalDb = Dexie & { device: DeviceTable; outbox: OutboxTable };
+export type LocalDb = Dexie & {
+  device: DeviceTable;
+  outbox: OutboxTable;
+  ledgerPins: LedgerPinTable;
+  ledgerAlarms: LedgerAlarmTable;
+  receipts: LedgerReceiptTable;
+  ledgerMeta: LedgerMetaTable;
+  auditEntries: AuditTable;
+};
 
 let db: LocalDb | null = null;
 
@@ -14,6 +35,15 @@ export function openLocalDb(): LocalDb {
   if (db) return db;
   const fresh = new Dexie('leasehold') as LocalDb;
   fresh.version(1).stores({ device: 'id', outbox: OUTBOX_SCHEMA });
+  fresh.version(2).stores({
+    device: 'id',
+    outbox: OUTBOX_SCHEMA,
+    ledgerPins: LEDGER_PIN_SCHEMA,
+    ledgerAlarms: LEDGER_ALARM_SCHEMA,
+    receipts: LEDGER_RECEIPT_SCHEMA,
+    ledgerMeta: LEDGER_META_SCHEMA,
+    auditEntries: AUDIT_SCHEMA,
+  });
   db = fresh;
   return fresh;
 }

@@ -65,6 +65,11 @@ export class AuditReader {
     return parsed;
   }
 
+  /** The entries' canonical JSON exactly as the relay stored them, index = seq. */
+  get texts(): readonly string[] {
+    return this.#texts;
+  }
+
   /** The newest signed checkpoint note, if the relay has published one. */
   static checkpoint(audit: Y.Doc): string | null {
     return audit.getMap<string>('checkpoint').get('latest') ?? null;

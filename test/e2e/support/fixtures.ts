@@ -12,18 +12,23 @@ export type RelayProcess = {
   origin: string;
   setupUrl: string;
   dataDir: string;
+  /** The SQLite database file, for tests that play a malicious operator. */
+  dbFile: string;
   /** Moves the relay's clock forward and waits until due work (expiries) has been recorded. */
   advanceClock(ms: number): Promise<void>;
+  /** Stops the relay, lets `mutate` change its database, and starts it again on the same port. */
+  restart(opts?: { mutate?: (dbFile: string) => void | Promise<void> }): Promise<void>;
   output(): string;
   stop(): Promise<void>;
 };
 
-export async function startRelayProcess(): Promise<RelayProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'leasehold-e2e-'));
+type Running = { child: ChildProcess; origin: string; setupUrl: string | null };
+
+function spawnRelay(dataDir: string, port: number, log: (text: string) => void): Promise<Running> {
   const child: ChildProcess = spawn(join('node_modules', '.bin', 'tsx'), ['sync-server/main.ts'], {
     env: {
       ...process.env,
-      PORT: '0',
+      PORT: String(port),
       DATA_DIR: dataDir,
       LEASEHOLD_TEST_CLOCK: '1',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -31,25 +36,49 @@ export async function startRelayProcess(): Promise<RelayProcess> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d) => (out += String(d)));
-  child.stderr!.on('data', (d) => (out += String(d)));
-  const setupUrl = await new Promise<string>((resolve, reject) => {
+  child.stdout!.on('data', (d) => {
+    out += String(d);
+    log(String(d));
+  });
+  child.stderr!.on('data', (d) => log(String(d)));
+  return new Promise<Running>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`relay did not start:\n${out}`)), 30_000);
-    const check = () => {
-      const match = /open (http:\/\/localhost:\d+\/setup#token=[\w-]+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', check);
+    child.stdout!.on('data', () => {
+      // Wait for the whole listening line; a first start's setup link follows it.
+      const listening = /listening on (http:\/\/localhost:\d+) \(.*\)\n/.exec(out);
+      if (!listening) return;
+      clearTimeout(timer);
+      resolve({ child, origin: listening[1]!, setupUrl: null });
+    });
     child.once('exit', (code) => reject(new Error(`relay exited with ${code}:\n${out}`)));
   });
-  const origin = new URL(setupUrl).origin;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export async function startRelayProcess(): Promise<RelayProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'leasehold-e2e-'));
+  let out = '';
+  const log = (text: string) => (out += text);
+  let running = await spawnRelay(dataDir, 0, log);
+  // A first start prints the setup link just after the listening line.
+  for (let i = 0; i < 50 && !running.setupUrl; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    running.setupUrl = /open (http:\/\/localhost:\d+\/setup#token=[\w-]+)/.exec(out)?.[1] ?? null;
+  }
+  if (!running.setupUrl) throw new Error(`relay printed no setup link:\n${out}`);
+  const origin = running.origin;
+  const port = Number(new URL(origin).port);
   return {
     origin,
-    setupUrl,
+    setupUrl: running.setupUrl,
     dataDir,
+    dbFile: join(dataDir, 'leasehold.sqlite'),
     output: () => out,
     async advanceClock(ms) {
       const res = await fetch(`${origin}/api/test/clock`, {
@@ -59,9 +88,13 @@ export async function startRelayProcess(): Promise<RelayProcess> {
       });
       expect(res.status).toBe(200);
     },
+    async restart({ mutate } = {}) {
+      await stopChild(running.child);
+      await mutate?.(join(dataDir, 'leasehold.sqlite'));
+      running = await spawnRelay(dataDir, port, log);
+    },
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+      await stopChild(running.child);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

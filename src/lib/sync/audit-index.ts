@@ -1,0 +1,289 @@
+/**
+ * A local, offline index of ledger entries (Dexie table `auditEntries`, keyed by seq), filled
+ * from the audit document (audit readers) or /api/ledger/mine (everyone). Queries walk one
+ * compound index `[field+seq]` newest first and page by seq (keyset paging), so a filtered view
+ * of 100,000 entries reads only the rows it shows.
+ */
+import type { Collection, Table } from 'dexie';
+import type { LedgerEntry } from '#protocol/ledger-entry';
+import type { Activation, Assignment, Command, Iso, UserId } from '#domain/types';
+
+export type AuditRow = {
+  seq: number;
+  ts: Iso;
+  /** userId, or 'system' for the relay's scheduler, or '' when nobody signed in acted. */
+  actor: string;
+  commandType: string;
+  outcome: 'accepted' | 'rejected';
+  kind: LedgerEntry['kind'];
+  /** The role the entry concerns, or ''. */
+  roleId: string;
+  /** The person the entry concerns (principal, invitee), or ''. */
+  target: string;
+  activationId: string;
+  justification: string;
+  /** Lower-cased justification (and ticket) for text search. */
+  search: string;
+  /** Credential ids registered by this entry (PasskeyRegistered). */
+  registers: string[];
+  /** 1 when the entry is about the signed-in user (what /api/ledger/mine returns). */
+  mine: 0 | 1;
+  /** The stored canonical JSON, byte for byte as received. */
+  text: string;
+};
+
+export type AuditTable = Table<AuditRow, number>;
+
+export const AUDIT_SCHEMA =
+  'seq, ts, actor, commandType, outcome, roleId, target, activationId, mine, *registers, ' +
+  '[actor+seq], [commandType+seq], [outcome+seq], [roleId+seq], [target+seq], [mine+seq]';
+
+/** What the row builder may look up to name the role and person of id-only entries. */
+export type AuditLookup = {
+  assignments: Record<string, Assignment>;
+  activations: Record<string, Activation>;
+};
+
+const lookupIn = <T>(record: Record<string, T>, id: string): T | undefined =>
+  Object.hasOwn(record, id) ? record[id] : undefined;
+
+/** Builds the index row of one entry; `me` decides `mine` as the relay's /mine does. */
+export function auditRowOf(
+  text: string,
+  entry: LedgerEntry,
+  me: UserId | null,
+  lookup: AuditLookup,
+): AuditRow {
+  const command: Command | null = entry.signed?.envelope.command ?? entry.command ?? null;
+  let roleId = '';
+  let target = '';
+  let activationId = '';
+  let justification = '';
+  const about = new Set<string>();
+  const registers: string[] = [];
+  const fromAssignment = (id: string) => {
+    const a = lookupIn(lookup.assignments, id);
+    if (a) {
+      roleId ||= a.roleId;
+      target ||= a.principalId;
+    }
+  };
+  const fromActivation = (id: string) => {
+    activationId ||= id;
+    const a = lookupIn(lookup.activations, id);
+    if (a) {
+      roleId ||= a.roleId;
+      target ||= a.principalId;
+    }
+  };
+  for (const event of entry.events ?? []) {
+    switch (event.type) {
+      case 'UserCreated':
+        target ||= event.user.id;
+        about.add(event.user.id);
+        break;
+      case 'PasskeyRegistered':
+        about.add(event.passkey.userId);
+        registers.push(event.passkey.id);
+        break;
+      case 'DeviceEnrolled':
+        about.add(event.device.userId);
+        break;
+      case 'InviteAccepted':
+        about.add(event.userId);
+        break;
+      case 'RoleCreated':
+        roleId ||= event.role.id;
+        break;
+      case 'RoleAssigned':
+        roleId ||= event.assignment.roleId;
+        target ||= event.assignment.principalId;
+        about.add(event.assignment.principalId);
+        break;
+      case 'ActivationStarted':
+        roleId ||= event.activation.roleId;
+        target ||= event.activation.principalId;
+        activationId ||= event.activation.id;
+        about.add(event.activation.principalId);
+        break;
+      case 'ActivationDeactivated':
+      case 'ActivationExpired':
+        fromActivation(event.activationId);
+        break;
+      case 'AssignmentRemoved':
+      case 'AssignmentExpired':
+        fromAssignment(event.assignmentId);
+        break;
+      default:
+        break;
+    }
+  }
+  if (command) {
+    switch (command.type) {
+      case 'ActivateRole':
+        activationId ||= command.activationId;
+        justification = command.justification;
+        if (command.ticket) justification += ` ${command.ticket.system} ${command.ticket.number}`;
+        fromAssignment(command.assignmentId);
+        break;
+      case 'DeactivateRole':
+      case 'ExpireActivation':
+        fromActivation(command.activationId);
+        break;
+      case 'AssignRole':
+        roleId ||= command.roleId;
+        target ||= command.principalId;
+        justification = command.justification;
+        break;
+      case 'RemoveAssignment':
+        justification = command.justification;
+        fromAssignment(command.assignmentId);
+        break;
+      case 'ExpireAssignment':
+        fromAssignment(command.assignmentId);
+        break;
+      case 'CreateRole':
+        roleId ||= command.roleId;
+        break;
+      case 'CompleteSetup':
+      case 'AcceptInvite':
+      case 'EnrolDevice':
+        target ||= command.userId;
+        break;
+      default:
+        break;
+    }
+  }
+  const actor = entry.kind === 'system' ? 'system' : (entry.actor ?? '');
+  const mine = me !== null && (actor === me || target === me || about.has(me)) ? 1 : 0;
+  return {
+    seq: entry.seq,
+    ts: entry.ts,
+    actor,
+    commandType: entry.commandType,
+    outcome: entry.outcome === 'accepted' ? 'accepted' : 'rejected',
+    kind: entry.kind,
+    roleId,
+    target,
+    activationId,
+    justification,
+    search: justification.toLowerCase(),
+    registers,
+    mine,
+    text,
+  };
+}
+
+export type AuditFilter = {
+  scope: 'mine' | 'all';
+  actor?: string;
+  target?: string;
+  roleId?: string;
+  commandType?: string;
+  outcome?: 'accepted' | 'rejected';
+  /** Inclusive bounds on the entry time. */
+  from?: Iso;
+  to?: Iso;
+  /** Words that must all appear in the justification. */
+  text?: string;
+};
+
+type Equality = 'target' | 'roleId' | 'actor' | 'commandType' | 'outcome' | 'mine';
+
+/** Turns a date range into a seq range: the relay's time never goes backwards along seq. */
+async function seqRange(table: AuditTable, filter: AuditFilter): Promise<[number, number] | null> {
+  let lo = 0;
+  let hi = Number.MAX_SAFE_INTEGER;
+  if (filter.from) {
+    const first = await table.where('ts').aboveOrEqual(filter.from).first();
+    if (!first) return null;
+    lo = first.seq;
+  }
+  if (filter.to) {
+    const last = await table.where('ts').belowOrEqual(filter.to).last();
+    if (!last) return null;
+    hi = last.seq;
+  }
+  return lo <= hi ? [lo, hi] : null;
+}
+
+/** The filtered rows with seq in [lo, hi], newest first, walking the most selective index. */
+function collection(
+  table: AuditTable,
+  filter: AuditFilter,
+  lo: number,
+  hi: number,
+  newestFirst = true,
+): Collection<AuditRow, number> {
+  const equalities: [Equality, string | number][] = [];
+  if (filter.target) equalities.push(['target', filter.target]);
+  if (filter.roleId) equalities.push(['roleId', filter.roleId]);
+  if (filter.actor) equalities.push(['actor', filter.actor]);
+  if (filter.commandType) equalities.push(['commandType', filter.commandType]);
+  if (filter.outcome) equalities.push(['outcome', filter.outcome]);
+  if (filter.scope === 'mine') equalities.push(['mine', 1]);
+  const [first, ...rest] = equalities;
+  const words = (filter.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  let base: Collection<AuditRow, number>;
+  if (first) {
+    const [field, value] = first;
+    base = table.where(`[${field}+seq]`).between([value, lo], [value, hi], true, true);
+  } else {
+    base = table.where(':id').between(lo, hi, true, true);
+  }
+  if (newestFirst) base = base.reverse();
+  if (rest.length === 0 && words.length === 0) return base;
+  return base.filter(
+    (row) =>
+      rest.every(([field, value]) => row[field] === value) &&
+      words.every((word) => row.search.includes(word)),
+  );
+}
+
+export type AuditPage = { rows: AuditRow[]; /** seq to pass as `before` for the next page. */ next: number | null };
+
+/**
+ * One page of the filtered view, newest first.
+ * @param before only entries with seq < before (keyset paging); null for the newest page
+ */
+export async function queryAudit(
+  table: AuditTable,
+  filter: AuditFilter,
+  before: number | null,
+  limit: number,
+): Promise<AuditPage> {
+  const range = await seqRange(table, filter);
+  if (!range) return { rows: [], next: null };
+  const hi = before === null ? range[1] : Math.min(range[1], before - 1);
+  if (hi < range[0]) return { rows: [], next: null };
+  const rows = await collection(table, filter, range[0], hi).limit(limit + 1).toArray();
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  return { rows: page, next: more ? page[page.length - 1]!.seq : null };
+}
+
+/** How many entries the filter matches (walks the chosen index; cheap without text search). */
+export async function countAudit(table: AuditTable, filter: AuditFilter): Promise<number> {
+  const range = await seqRange(table, filter);
+  if (!range) return 0;
+  return collection(table, filter, range[0], range[1]).count();
+}
+
+/**
+ * Streams every matching row, oldest first (for CSV export), without holding them all.
+ * @param onRow called for each row in seq order
+ */
+export async function eachAuditRow(
+  table: AuditTable,
+  filter: AuditFilter,
+  onRow: (row: AuditRow) => void,
+): Promise<void> {
+  const range = await seqRange(table, filter);
+  if (!range) return;
+  await collection(table, filter, range[0], range[1], false).each(onRow);
+}
+
+/** The entry that registered a credential (PasskeyRegistered), if this device has it. */
+export function findRegistration(table: AuditTable, credentialId: string): Promise<AuditRow | undefined> {
+  return table.where('registers').equals(credentialId).first();
+}
