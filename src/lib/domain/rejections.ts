@@ -52,7 +52,14 @@ export const REJECTION_CODES = [
   'exceeds-max-assignment',
   'last-global-admin',
   'last-privileged-role-admin',
-  'already-ended',
+    'already-ended',
+  // Approvals.
+  'unknown-request',
+  'request-not-pending',
+  'approver-is-requester',
+  'not-an-approver',
+  'already-decided',
+  'request-pending',
 ] as const;
 
 export type RejectionCode = (typeof REJECTION_CODES)[number];

@@ -109,6 +109,50 @@ export type Activation = {
   endedAt: Iso | null;
 };
 
+export type RequestId = string;
+
+/** Request statuses, in Microsoft Graph's vocabulary (PRODUCT.md "Lifecycle rules"). */
+export type RequestStatus =
+  | 'PendingApproval'
+  | 'PendingAdminDecision'
+  | 'Granted'
+  | 'Provisioned'
+  | 'Denied'
+  | 'Canceled'
+  | 'Revoked'
+  | 'Expired'
+  | 'Failed';
+
+export type ApprovalDecision = {
+  approverId: UserId;
+  decision: 'approve' | 'deny';
+  justification: string;
+  at: Iso;
+};
+
+/** An activation that needs approval: granted when `approvalsRequired` distinct approvers approve. */
+export type ActivationRequest = {
+  id: RequestId;
+  assignmentId: AssignmentId;
+  principalId: UserId;
+  roleId: RoleId;
+  /** The activation to create when the request is granted. */
+  activationId: ActivationId;
+  durationMinutes: number;
+  justification: string;
+  ticket: Ticket | null;
+  requestedAt: Iso;
+  /** The request lapses (status Expired) when nobody decides by then. */
+  expiresAt: Iso;
+  /** Quorum, fixed when the request is made so later setting changes do not move the goalposts. */
+  approvalsRequired: number;
+  status: RequestStatus;
+  decisions: ApprovalDecision[];
+  resolvedAt: Iso | null;
+  resolvedBy: UserId | 'system' | null;
+  history: { status: RequestStatus; at: Iso; by: UserId | 'system' }[];
+};
+
 export type Invite = {
   id: InviteId;
   /** base64url SHA-256 of the invite secret; the secret itself never reaches the relay's state. */
@@ -134,7 +178,8 @@ export type TenantState = {
   settings: Record<RoleId, RoleSettings>;
   assignments: Record<AssignmentId, Assignment>;
   activations: Record<ActivationId, Activation>;
-  invites: Record<InviteId, Invite>;
+    invites: Record<InviteId, Invite>;
+  requests: Record<RequestId, ActivationRequest>;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -171,7 +216,12 @@ export type UserCommand =
       ticket: Ticket | null;
     }
   | { type: 'DeactivateRole'; activationId: ActivationId }
-  | { type: 'RevokeDevice'; deviceId: DeviceId };
+    | { type: 'RevokeDevice'; deviceId: DeviceId }
+  /** Replaces a role's settings (manage-roles); the event records both old and new values. */
+  | { type: 'UpdateRoleSettings'; roleId: RoleId; settings: RoleSettings }
+  | { type: 'ApproveRequest'; requestId: RequestId; justification: string }
+  | { type: 'DenyRequest'; requestId: RequestId; justification: string }
+  | { type: 'CancelRequest'; requestId: RequestId; justification: string };
 
 /** Commands the relay issues itself after an HTTP passkey ceremony or from its scheduler. */
 export type RelayCommand =
@@ -194,7 +244,8 @@ export type RelayCommand =
     }
   | { type: 'EnrolDevice'; userId: UserId; credentialId: string; device: NewDevice }
   | { type: 'ExpireActivation'; activationId: ActivationId }
-  | { type: 'ExpireAssignment'; assignmentId: AssignmentId };
+    | { type: 'ExpireAssignment'; assignmentId: AssignmentId }
+  | { type: 'ExpireRequest'; requestId: RequestId };
 
 export type Command = UserCommand | RelayCommand;
 export type CommandType = Command['type'];
@@ -218,7 +269,22 @@ export type DomainEvent =
   | { type: 'AssignmentExpired'; assignmentId: AssignmentId; at: Iso }
   | { type: 'ActivationStarted'; activation: Activation }
   | { type: 'ActivationDeactivated'; activationId: ActivationId; at: Iso }
-  | { type: 'ActivationExpired'; activationId: ActivationId; at: Iso };
+    | { type: 'ActivationExpired'; activationId: ActivationId; at: Iso }
+  | {
+      type: 'RoleSettingsUpdated';
+      roleId: RoleId;
+      before: RoleSettings;
+      after: RoleSettings;
+      by: UserId;
+      at: Iso;
+    }
+  | { type: 'ActivationRequested'; request: ActivationRequest }
+  | { type: 'RequestApproved'; requestId: RequestId; decision: ApprovalDecision }
+  | { type: 'RequestDenied'; requestId: RequestId; decision: ApprovalDecision }
+  /** The quorum was reached; an ActivationStarted event follows in the same entry. */
+  | { type: 'RequestGranted'; requestId: RequestId; at: Iso }
+  | { type: 'RequestCanceled'; requestId: RequestId; by: UserId; justification: string; at: Iso }
+  | { type: 'RequestExpired'; requestId: RequestId; at: Iso };
 
 export type EventType = DomainEvent['type'];
 

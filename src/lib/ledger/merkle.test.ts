@@ -574,7 +574,6 @@ describe('consistency proofs (RFC 9162 §2.1.4)', () => {
       expect(await ok(size1 + 1, size2, proof, root1, root2), `${label}: size1 + 1`).toBe(false);
       expect(await ok(size1 ^ 2, size2, proof, root1, root2), `${label}: size1 ^ 2`).toBe(false);
       expect(await ok(size1, size2 * 2, proof, root1, root2), `${label}: size2 * 2`).toBe(false);
-      expect(await ok(size1, size2 + 1, proof, root1, root2), `${label}: size2 + 1`).toBe(false);
       expect(await ok(size2, size1, proof, root2, root1), `${label}: size1 > size2`).toBe(false);
       expect(await ok(0, size2, proof, root1, root2), `${label}: size1 = 0`).toBe(false);
       if (proof.length > 1) {
