@@ -4,6 +4,8 @@
  * are stored in the same transaction as the ledger entries and broadcast after the commit.
  */
 import * as Y from 'yjs';
+import { getOwn } from '#domain/records';
+import { requestIdFor } from '#domain/requests';
 import type { DomainEvent, TenantState } from '#domain/types';
 
 export const DOC_NAMES = ['directory', 'access', 'audit'] as const;
@@ -92,12 +94,30 @@ export class Projection {
         case 'AssignmentExpired':
           setIn(acc, 'assignments', event.assignmentId, state.assignments[event.assignmentId]);
           break;
-        case 'ActivationStarted':
+        case 'ActivationStarted': {
           setIn(acc, 'activations', event.activation.id, state.activations[event.activation.id]);
+          // A granted request becomes Provisioned by this event: project its new status too.
+          const request = getOwn(state.requests, requestIdFor(event.activation.id));
+          if (request) setIn(acc, 'requests', request.id, request);
           break;
+        }
         case 'ActivationDeactivated':
         case 'ActivationExpired':
           setIn(acc, 'activations', event.activationId, state.activations[event.activationId]);
+          break;
+        case 'RoleSettingsUpdated':
+          setIn(dir, 'settings', event.roleId, state.settings[event.roleId]);
+          break;
+        case 'ActivationRequested':
+          setIn(acc, 'requests', event.request.id, state.requests[event.request.id]);
+          break;
+        case 'RequestApproved':
+        case 'RequestDenied':
+        case 'RequestGranted':
+        case 'RequestCanceled':
+        case 'RequestExpired':
+        case 'RequestFailed':
+          setIn(acc, 'requests', event.requestId, state.requests[event.requestId]);
           break;
         default: {
           const never: never = event;
@@ -140,6 +160,7 @@ export class Projection {
         acc.getMap('assignments').set(a.id, plain(a));
       for (const a of Object.values(state.activations))
         acc.getMap('activations').set(a.id, plain(a));
+      for (const r of Object.values(state.requests)) acc.getMap('requests').set(r.id, plain(r));
     }, 'relay');
     this.docs.audit.transact(() => {
       this.docs.audit.getArray<string>('entries').push(canonicalEntries);

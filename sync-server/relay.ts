@@ -320,6 +320,10 @@ export class Relay {
         const assignment = getOwn(this.state.assignments, event.assignmentId);
         if (assignment) users.add(assignment.principalId);
       }
+      if ('requestId' in event) {
+        const request = getOwn(this.state.requests, event.requestId);
+        if (request) users.add(request.principalId);
+      }
       for (const value of Object.values(event)) {
         if (value && typeof value === 'object') {
           const v = value as { principalId?: unknown; userId?: unknown };

@@ -132,7 +132,7 @@ describe('queries over state', () => {
     expect(codes('nobody', 'e2', at(2))).toEqual(['not-authorized']);
   });
 
-  it('shows timing and approval together', () => {
+  it('shows timing, but not approval, which is a path rather than a wall', () => {
     const later = World.setUp();
     later.addUser('grace', 'Grace');
     later.run(
@@ -148,14 +148,24 @@ describe('queries over state', () => {
       },
       { at: T0, actor: { kind: 'user', userId: 'ada', deviceId: 'd' }, passkeyConfirmed: true },
     );
+    later.configure(ROLE_IDS.SecurityReader, { requireApproval: true });
     const s = later.state;
-    s.settings[ROLE_IDS.SecurityReader] = { ...DEFAULT_ROLE_SETTINGS, requireApproval: true };
     expect(activationBlockers(s, 'grace', 'future', at(1)).map((r) => r.code)).toEqual([
       'assignment-not-started',
-      'approval-required',
     ]);
-    expect(activationBlockers(s, 'grace', 'future', at(60)).map((r) => r.code)).toEqual([
-      'approval-required',
-    ]);
+    expect(activationBlockers(s, 'grace', 'future', at(60))).toEqual([]);
+  });
+
+  it('reports a pending request until it lapses', () => {
+    const w = World.setUp();
+    w.addUser('grace', 'Grace');
+    w.assign('e1', 'grace', ROLE_IDS.SecurityReader, 'eligible');
+    w.configure(ROLE_IDS.SecurityReader, { requireApproval: true, pendingTimeoutMinutes: 15 });
+    w.activate('act1', 'e1', 'grace', at(1));
+    const codes = (when: string) =>
+      activationBlockers(w.state, 'grace', 'e1', when).map((r) => r.code);
+    expect(codes(at(2))).toEqual(['request-pending']);
+    expect(codes('2026-03-02T09:15:59.999Z')).toEqual(['request-pending']);
+    expect(codes(at(16))).toEqual([]);
   });
 });

@@ -6,10 +6,10 @@
 import { findRole } from './catalogue';
 import { getOwn } from './records';
 import { reject, type Rejection } from './rejections';
-import { settingsFor } from './settings';
 import { addMinutes, earliest, formatInstant } from './time';
 import type {
   Activation,
+  ActivationRequest,
   Assignment,
   AssignmentId,
   Iso,
@@ -126,14 +126,43 @@ export function assignmentActivationBlocker(
       `${role} is already active for you until ${formatInstant(active.endsAt)}.`,
     );
   }
+  // One open request per assignment, so approvers never see two competing asks for one role.
+  const pending = pendingRequestFor(state, assignmentId, at);
+  if (pending) {
+    return reject(
+      'request-pending',
+      `Your request to activate ${role} is waiting for approval until ${formatInstant(pending.expiresAt)}.`,
+    );
+  }
   return null;
+}
+
+/**
+ * True while a request can still be decided: PendingApproval and not yet past `expiresAt`.
+ * Computed from time, so a lapsed request stops counting as pending on every client before
+ * the relay's scheduler records its RequestExpired.
+ */
+export function isRequestPending(request: ActivationRequest, at: Iso): boolean {
+  return request.status === 'PendingApproval' && at < request.expiresAt;
+}
+
+/** The request for this assignment that is pending at `at`, if any (there is at most one). */
+export function pendingRequestFor(
+  state: TenantState,
+  assignmentId: AssignmentId,
+  at: Iso,
+): ActivationRequest | undefined {
+  return Object.values(state.requests).find(
+    (r) => r.assignmentId === assignmentId && isRequestPending(r, at),
+  );
 }
 
 /**
  * Every reason the user cannot activate this assignment right now, whatever they type
  * (justification, ticket, duration): for the app's "why can't I activate". Empty when the
  * request form is worth showing. An unknown or disabled user gets only 'not-authorized'; an
- * unknown or someone else's assignment only that; otherwise timing and approval both show.
+ * unknown or someone else's assignment only that; otherwise the timing, an active activation
+ * or a pending request. Approval is not a blocker but a path: see `activationPath`.
  */
 export function activationBlockers(
   state: TenantState,
@@ -149,23 +178,10 @@ export function activationBlockers(
   if (blocker && (blocker.code === 'unknown-assignment' || blocker.code === 'not-eligible')) {
     return [blocker];
   }
-  const blockers = blocker ? [blocker] : [];
-  const assignment = getOwn(state.assignments, assignmentId);
-  if (assignment && settingsFor(state, assignment.roleId).requireApproval) {
-    blockers.push(approvalRequired(roleNameOf(state, assignment)));
-  }
-  return blockers;
+  return blocker ? [blocker] : [];
 }
 
 /** A role's name for messages; the id when the role is unknown (never in a consistent state). */
 export function roleNameOf(state: TenantState, holder: { roleId: RoleId }): string {
   return findRole(state, holder.roleId)?.name ?? holder.roleId;
-}
-
-/** The rejection for roles whose settings require approval, which arrives in a later issue. */
-export function approvalRequired(roleName: string): Rejection {
-  return reject(
-    'approval-required',
-    `${roleName} requires approval to activate, and approval requests are not available yet.`,
-  );
 }

@@ -4,10 +4,12 @@
  * never touches its input, and the rules' invariants hold after every step.
  */
 import { describe, expect, it } from 'vitest';
-import { isActivationActive } from './activation';
+import { isActivationActive, isRequestPending } from './activation';
 import { ROLE_IDS } from './catalogue';
 import { decide, dueWork } from './decide';
+import { approvalsOf } from './requests';
 import { activeHoldersOf } from './safeguards';
+import { DEFAULT_ROLE_SETTINGS } from './settings';
 import { applyEvent, evolve, foldEvents, initialState } from './state';
 import { asSystem, asUser, deviceFor, passkeyFor, T0, World } from './test-support';
 import { addMinutes } from './time';
@@ -28,7 +30,7 @@ function prng(seed: number): () => number {
 const USERS = ['ada', 'u1', 'u2', 'u3'];
 const ROLES = [...Object.values(ROLE_IDS), 'custom-1'];
 const IDS = ['x1', 'x2', 'x3', 'x4', 'x5', 'x6'];
-const MANY_IDS = Array.from({ length: 40 }, (_, i) => `id${i}`);
+const MANY_IDS = Array.from({ length: 120 }, (_, i) => `id${i}`);
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -47,7 +49,32 @@ function randomStep(
   const user = pick(USERS);
   const asActor = asUser(user, now, { passkey: rand() < 0.9 });
   const minutes = pick([-10, 0, 3, 5, 30, 60, 600, 60 * 24 * 400]);
-  switch (Math.floor(rand() * 10)) {
+  // Mostly open requests, so approvals and denials really happen.
+  const open = Object.values(state.requests).filter((r) => r.status === 'PendingApproval');
+  const requestIds = () =>
+    open.length > 0 && rand() < 0.8
+      ? open.map((r) => r.id)
+      : [...Object.keys(state.requests), 'req_nope'];
+  // Mostly a current assignment of the actor's own, eligible or (to be refused) not.
+  const activateStep = (by: string): [Command, DecisionContext] => {
+    const mine = Object.values(state.assignments).filter(
+      (a) =>
+        a.principalId === by && a.status === 'current' && (a.type === 'eligible' || rand() < 0.2),
+    );
+    const assignmentId = mine.length > 0 && rand() < 0.9 ? pick(mine).id : pick(IDS);
+    return [
+      {
+        type: 'ActivateRole',
+        activationId: pick(MANY_IDS),
+        assignmentId,
+        durationMinutes: pick([4, 5, 60, 60, 480, 481]),
+        justification: rand() < 0.85 ? 'Incident' : '',
+        ticket: null,
+      },
+      asUser(by, now, { passkey: rand() < 0.9 }),
+    ];
+  };
+  switch (Math.floor(rand() * 16)) {
     case 0: {
       const id = pick(IDS);
       return [
@@ -111,35 +138,72 @@ function randomStep(
       ];
     }
     case 6:
-    case 7: {
-      const mine = Object.values(state.assignments).filter((a) => a.principalId === user);
-      const assignmentId = mine.length > 0 && rand() < 0.9 ? pick(mine).id : pick(IDS);
-      return [
-        {
-          type: 'ActivateRole',
-          activationId: pick(MANY_IDS),
-          assignmentId,
-          durationMinutes: pick([4, 5, 60, 60, 480, 481]),
-          justification: rand() < 0.85 ? 'Incident' : '',
-          ticket: null,
-        },
-        asActor,
-      ];
-    }
+    case 7:
+      return activateStep(user);
     case 8: {
       const mine = Object.values(state.activations).filter((a) => a.principalId === user);
       const activationId = mine.length > 0 && rand() < 0.9 ? pick(mine).id : pick(IDS);
       return [{ type: 'DeactivateRole', activationId }, asActor];
     }
-    default:
+    case 9:
       return [{ type: 'RevokeDevice', deviceId: `device-${pick(USERS)}` }, asActor];
+    case 10: {
+      // Mostly valid settings, so approvals actually happen; sometimes naming unknown users.
+      const approvers = USERS.filter(() => rand() < 0.4);
+      if (rand() < 0.1) approvers.push('nobody');
+      return [
+        {
+          type: 'UpdateRoleSettings',
+          roleId: pick(ROLES),
+          settings: {
+            ...DEFAULT_ROLE_SETTINGS,
+            requireApproval: rand() < 0.7,
+            approvers,
+            approvalsRequired: pick([1, 1, 2, 3]),
+            pendingTimeoutMinutes: pick([15, 60, 1440]),
+            maxActivationMinutes: pick([60, 480]),
+          },
+        },
+        rand() < 0.7 ? asUser('ada', now) : asActor,
+      ];
+    }
+    case 11:
+    case 12:
+    case 13:
+    case 14: {
+      // With nothing to decide, ask for something instead.
+      if (open.length === 0) return activateStep(pick(USERS.slice(1)));
+      const requestId = pick(requestIds());
+      const justification = rand() < 0.9 ? 'Looks right' : ' ';
+      const type = rand() < 0.75 ? 'ApproveRequest' : 'DenyRequest';
+      return [{ type, requestId, justification }, asActor];
+    }
+    default: {
+      const requestId = pick(requestIds());
+      return [
+        { type: 'CancelRequest', requestId, justification: pick(['', 'Not needed']) },
+        rand() < 0.3 ? asUser('ada', now) : asActor,
+      ];
+    }
   }
 }
 
 describe('convergence', () => {
   it.each(Array.from({ length: 25 }, (_, i) => [i + 1]))('holds for seed %i', (seed) => {
     const rand = prng(seed);
-    const accepted: DomainEvent[] = [...World.setUp().events];
+    // Everyone already admitted, so most steps act on real users rather than bounce off.
+    const start = World.setUp();
+    for (const user of USERS.slice(1)) {
+      start.addUser(user, user.toUpperCase());
+      start.assign(`e-${user}`, user, ROLE_IDS.SecurityReader, 'eligible');
+    }
+    // One role starts out needing two of everyone's approval; steps change settings later.
+    start.configure(ROLE_IDS.SecurityReader, {
+      requireApproval: true,
+      approvers: USERS,
+      approvalsRequired: 2,
+    });
+    const accepted: DomainEvent[] = [...start.events];
     let viaEvolve = foldEvents(accepted);
     const inPlace = foldEvents(accepted);
     let now = T0;
@@ -196,4 +260,30 @@ function checkInvariants(state: TenantState, now: string) {
     }
   }
   for (const count of activeByAssignment.values()) expect(count).toBe(1);
+
+  const pendingByAssignment = new Map<string, number>();
+  for (const r of Object.values(state.requests)) {
+    expect(r.id).toBe(`req_${r.activationId}`);
+    // Nobody approves their own request, and each approver counts once.
+    const deciders = r.decisions.map((d) => d.approverId);
+    expect(deciders).not.toContain(r.principalId);
+    expect(new Set(deciders).size).toBe(deciders.length);
+    expect(r.history[0]?.status).toBe('PendingApproval');
+    expect(r.history.at(-1)?.status).toBe(r.status);
+    const activation = state.activations[r.activationId];
+    if (r.status === 'Provisioned') {
+      expect(approvalsOf(r).size).toBeGreaterThanOrEqual(r.approvalsRequired);
+      expect(activation?.principalId).toBe(r.principalId);
+    } else {
+      expect(activation).toBeUndefined();
+    }
+    if (r.status === 'PendingApproval') expect(r.resolvedAt).toBeNull();
+    else expect(r.resolvedAt).not.toBeNull();
+    if (isRequestPending(r, now)) {
+      pendingByAssignment.set(r.assignmentId, (pendingByAssignment.get(r.assignmentId) ?? 0) + 1);
+      // A pending request and an active activation of one assignment never coexist.
+      expect(activeByAssignment.has(r.assignmentId)).toBe(false);
+    }
+  }
+  for (const count of pendingByAssignment.values()) expect(count).toBe(1);
 }

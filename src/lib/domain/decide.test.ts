@@ -12,7 +12,7 @@ const PRA = ROLE_IDS.PrivilegedRoleAdministrator;
 const SR = ROLE_IDS.SecurityReader;
 const GR = ROLE_IDS.GlobalReader;
 
-/** Settings overrides enter the ledger in a later issue; until then specs inject them directly. */
+/** Injects a settings override without a ledger entry, for specs about other commands. */
 const withSettings = (events: DomainEvent[], roleId: string, change: Partial<RoleSettings>) => {
   const state = foldEvents(events);
   state.settings[roleId] = { ...DEFAULT_ROLE_SETTINGS, ...change };
@@ -727,11 +727,23 @@ describe('ActivateRole', () => {
     expect(decide(activate(), waived, ctx(1, false)).ok).toBe(true);
   });
 
-  it('says approval is not available yet when the role requires it', () => {
+  it('asks for approval instead when the role requires it, after every other check', () => {
     const state = withSettings(w.events, SR, { requireApproval: true });
     const d = decide(activate(), state, ctx(1));
-    expect(d).toMatchObject({ ok: false, rejection: { code: 'approval-required' } });
-    expect(d.ok ? '' : d.rejection.message).toMatch(/not available yet/);
+    expect(d).toMatchObject({
+      ok: true,
+      events: [
+        { type: 'ActivationRequested', request: { id: 'req_act1', status: 'PendingApproval' } },
+      ],
+    });
+    const code = (command: Command, context = ctx(1)) => {
+      const r = decide(command, state, context);
+      return r.ok ? 'accepted' : r.rejection.code;
+    };
+    expect(code(activate({ durationMinutes: 481 }))).toBe('exceeds-max-duration');
+    expect(code(activate({ justification: '' }))).toBe('justification-required');
+    expect(code(activate(), ctx(1, false))).toBe('confirmation-required');
+    expect(code(activate(), asUser('ada', at(1)))).toBe('not-eligible');
   });
 });
 

@@ -8,10 +8,12 @@
  */
 import {
   activationEndsAt,
-  approvalRequired,
+  activeActivationFor,
   assignmentActivationBlocker,
   canDeactivateAt,
   isActivationActive,
+  isAssignmentInForce,
+  isRequestPending,
   MIN_ACTIVATION_MINUTES,
   MIN_ASSIGNMENT_MINUTES,
   MIN_MINUTES_BEFORE_DEACTIVATE,
@@ -22,7 +24,13 @@ import { findRole, ROLE_IDS } from './catalogue';
 import { hasPermission, type Permission } from './permissions';
 import { getOwn, hasOwn, isUsableId } from './records';
 import { reject, type Rejection } from './rejections';
-import { settingsFor } from './settings';
+import { approvalsOf, canApprove, requestIdFor } from './requests';
+import {
+  diffRoleSettings,
+  normaliseRoleSettings,
+  settingsFor,
+  validateRoleSettings,
+} from './settings';
 import { wouldRemoveLastHolder } from './safeguards';
 import {
   addDays,
@@ -35,6 +43,8 @@ import {
 } from './time';
 import type {
   Activation,
+  ActivationRequest,
+  ApprovalDecision,
   Assignment,
   Command,
   DecisionContext,
@@ -45,6 +55,7 @@ import type {
   NewPasskey,
   Passkey,
   RelayCommand,
+  RoleSettings,
   TenantState,
   Ticket,
   User,
@@ -65,17 +76,20 @@ export const MAX_TEXT_LENGTH = 500;
 /** The justification recorded on the bootstrap Global Administrator's assignment. */
 export const BOOTSTRAP_JUSTIFICATION = 'Bootstrap administrator created at setup';
 
-const RELAY_COMMAND_TYPES: ReadonlySet<Command['type']> = new Set<RelayCommand['type']>([
-  'CompleteSetup',
-  'AcceptInvite',
-  'EnrolDevice',
-  'ExpireActivation',
-  'ExpireAssignment',
-]);
+// A record rather than a list, so adding a relay command without listing it here fails to
+// compile instead of letting users send it.
+const RELAY_COMMAND_TYPES: Readonly<Record<RelayCommand['type'], true>> = {
+  CompleteSetup: true,
+  AcceptInvite: true,
+  EnrolDevice: true,
+  ExpireActivation: true,
+  ExpireAssignment: true,
+  ExpireRequest: true,
+};
 
 /** True for the commands only the relay itself may issue (after a ceremony or on schedule). */
 export function isRelayCommand(command: Command): command is RelayCommand {
-  return RELAY_COMMAND_TYPES.has(command.type);
+  return hasOwn(RELAY_COMMAND_TYPES, command.type);
 }
 
 const accept = (...events: DomainEvent[]): Decision => ({ ok: true, events });
@@ -129,6 +143,14 @@ function decideUserCommand(command: UserCommand, state: TenantState, ctx: UserCo
       return deactivateRole(command, state, ctx);
     case 'RevokeDevice':
       return revokeDevice(command, state, ctx);
+    case 'UpdateRoleSettings':
+      return updateRoleSettings(command, state, ctx);
+    case 'ApproveRequest':
+      return decideRequest(command, state, ctx, 'approve');
+    case 'DenyRequest':
+      return decideRequest(command, state, ctx, 'deny');
+    case 'CancelRequest':
+      return cancelRequest(command, state, ctx);
     default: {
       const unhandled: never = command;
       return refuse(unknownCommand(unhandled));
@@ -148,6 +170,8 @@ function decideRelayCommand(command: RelayCommand, state: TenantState, at: Iso):
       return expireActivation(command, state, at);
     case 'ExpireAssignment':
       return expireAssignment(command, state, at);
+    case 'ExpireRequest':
+      return expireRequest(command, state, at);
     default: {
       const unhandled: never = command;
       return refuse(unknownCommand(unhandled));
@@ -291,10 +315,36 @@ function expireAssignment(
     activationId: a.id,
     at: earliest(a.endsAt, endsAt),
   }));
+  // Requests still open when the eligibility ended can never be granted; ones that lapsed
+  // before it ended are left for their own ExpireRequest.
+  const failed = requestsPendingFrom(state, assignment.id, endsAt).map((r): DomainEvent => ({
+    type: 'RequestFailed',
+    requestId: r.id,
+    reason: `The eligibility it asked to activate ended at ${formatInstant(endsAt)}.`,
+    at: endsAt,
+  }));
   return accept(
     { type: 'AssignmentExpired', assignmentId: assignment.id, at: endsAt },
     ...activations,
+    ...failed,
   );
+}
+
+function expireRequest(command: CommandOf<'ExpireRequest'>, state: TenantState, at: Iso): Decision {
+  const request = getOwn(state.requests, command.requestId);
+  if (!request) {
+    return refuse(reject('unknown-request', `There is no request ${command.requestId}.`));
+  }
+  if (request.status !== 'PendingApproval' || at < request.expiresAt) {
+    return refuse(
+      reject(
+        'request-not-pending',
+        `Request ${request.id} is not due to expire at ${formatInstant(at)}.`,
+      ),
+    );
+  }
+  // As with activations, the ledger records when it lapsed, not when the scheduler ran.
+  return accept({ type: 'RequestExpired', requestId: request.id, at: request.expiresAt });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -519,9 +569,17 @@ function removeAssignment(
   const deactivations = activationsStillActiveFrom(state, assignment.id)
     .filter((a) => a.endsAt > ctx.at)
     .map((a): DomainEvent => ({ type: 'ActivationDeactivated', activationId: a.id, at: ctx.at }));
+  // …and closes requests to activate it, so approvers are not asked about nothing.
+  const failed = requestsPendingFrom(state, assignment.id, ctx.at).map((r): DomainEvent => ({
+    type: 'RequestFailed',
+    requestId: r.id,
+    reason: 'The eligibility it asked to activate was removed.',
+    at: ctx.at,
+  }));
   return accept(
     { type: 'AssignmentRemoved', assignmentId: assignment.id, at: ctx.at },
     ...deactivations,
+    ...failed,
   );
 }
 
@@ -535,7 +593,10 @@ function activateRole(
   // The blocker check proved the assignment exists and is the actor's.
   const assignment = getOwn(state.assignments, command.assignmentId) as Assignment;
   const roleName = roleNameOf(state, assignment);
-  const badId = newIdProblem(state.activations, command.activationId, 'activation');
+  const badId =
+    newIdProblem(state.activations, command.activationId, 'activation') ??
+    // A request reserves its activation's id until it ends, and forever after.
+    newIdProblem(state.requests, requestIdFor(command.activationId), 'request');
   if (badId) return refuse(badId);
   const settings = settingsFor(state, assignment.roleId);
   const duration = command.durationMinutes;
@@ -581,7 +642,30 @@ function activateRole(
       reject('confirmation-required', `Confirm with your passkey to activate ${roleName}.`),
     );
   }
-  if (settings.requireApproval) return refuse(approvalRequired(roleName));
+  const justification = command.justification.trim();
+  if (settings.requireApproval) {
+    return accept({
+      type: 'ActivationRequested',
+      request: {
+        id: requestIdFor(command.activationId),
+        assignmentId: assignment.id,
+        principalId: assignment.principalId,
+        roleId: assignment.roleId,
+        activationId: command.activationId,
+        durationMinutes: duration,
+        justification,
+        ticket,
+        requestedAt: ctx.at,
+        expiresAt: addMinutes(ctx.at, settings.pendingTimeoutMinutes),
+        approvalsRequired: settings.approvalsRequired,
+        status: 'PendingApproval',
+        decisions: [],
+        resolvedAt: null,
+        resolvedBy: null,
+        history: [{ status: 'PendingApproval', at: ctx.at, by: ctx.actor.id }],
+      },
+    });
+  }
   return accept({
     type: 'ActivationStarted',
     activation: {
@@ -592,11 +676,186 @@ function activateRole(
       startsAt: ctx.at,
       endsAt: activationEndsAt(assignment, settings, duration, ctx.at),
       requestedAt: ctx.at,
-      justification: command.justification.trim(),
+      justification,
       ticket,
       status: 'active',
       endedAt: null,
     },
+  });
+}
+
+function updateRoleSettings(
+  command: CommandOf<'UpdateRoleSettings'>,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
+  const denied = requirePermission(state, ctx, 'manage-roles', 'change role settings');
+  if (denied) return refuse(denied);
+  const role = findRole(state, command.roleId);
+  if (!role) return refuse(reject('unknown-role', `There is no role ${command.roleId}.`));
+  const invalid = validateRoleSettings(command.settings);
+  if (invalid) return refuse(invalid);
+  const after = normaliseRoleSettings(command.settings);
+  // Approvers must be able to act now; a disabled or unknown id would be a silent hole.
+  const missing = after.approvers.find((id) => getOwn(state.users, id)?.status !== 'active');
+  if (missing !== undefined) {
+    return refuse(reject('unknown-user', `There is no active user ${missing} to approve.`));
+  }
+  const current = settingsFor(state, role.id);
+  // The ledger has no empty changes: an unchanged save is a mistake worth telling about.
+  if (diffRoleSettings(current, after).length === 0) {
+    return refuse(reject('invalid-value', `Nothing changed in ${role.name}’s settings.`));
+  }
+  // A plain copy: `current` may be the frozen shared defaults.
+  const before: RoleSettings = { ...current, approvers: [...current.approvers] };
+  return accept({
+    type: 'RoleSettingsUpdated',
+    roleId: role.id,
+    before,
+    after,
+    by: ctx.actor.id,
+    at: ctx.at,
+  });
+}
+
+/**
+ * ApproveRequest and DenyRequest: the same checks (`canApprove`, a justification, a passkey),
+ * then the first deny resolves the request, and the approval that brings the distinct
+ * approvers to the quorum grants it and starts the activation in the same entry.
+ */
+function decideRequest(
+  command: CommandOf<'ApproveRequest' | 'DenyRequest'>,
+  state: TenantState,
+  ctx: UserContext,
+  verdict: ApprovalDecision['decision'],
+): Decision {
+  const request = getOwn(state.requests, command.requestId);
+  if (!request) {
+    return refuse(reject('unknown-request', `There is no request ${command.requestId}.`));
+  }
+  const cannot = canApprove(state, ctx.actor.id, request, ctx.at);
+  if (cannot) return refuse(cannot);
+  const badText = invalidText(command.justification, 'A justification for your decision', {
+    required: true,
+  });
+  if (badText) return refuse(badText);
+  // Always, whatever the role's settings: a decision grants or refuses privilege.
+  if (!ctx.passkeyConfirmed) {
+    const doing = verdict === 'approve' ? 'approval' : 'denial';
+    return refuse(reject('confirmation-required', `Confirm your ${doing} with your passkey.`));
+  }
+  const decision: ApprovalDecision = {
+    approverId: ctx.actor.id,
+    decision: verdict,
+    justification: command.justification.trim(),
+    at: ctx.at,
+  };
+  if (verdict === 'deny') {
+    return accept({ type: 'RequestDenied', requestId: request.id, decision });
+  }
+  const approved: DomainEvent = { type: 'RequestApproved', requestId: request.id, decision };
+  // canApprove refused anyone who decided before, so this counts distinct approvers.
+  if (approvalsOf(request).size + 1 < request.approvalsRequired) return accept(approved);
+  const failure = grantFailure(state, request, ctx.at);
+  if (failure !== null) {
+    return accept(approved, {
+      type: 'RequestFailed',
+      requestId: request.id,
+      reason: failure,
+      at: ctx.at,
+    });
+  }
+  // grantFailure proved the assignment exists.
+  const assignment = getOwn(state.assignments, request.assignmentId) as Assignment;
+  // Today's settings cap the length: a maximum lowered while the request waited still holds.
+  const settings = settingsFor(state, assignment.roleId);
+  return accept(
+    approved,
+    { type: 'RequestGranted', requestId: request.id, at: ctx.at },
+    {
+      type: 'ActivationStarted',
+      activation: {
+        id: request.activationId,
+        assignmentId: assignment.id,
+        principalId: request.principalId,
+        roleId: request.roleId,
+        startsAt: ctx.at,
+        endsAt: activationEndsAt(assignment, settings, request.durationMinutes, ctx.at),
+        requestedAt: request.requestedAt,
+        justification: request.justification,
+        ticket: request.ticket,
+        status: 'active',
+        endedAt: null,
+      },
+    },
+  );
+}
+
+/**
+ * Why a request that has just reached its quorum cannot become an activation at `at`, as a
+ * sentence for the RequestFailed event, or null when it can. Eligibility may have ended while
+ * the request waited; the rest guard states `decide` never produces.
+ */
+function grantFailure(state: TenantState, request: ActivationRequest, at: Iso): string | null {
+  const assignment = getOwn(state.assignments, request.assignmentId);
+  if (!assignment || !isAssignmentInForce(assignment, at)) {
+    return 'The eligibility it asked to activate is no longer in force.';
+  }
+  if (getOwn(state.users, request.principalId)?.status !== 'active') {
+    return 'The requester’s account is no longer active.';
+  }
+  if (activeActivationFor(state, assignment.id, at)) {
+    return `${roleNameOf(state, request)} is already active through the same eligibility.`;
+  }
+  if (hasOwn(state.activations, request.activationId)) {
+    return `The activation id ${request.activationId} is already in use.`;
+  }
+  return null;
+}
+
+function cancelRequest(
+  command: CommandOf<'CancelRequest'>,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
+  const request = getOwn(state.requests, command.requestId);
+  if (!request) {
+    return refuse(reject('unknown-request', `There is no request ${command.requestId}.`));
+  }
+  const own = request.principalId === ctx.actor.id;
+  if (!own && !hasPermission(state, ctx.actor.id, 'cancel-any-request', ctx.at)) {
+    return refuse(
+      reject(
+        'not-authorized',
+        `Only the requester, ${PERMISSION_ROLE_NAMES['cancel-any-request']} can cancel this request.`,
+      ),
+    );
+  }
+  if (!isRequestPending(request, ctx.at)) {
+    return refuse(
+      reject(
+        'request-not-pending',
+        request.status === 'PendingApproval'
+          ? `This request lapsed at ${formatInstant(request.expiresAt)}.`
+          : `This request is no longer pending: it is ${request.status}.`,
+      ),
+    );
+  }
+  // The requester owes nobody a reason; an administrator overruling them does.
+  const badText = invalidText(
+    command.justification,
+    'A reason for cancelling someone else’s request',
+    {
+      required: !own,
+    },
+  );
+  if (badText) return refuse(badText);
+  return accept({
+    type: 'RequestCanceled',
+    requestId: request.id,
+    by: ctx.actor.id,
+    justification: command.justification.trim(),
+    at: ctx.at,
   });
 }
 
@@ -675,12 +934,18 @@ export function requiresPasskeyConfirmation(
         command.assignmentType === 'active' &&
         settingsFor(state, command.roleId).requirePasskeyOnActiveAssignment
       );
+    // Approvers confirm every decision, whatever the role's settings (PRODUCT.md "Approver").
+    case 'ApproveRequest':
+    case 'DenyRequest':
+      return true;
     case 'CreateInvite':
     case 'RevokeInvite':
     case 'CreateRole':
     case 'RemoveAssignment':
     case 'DeactivateRole':
     case 'RevokeDevice':
+    case 'UpdateRoleSettings':
+    case 'CancelRequest':
       return false;
     default: {
       const unhandled: never = command;
@@ -692,9 +957,10 @@ export function requiresPasskeyConfirmation(
 
 /**
  * The expiries the relay's scheduler should issue at `at`, derived from state so nothing is
- * lost across restarts. Activations come first so that each one's own expiry is recorded
- * before the assignment it came from expires (which would otherwise expire it and leave the
- * scheduler's ExpireActivation to be rejected). Each group is in end-time order.
+ * lost across restarts. Activations and requests come before assignments so that each one's
+ * own expiry is recorded before the assignment it came from expires (which would otherwise
+ * end it and leave the scheduler's ExpireActivation or ExpireRequest to be rejected). Each
+ * group is in end-time order.
  */
 export function dueWork(state: TenantState, at: Iso): RelayCommand[] {
   const activations = Object.values(state.activations)
@@ -706,15 +972,20 @@ export function dueWork(state: TenantState, at: Iso): RelayCommand[] {
         a.status === 'current' && a.endsAt !== null && a.endsAt <= at,
     )
     .sort((a, b) => compareByEnd(a.endsAt, a.id, b.endsAt, b.id));
+  const requests = Object.values(state.requests)
+    .filter((r) => r.status === 'PendingApproval' && r.expiresAt <= at)
+    .sort((a, b) => compareByEnd(a.expiresAt, a.id, b.expiresAt, b.id));
   return [
     ...activations.map((a): RelayCommand => ({ type: 'ExpireActivation', activationId: a.id })),
+    ...requests.map((r): RelayCommand => ({ type: 'ExpireRequest', requestId: r.id })),
     ...assignments.map((a): RelayCommand => ({ type: 'ExpireAssignment', assignmentId: a.id })),
   ];
 }
 
 /**
- * When the scheduler next has work: the earliest end among active activations and current
- * time-bound assignments (possibly already past), or null when nothing will ever expire.
+ * When the scheduler next has work: the earliest end among active activations, pending
+ * requests and current time-bound assignments (possibly already past), or null when nothing
+ * will ever expire.
  */
 export function nextDueAt(state: TenantState): Iso | null {
   let next: Iso | null = null;
@@ -724,6 +995,11 @@ export function nextDueAt(state: TenantState): Iso | null {
   for (const a of Object.values(state.assignments)) {
     if (a.status === 'current' && a.endsAt !== null && (next === null || a.endsAt < next)) {
       next = a.endsAt;
+    }
+  }
+  for (const r of Object.values(state.requests)) {
+    if (r.status === 'PendingApproval' && (next === null || r.expiresAt < next)) {
+      next = r.expiresAt;
     }
   }
   return next;
@@ -751,6 +1027,7 @@ const PERMISSION_ROLE_NAMES: Record<Permission, string> = {
   'manage-assignments': 'a Global Administrator or Privileged Role Administrator',
   'read-audit': 'an administrator or reader role',
   'revoke-any-device': 'a Global Administrator',
+  'cancel-any-request': 'a Global Administrator or Privileged Role Administrator',
 };
 
 function requirePermission(
@@ -835,6 +1112,17 @@ function activationsStillActiveFrom(state: TenantState, assignmentId: string): A
   return Object.values(state.activations).filter(
     (a) => a.assignmentId === assignmentId && a.status === 'active',
   );
+}
+
+/** The assignment's requests still pending at `at`: those its end or removal must fail. */
+function requestsPendingFrom(
+  state: TenantState,
+  assignmentId: string,
+  at: Iso,
+): ActivationRequest[] {
+  return Object.values(state.requests)
+    .filter((r) => r.assignmentId === assignmentId && isRequestPending(r, at))
+    .sort((a, b) => compareByEnd(a.requestedAt, a.id, b.requestedAt, b.id));
 }
 
 function compareByEnd(aEnd: Iso, aId: string, bEnd: Iso, bId: string): number {

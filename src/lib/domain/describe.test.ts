@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_IDS } from './catalogue';
-import { describeEvent, describeRejection, REJECTION_TEXT } from './describe';
+import {
+  describeEvent,
+  describeRejection,
+  describeSettingChange,
+  formatSettingValue,
+  REJECTION_TEXT,
+} from './describe';
+import { DEFAULT_ROLE_SETTINGS } from './settings';
 import { reject, REJECTION_CODES, type RejectionCode } from './rejections';
-import { at, T0, World } from './test-support';
+import { asUser, at, T0, World } from './test-support';
 import type { DomainEvent } from './types';
 
 const names: Record<string, string> = { ada: 'Ada', grace: 'Grace' };
@@ -79,6 +86,41 @@ describe('describeEvent', () => {
     ]);
   });
 
+  it('describes a settings change as its diff', () => {
+    const event: DomainEvent = {
+      type: 'RoleSettingsUpdated',
+      roleId: ROLE_IDS.SecurityReader,
+      before: { ...DEFAULT_ROLE_SETTINGS },
+      after: { ...DEFAULT_ROLE_SETTINGS, maxActivationMinutes: 240, requireApproval: true },
+      by: 'ada',
+      at: T0,
+    };
+    expect(describeEvent(event, nameOf, roleName)).toBe(
+      'Ada changed Security Reader’s settings: maximum activation 8 h → 4 h; approval required off → on',
+    );
+  });
+
+  it('formats each kind of setting in its own units', () => {
+    const show = (change: Parameters<typeof describeSettingChange>[0]) =>
+      describeSettingChange(change, nameOf);
+    expect(show({ field: 'maxActivationMinutes', before: 90, after: 30 })).toBe(
+      'maximum activation 1 h 30 min → 30 min',
+    );
+    expect(show({ field: 'pendingTimeoutMinutes', before: 1440, after: 10080 })).toBe(
+      'pending-request timeout 24 h → 7 d',
+    );
+    expect(show({ field: 'approvers', before: [], after: ['grace', 'ada'] })).toBe(
+      'approvers default → Grace, Ada',
+    );
+    expect(show({ field: 'offlineConfirmWindowMinutes', before: 480, after: 0 })).toBe(
+      'offline confirmation window 8 h → off',
+    );
+    expect(show({ field: 'eligibleExpiryDays', before: 365, after: 15 })).toBe(
+      'eligible assignments expire after 365 d → 15 d',
+    );
+    expect(formatSettingValue('approvalsRequired', 3, nameOf)).toBe('3');
+  });
+
   it('has a sentence for every event of a realistic history', () => {
     const w = World.setUp();
     w.addUser('grace', 'Grace');
@@ -91,6 +133,16 @@ describe('describeEvent', () => {
         actor: { kind: 'user', userId: 'grace', deviceId: 'd' },
         passkeyConfirmed: true,
       },
+    );
+    w.configure(ROLE_IDS.SecurityReader, { requireApproval: true }, { when: at(11) });
+    w.activate('act2', 'e1', 'grace', at(12));
+    w.decideRequest('req_act2', 'ada', at(13));
+    w.activate('act3', 'e1', 'grace', at(120));
+    w.decideRequest('req_act3', 'ada', at(121), 'deny');
+    w.activate('act4', 'e1', 'grace', at(122));
+    w.run(
+      { type: 'CancelRequest', requestId: 'req_act4', justification: '' },
+      asUser('grace', at(123)),
     );
     const extra: DomainEvent[] = [
       { type: 'DeviceRevoked', deviceId: 'device-grace', at: T0 },
@@ -109,6 +161,8 @@ describe('describeEvent', () => {
           createdAt: T0,
         },
       },
+      { type: 'RequestExpired', requestId: 'r', at: T0 },
+      { type: 'RequestFailed', requestId: 'r', reason: 'The eligibility was removed.', at: T0 },
     ];
     const seen = new Set<string>();
     for (const event of [...w.events, ...extra]) {
@@ -117,6 +171,20 @@ describe('describeEvent', () => {
       expect(line).not.toMatch(/undefined|\[object/);
       seen.add(event.type);
     }
-    expect(seen.size).toBe(15);
+    expect(seen.size).toBe(23);
+    const line = (type: DomainEvent['type']) => {
+      const event = w.events.find((e) => e.type === type);
+      return event ? describeEvent(event, nameOf, roleName) : type;
+    };
+    expect(line('ActivationRequested')).toBe(
+      'Grace asked to activate Security Reader for 1 h (needs 1 approval by 2026-03-03 09:12 UTC)',
+    );
+    expect(line('RequestApproved')).toBe(
+      'Ada approved an activation request: “Matches the incident ticket”',
+    );
+    expect(line('RequestGranted')).toBe(
+      'An activation request was granted at 2026-03-02 09:13 UTC',
+    );
+    expect(line('RequestCanceled')).toBe('Grace cancelled an activation request');
   });
 });

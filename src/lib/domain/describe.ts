@@ -4,6 +4,7 @@
  * the same thing; the app may re-render them in the reader's zone.
  */
 import type { Rejection, RejectionCode } from './rejections';
+import { diffRoleSettings, SETTING_LABELS, type RoleSettingChange } from './settings';
 import { formatInstant } from './time';
 import type { DomainEvent, Iso, RoleId, UserId } from './types';
 
@@ -56,6 +57,12 @@ export const REJECTION_TEXT: Record<RejectionCode, string> = {
   'last-global-admin': 'The tenant must keep at least one Global Administrator.',
   'last-privileged-role-admin': 'The tenant must keep at least one Privileged Role Administrator.',
   'already-ended': 'This has already ended.',
+  'unknown-request': 'There is no such request.',
+  'request-not-pending': 'This request is no longer waiting for a decision.',
+  'approver-is-requester': 'Nobody can approve or deny their own request.',
+  'not-an-approver': 'You are not an approver for this role.',
+  'already-decided': 'You have already decided this request.',
+  'request-pending': 'A request to activate this role is already waiting for approval.',
 };
 
 /**
@@ -120,6 +127,30 @@ export function describeEvent(
       return `A role activation was ended early at ${formatInstant(event.at)}`;
     case 'ActivationExpired':
       return `A role activation ended at ${formatInstant(event.at)}`;
+    case 'RoleSettingsUpdated': {
+      const changes = diffRoleSettings(event.before, event.after)
+        .map((c) => describeSettingChange(c, nameOf))
+        .join('; ');
+      return `${nameOf(event.by)} changed ${roleName(event.roleId)}’s settings: ${changes}`;
+    }
+    case 'ActivationRequested': {
+      const r = event.request;
+      const approvals =
+        r.approvalsRequired === 1 ? '1 approval' : `${r.approvalsRequired} approvals`;
+      return `${nameOf(r.principalId)} asked to activate ${roleName(r.roleId)} for ${describeMinutes(r.durationMinutes)} (needs ${approvals} by ${formatInstant(r.expiresAt)})`;
+    }
+    case 'RequestApproved':
+      return `${nameOf(event.decision.approverId)} approved an activation request${reason(event.decision.justification)}`;
+    case 'RequestDenied':
+      return `${nameOf(event.decision.approverId)} denied an activation request${reason(event.decision.justification)}`;
+    case 'RequestGranted':
+      return `An activation request was granted at ${formatInstant(event.at)}`;
+    case 'RequestCanceled':
+      return `${nameOf(event.by)} cancelled an activation request${reason(event.justification)}`;
+    case 'RequestExpired':
+      return `An activation request expired undecided at ${formatInstant(event.at)}`;
+    case 'RequestFailed':
+      return `An activation request failed at ${formatInstant(event.at)}: ${event.reason}`;
     default: {
       const unhandled: never = event;
       return `Unknown event ${(unhandled as { type?: unknown }).type as string}`;
@@ -135,4 +166,56 @@ function until(end: Iso, from: Iso): string {
 function period(startsAt: Iso, endsAt: Iso | null, createdAt: Iso): string {
   const from = startsAt > createdAt ? `from ${formatInstant(startsAt)} ` : '';
   return endsAt === null ? `${from}permanently` : `${from}until ${formatInstant(endsAt)}`;
+}
+
+/**
+ * One changed setting for people: "maximum activation 8 h → 4 h", "approval required off →
+ * on", "approvers default → Grace, Alan". For the audit's diff view and `describeEvent`.
+ */
+export function describeSettingChange(
+  change: RoleSettingChange,
+  nameOf: (userId: UserId) => string,
+): string {
+  const show = (value: RoleSettingChange['before']) =>
+    formatSettingValue(change.field, value, nameOf);
+  return `${SETTING_LABELS[change.field]} ${show(change.before)} → ${show(change.after)}`;
+}
+
+/** A setting's value for people, in the units its field is kept in. */
+export function formatSettingValue(
+  field: RoleSettingChange['field'],
+  value: RoleSettingChange['before'],
+  nameOf: (userId: UserId) => string,
+): string {
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (Array.isArray(value)) {
+    // An empty list is not "nobody": it means the Privileged Role and Global Administrators.
+    return value.length === 0 ? 'default' : value.map(nameOf).join(', ');
+  }
+  switch (field) {
+    case 'maxActivationMinutes':
+    case 'pendingTimeoutMinutes':
+      return describeMinutes(value);
+    case 'offlineConfirmWindowMinutes':
+      return value === 0 ? 'off' : describeMinutes(value);
+    case 'eligibleExpiryDays':
+    case 'activeExpiryDays':
+      return `${value} d`;
+    default:
+      return String(value);
+  }
+}
+
+/** "8 h", "90 min" → "1 h 30 min", "24 h", and "3 d" for whole days beyond the first. */
+function describeMinutes(minutes: number): string {
+  if (minutes > 1440 && minutes % 1440 === 0) return `${minutes / 1440} d`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return `${m} min`;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+
+/** ": “reason”" when there is one. */
+function reason(justification: string): string {
+  return justification === '' ? '' : `: “${justification}”`;
 }

@@ -13,8 +13,15 @@ const UA = ROLE_IDS.UserAdministrator;
 
 /** The whole policy, spelled out: every role × every permission. */
 const EXPECTED: Record<RoleId, readonly Permission[]> = {
-  [GA]: ['manage-users', 'manage-roles', 'manage-assignments', 'read-audit', 'revoke-any-device'],
-  [PRA]: ['manage-roles', 'manage-assignments', 'read-audit'],
+  [GA]: [
+    'manage-users',
+    'manage-roles',
+    'manage-assignments',
+    'read-audit',
+    'revoke-any-device',
+    'cancel-any-request',
+  ],
+  [PRA]: ['manage-roles', 'manage-assignments', 'read-audit', 'cancel-any-request'],
   [SA]: ['read-audit'],
   [SR]: ['read-audit'],
   [GR]: ['read-audit'],

@@ -1,7 +1,8 @@
 /**
  * Who may do what (PRODUCT.md "Built-in roles and who may do what"). Default-deny: a
  * permission is granted only by a role listed for it, held right now by an active user.
- * Activating one's own eligible role needs no permission, so it is not listed here.
+ * Activating one's own eligible role, cancelling one's own request and approving (approvers
+ * need no role, `approversFor`) need no permission, so they are not listed here.
  */
 import { isActivationActive, isAssignmentInForce } from './activation';
 import { ROLE_IDS } from './catalogue';
@@ -15,6 +16,7 @@ export const PERMISSIONS = [
   'manage-assignments',
   'read-audit',
   'revoke-any-device',
+  'cancel-any-request',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -41,6 +43,8 @@ export const PERMISSION_ROLES: Readonly<Record<Permission, readonly RoleId[]>> =
     GlobalReader,
   ],
   'revoke-any-device': [GlobalAdministrator],
+  // PRODUCT.md "Lifecycle rules": GA/PRA can cancel any pending request.
+  'cancel-any-request': [GlobalAdministrator, PrivilegedRoleAdministrator],
 });
 
 /**

@@ -52,7 +52,7 @@ export const REJECTION_CODES = [
   'exceeds-max-assignment',
   'last-global-admin',
   'last-privileged-role-admin',
-    'already-ended',
+  'already-ended',
   // Approvals.
   'unknown-request',
   'request-not-pending',

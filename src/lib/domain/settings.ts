@@ -75,9 +75,12 @@ const BOOLEAN_SETTINGS = [
 /**
  * Why these settings cannot be saved (an 'invalid-value' rejection naming the first bad
  * setting), or null when they are all within range. Checks runtime types too, because settings
- * arrive from clients as JSON.
+ * arrive from clients as JSON. Whether the approvers exist is for `decide`, which has the state.
  */
 export function validateRoleSettings(s: RoleSettings): Rejection | null {
+  if (typeof s !== 'object' || s === null) {
+    return reject('invalid-value', 'Role settings must be an object of settings.');
+  }
   for (const key of RANGED_SETTINGS) {
     const { min, max } = SETTING_RANGES[key];
     const value: unknown = s[key];
@@ -107,5 +110,94 @@ export function validateRoleSettings(s: RoleSettings): Rejection | null {
   if (new Set(approvers).size !== approvers.length) {
     return reject('invalid-value', 'Each approver may be listed only once.');
   }
+  // M-of-N needs N ≥ M, or no request could ever be granted. An empty list means the
+  // Privileged Role and Global Administrators, whose number changes, so it is not checked.
+  if (approvers.length > 0 && s.approvalsRequired > approvers.length) {
+    return reject(
+      'invalid-value',
+      `${LABELS.approvalsRequired} (${s.approvalsRequired}) cannot exceed the number of approvers (${approvers.length}).`,
+    );
+  }
   return null;
+}
+
+/**
+ * What each setting is called in the audit diff and activity feed, phrased to sit mid-sentence
+ * ("maximum activation 8 h → 4 h"); capitalise the first letter for a heading. The key order
+ * is PRODUCT.md's table order, which `diffRoleSettings` follows.
+ */
+export const SETTING_LABELS: Readonly<Record<keyof RoleSettings, string>> = Object.freeze({
+  maxActivationMinutes: 'maximum activation',
+  requirePasskeyOnActivation: 'passkey on activation',
+  requireJustification: 'justification on activation',
+  requireTicket: 'ticket on activation',
+  requireApproval: 'approval required',
+  approvers: 'approvers',
+  approvalsRequired: 'approvals needed',
+  pendingTimeoutMinutes: 'pending-request timeout',
+  allowPermanentEligible: 'permanent eligible assignments',
+  eligibleExpiryDays: 'eligible assignments expire after',
+  allowPermanentActive: 'permanent active assignments',
+  activeExpiryDays: 'active assignments expire after',
+  requirePasskeyOnActiveAssignment: 'passkey on active assignment',
+  requireJustificationOnActiveAssignment: 'justification on active assignment',
+  offlineConfirmWindowMinutes: 'offline confirmation window',
+});
+
+const SETTING_KEYS = Object.keys(SETTING_LABELS) as (keyof RoleSettings)[];
+
+/** One changed setting, typed by its field so a view can format the values without casts. */
+export type RoleSettingChange = {
+  [K in keyof RoleSettings]: { field: K; before: RoleSettings[K]; after: RoleSettings[K] };
+}[keyof RoleSettings];
+
+/**
+ * The settings that differ between `before` and `after`, in table order: the audit's diff view
+ * of a RoleSettingsUpdated event. Approvers are a set, so listing them in another order is
+ * no change.
+ */
+export function diffRoleSettings(before: RoleSettings, after: RoleSettings): RoleSettingChange[] {
+  const changes: RoleSettingChange[] = [];
+  for (const field of SETTING_KEYS) {
+    const same =
+      field === 'approvers'
+        ? sameMembers(before.approvers, after.approvers)
+        : before[field] === after[field];
+    if (!same) {
+      changes.push({ field, before: before[field], after: after[field] } as RoleSettingChange);
+    }
+  }
+  return changes;
+}
+
+/**
+ * Exactly the RoleSettings fields of `s`, approvers sorted: what the ledger stores. Unknown
+ * keys from a client's JSON are dropped, and the sorted list makes "same approvers" one value.
+ * Call only on settings `validateRoleSettings` accepted.
+ */
+export function normaliseRoleSettings(s: RoleSettings): RoleSettings {
+  return {
+    maxActivationMinutes: s.maxActivationMinutes,
+    requirePasskeyOnActivation: s.requirePasskeyOnActivation,
+    requireJustification: s.requireJustification,
+    requireTicket: s.requireTicket,
+    requireApproval: s.requireApproval,
+    // Code-unit order, not a locale collator, so every client and the relay agree.
+    approvers: [...s.approvers].sort(),
+    approvalsRequired: s.approvalsRequired,
+    pendingTimeoutMinutes: s.pendingTimeoutMinutes,
+    allowPermanentEligible: s.allowPermanentEligible,
+    eligibleExpiryDays: s.eligibleExpiryDays,
+    allowPermanentActive: s.allowPermanentActive,
+    activeExpiryDays: s.activeExpiryDays,
+    requirePasskeyOnActiveAssignment: s.requirePasskeyOnActiveAssignment,
+    requireJustificationOnActiveAssignment: s.requireJustificationOnActiveAssignment,
+    offlineConfirmWindowMinutes: s.offlineConfirmWindowMinutes,
+  };
+}
+
+function sameMembers(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((x) => set.has(x));
 }

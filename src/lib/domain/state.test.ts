@@ -16,6 +16,7 @@ describe('state', () => {
       assignments: {},
       activations: {},
       invites: {},
+      requests: {},
     });
   });
 

@@ -5,7 +5,15 @@
  * and previews.
  */
 import { getOwn, putOwn } from './records';
-import type { DomainEvent, TenantState } from './types';
+import { requestIdFor } from './requests';
+import type {
+  ActivationRequest,
+  DomainEvent,
+  Iso,
+  RequestStatus,
+  TenantState,
+  UserId,
+} from './types';
 
 /** The state of a tenant before its first ledger entry. */
 export function initialState(): TenantState {
@@ -19,6 +27,7 @@ export function initialState(): TenantState {
     assignments: {},
     activations: {},
     invites: {},
+    requests: {},
   };
 }
 
@@ -79,9 +88,15 @@ export function applyEvent(state: TenantState, event: DomainEvent): void {
       }
       return;
     }
-    case 'ActivationStarted':
+    case 'ActivationStarted': {
       putOwn(state.activations, event.activation.id, { ...event.activation });
+      // A granted request is provisioned by the activation it reserved the id of.
+      const request = getOwn(state.requests, requestIdFor(event.activation.id));
+      if (request?.status === 'Granted' && request.activationId === event.activation.id) {
+        moveRequest(request, 'Provisioned', event.activation.startsAt, 'system');
+      }
       return;
+    }
     case 'ActivationDeactivated': {
       const activation = getOwn(state.activations, event.activationId);
       if (activation) {
@@ -96,6 +111,56 @@ export function applyEvent(state: TenantState, event: DomainEvent): void {
         activation.status = 'expired';
         activation.endedAt = event.at;
       }
+      return;
+    }
+    case 'RoleSettingsUpdated':
+      putOwn(state.settings, event.roleId, {
+        ...event.after,
+        approvers: [...event.after.approvers],
+      });
+      return;
+    case 'ActivationRequested': {
+      const r = event.request;
+      putOwn(state.requests, r.id, {
+        ...r,
+        decisions: r.decisions.map((d) => ({ ...d })),
+        history: r.history.map((h) => ({ ...h })),
+      });
+      return;
+    }
+    case 'RequestApproved': {
+      // Not a status change: the request stays pending until the quorum's RequestGranted.
+      getOwn(state.requests, event.requestId)?.decisions.push({ ...event.decision });
+      return;
+    }
+    case 'RequestDenied': {
+      const request = getOwn(state.requests, event.requestId);
+      if (request) {
+        request.decisions.push({ ...event.decision });
+        moveRequest(request, 'Denied', event.decision.at, event.decision.approverId);
+      }
+      return;
+    }
+    case 'RequestGranted': {
+      const request = getOwn(state.requests, event.requestId);
+      // The approval that completed the quorum is in the same entry, just before this event.
+      const last = request?.decisions[request.decisions.length - 1];
+      if (request) moveRequest(request, 'Granted', event.at, last?.approverId ?? 'system');
+      return;
+    }
+    case 'RequestCanceled': {
+      const request = getOwn(state.requests, event.requestId);
+      if (request) moveRequest(request, 'Canceled', event.at, event.by);
+      return;
+    }
+    case 'RequestExpired': {
+      const request = getOwn(state.requests, event.requestId);
+      if (request) moveRequest(request, 'Expired', event.at, 'system');
+      return;
+    }
+    case 'RequestFailed': {
+      const request = getOwn(state.requests, event.requestId);
+      if (request) moveRequest(request, 'Failed', event.at, 'system');
       return;
     }
     default: {
@@ -117,4 +182,22 @@ export function foldEvents(events: Iterable<DomainEvent>): TenantState {
   const state = initialState();
   for (const event of events) applyEvent(state, event);
   return state;
+}
+
+/**
+ * Moves a request to `status`, recording it in the history. The first move out of
+ * PendingApproval resolves it; Provisioned follows Granted and keeps the grant's resolution.
+ */
+function moveRequest(
+  request: ActivationRequest,
+  status: RequestStatus,
+  at: Iso,
+  by: UserId | 'system',
+): void {
+  request.status = status;
+  request.history.push({ status, at, by });
+  if (request.resolvedAt === null) {
+    request.resolvedAt = at;
+    request.resolvedBy = by;
+  }
 }

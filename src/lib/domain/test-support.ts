@@ -6,6 +6,7 @@
 import { expect } from 'vitest';
 import { decide, type Decision } from './decide';
 import type { RejectionCode } from './rejections';
+import { settingsFor } from './settings';
 import { foldEvents } from './state';
 import { addMinutes } from './time';
 import type {
@@ -14,6 +15,7 @@ import type {
   DomainEvent,
   Iso,
   RelayCommand,
+  RoleSettings,
   TenantState,
   UserId,
 } from './types';
@@ -156,6 +158,39 @@ export class World {
         justification: 'Needed for the on-call rota',
       },
       asUser(by, when),
+    );
+  }
+
+  /** Changes some of a role's settings (as Ada by default), keeping the rest. */
+  configure(
+    roleId: string,
+    change: Partial<RoleSettings>,
+    { when = T0, by = 'ada' }: { when?: Iso; by?: UserId } = {},
+  ): void {
+    this.run(
+      {
+        type: 'UpdateRoleSettings',
+        roleId,
+        settings: { ...settingsFor(this.state, roleId), ...change },
+      },
+      asUser(by, when),
+    );
+  }
+
+  /** Approves or denies a request as `userId`, with a reason and a passkey confirmation. */
+  decideRequest(
+    requestId: string,
+    userId: UserId,
+    when: Iso,
+    verdict: 'approve' | 'deny' = 'approve',
+  ): DomainEvent[] {
+    return this.run(
+      {
+        type: verdict === 'approve' ? 'ApproveRequest' : 'DenyRequest',
+        requestId,
+        justification: 'Matches the incident ticket',
+      },
+      asUser(userId, when),
     );
   }
 

@@ -178,7 +178,7 @@ export type TenantState = {
   settings: Record<RoleId, RoleSettings>;
   assignments: Record<AssignmentId, Assignment>;
   activations: Record<ActivationId, Activation>;
-    invites: Record<InviteId, Invite>;
+  invites: Record<InviteId, Invite>;
   requests: Record<RequestId, ActivationRequest>;
 };
 
@@ -216,7 +216,7 @@ export type UserCommand =
       ticket: Ticket | null;
     }
   | { type: 'DeactivateRole'; activationId: ActivationId }
-    | { type: 'RevokeDevice'; deviceId: DeviceId }
+  | { type: 'RevokeDevice'; deviceId: DeviceId }
   /** Replaces a role's settings (manage-roles); the event records both old and new values. */
   | { type: 'UpdateRoleSettings'; roleId: RoleId; settings: RoleSettings }
   | { type: 'ApproveRequest'; requestId: RequestId; justification: string }
@@ -244,7 +244,7 @@ export type RelayCommand =
     }
   | { type: 'EnrolDevice'; userId: UserId; credentialId: string; device: NewDevice }
   | { type: 'ExpireActivation'; activationId: ActivationId }
-    | { type: 'ExpireAssignment'; assignmentId: AssignmentId }
+  | { type: 'ExpireAssignment'; assignmentId: AssignmentId }
   | { type: 'ExpireRequest'; requestId: RequestId };
 
 export type Command = UserCommand | RelayCommand;
@@ -269,7 +269,7 @@ export type DomainEvent =
   | { type: 'AssignmentExpired'; assignmentId: AssignmentId; at: Iso }
   | { type: 'ActivationStarted'; activation: Activation }
   | { type: 'ActivationDeactivated'; activationId: ActivationId; at: Iso }
-    | { type: 'ActivationExpired'; activationId: ActivationId; at: Iso }
+  | { type: 'ActivationExpired'; activationId: ActivationId; at: Iso }
   | {
       type: 'RoleSettingsUpdated';
       roleId: RoleId;
@@ -284,7 +284,13 @@ export type DomainEvent =
   /** The quorum was reached; an ActivationStarted event follows in the same entry. */
   | { type: 'RequestGranted'; requestId: RequestId; at: Iso }
   | { type: 'RequestCanceled'; requestId: RequestId; by: UserId; justification: string; at: Iso }
-  | { type: 'RequestExpired'; requestId: RequestId; at: Iso };
+  | { type: 'RequestExpired'; requestId: RequestId; at: Iso }
+  /**
+   * The request can no longer lead to an activation: its eligible assignment was removed or
+   * ended while it waited, or the quorum was reached when the assignment was no longer in
+   * force. `reason` is a sentence for people.
+   */
+  | { type: 'RequestFailed'; requestId: RequestId; reason: string; at: Iso };
 
 export type EventType = DomainEvent['type'];
 

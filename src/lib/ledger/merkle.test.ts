@@ -202,6 +202,33 @@ describe('MerkleAccumulator', () => {
     expect(digest).toHaveBeenCalledTimes(0);
   });
 
+  it('appends many leaves at once exactly as one by one, from any starting size', async () => {
+    const hashes = await leavesFor(200, 41);
+    for (const [start, count] of [
+      [0, 0],
+      [0, 1],
+      [0, 200],
+      [1, 1],
+      [1, 2],
+      [3, 5],
+      [7, 1],
+      [7, 9],
+      [64, 64],
+      [63, 70],
+      [100, 100],
+      [127, 2],
+    ] as const) {
+      const acc = await MerkleAccumulator.fromLeafHashes(hashes.slice(0, start));
+      await acc.appendMany(hashes.slice(start, start + count));
+      const one = await MerkleAccumulator.fromLeafHashes(hashes.slice(0, start + count));
+      expect(acc.toJSON(), `${start} + ${count}`).toEqual(one.toJSON());
+      expect(toHex(await acc.root())).toBe(
+        toHex(await referenceRoot(hashes.slice(0, start + count))),
+      );
+    }
+    expect(() => new MerkleAccumulator().appendMany([new Uint8Array(3)])).toThrow(MerkleError);
+  });
+
   it('serialises concurrent appends', async () => {
     const hashes = await leavesFor(64);
     const acc = new MerkleAccumulator();

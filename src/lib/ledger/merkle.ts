@@ -123,6 +123,18 @@ export class MerkleAccumulator {
     return this.#enqueue(() => this.#appendNow(leaf));
   }
 
+  /**
+   * Adds many leaves at once, with the same result as appending them one by one. The node
+   * hashes of each tree level are independent of one another, so they are computed
+   * concurrently: WebCrypto then spends its time hashing rather than in round trips.
+   * @param hashes the `leafHash`es of the entries stored at indices size, size + 1, …
+   */
+  appendMany(hashes: readonly Uint8Array[]): Promise<void> {
+    hashes.forEach((hash, i) => assertHash(hash, `leaf hash ${i}`));
+    const leaves = hashes.map((hash) => new Uint8Array(hash));
+    return this.#enqueue(() => this.#appendManyNow(leaves));
+  }
+
   /** The current MTH; at most log2(n) node hashes. */
   root(): Promise<Uint8Array> {
     return this.#enqueue(async () => {
@@ -188,6 +200,37 @@ export class MerkleAccumulator {
     }
     this.#peaks.push(carry);
     this.#size += 1;
+  }
+
+  async #appendManyNow(leaves: Uint8Array[]): Promise<void> {
+    if (leaves.length === 0) return;
+    if (this.#size + leaves.length > Number.MAX_SAFE_INTEGER) throw new MerkleError('tree is full');
+    // Peaks by height: bit h of size set ⇔ a perfect subtree of 2^h leaves ends the tree.
+    const old = new Map<number, Uint8Array>();
+    let height = 0;
+    for (let n = this.#size, i = this.#peaks.length - 1; n > 0; n = Math.floor(n / 2), height++) {
+      if (n % 2 === 1) old.set(height, this.#peaks[i--]!);
+    }
+    const peaks = new Map<number, Uint8Array>();
+    let nodes = leaves;
+    let start = this.#size;
+    for (let h = 0; nodes.length > 0; h++) {
+      // An odd first index means its left sibling is the old peak of this height.
+      if (start % 2 === 1) {
+        nodes = [old.get(h)!, ...nodes];
+        old.delete(h);
+        start -= 1;
+      }
+      if (nodes.length % 2 === 1) peaks.set(h, nodes[nodes.length - 1]!);
+      const pairs = Math.floor(nodes.length / 2);
+      nodes = await Promise.all(
+        Array.from({ length: pairs }, (_, i) => nodeHash(nodes[2 * i]!, nodes[2 * i + 1]!)),
+      );
+      start /= 2;
+    }
+    for (const [h, peak] of old) peaks.set(h, peak);
+    this.#peaks = [...peaks].sort((a, b) => b[0] - a[0]).map(([, peak]) => peak);
+    this.#size += leaves.length;
   }
 
   #enqueue<T>(task: () => Promise<T>): Promise<T> {

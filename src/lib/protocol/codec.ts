@@ -2,7 +2,7 @@
  * Decoding untrusted frames. Every check names the field it failed on, so a rejection tells
  * the sender exactly what was wrong. Unknown fields are refused: what is signed is what is read.
  */
-import type { Ticket, UserCommand } from '#domain/types';
+import type { RoleSettings, Ticket, UserCommand } from '#domain/types';
 import type { AssertionJSON, ClientFrame, CommandEnvelope, SignedCommand } from './messages';
 
 /** The frame is not JSON or not a known frame type: answered with an `error` frame. */
@@ -124,6 +124,10 @@ const COMMAND_FIELDS = {
   ],
   DeactivateRole: ['type', 'activationId'],
   RevokeDevice: ['type', 'deviceId'],
+  UpdateRoleSettings: ['type', 'roleId', 'settings'],
+  ApproveRequest: ['type', 'requestId', 'justification'],
+  DenyRequest: ['type', 'requestId', 'justification'],
+  CancelRequest: ['type', 'requestId', 'justification'],
 } as const satisfies Record<UserCommand['type'], readonly string[]>;
 
 export const USER_COMMAND_TYPES = Object.keys(COMMAND_FIELDS) as UserCommand['type'][];
@@ -191,11 +195,59 @@ export function readUserCommand(value: unknown, cmdId: string | null = null): Us
       return { type: t, activationId: r.id(o, 'activationId') };
     case 'RevokeDevice':
       return { type: t, deviceId: r.id(o, 'deviceId') };
+    case 'UpdateRoleSettings':
+      return { type: t, roleId: r.id(o, 'roleId'), settings: readRoleSettings(r, o.settings) };
+    case 'ApproveRequest':
+    case 'DenyRequest':
+    case 'CancelRequest':
+      return {
+        type: t,
+        requestId: r.id(o, 'requestId'),
+        justification: r.string(o, 'justification', 1000),
+      };
     default: {
       const never: never = t;
       return never;
     }
   }
+}
+
+const SETTING_NUMBERS = [
+  'maxActivationMinutes',
+  'approvalsRequired',
+  'pendingTimeoutMinutes',
+  'eligibleExpiryDays',
+  'activeExpiryDays',
+  'offlineConfirmWindowMinutes',
+] as const satisfies readonly (keyof RoleSettings)[];
+const SETTING_FLAGS = [
+  'requirePasskeyOnActivation',
+  'requireJustification',
+  'requireTicket',
+  'requireApproval',
+  'allowPermanentEligible',
+  'allowPermanentActive',
+  'requirePasskeyOnActiveAssignment',
+  'requireJustificationOnActiveAssignment',
+] as const satisfies readonly (keyof RoleSettings)[];
+
+/** Shape only; the ranges are domain rules (validateRoleSettings). */
+function readRoleSettings(r: Reader, value: unknown): RoleSettings {
+  const o = r.object(value, [...SETTING_NUMBERS, ...SETTING_FLAGS, 'approvers'], 'settings');
+  const approvers = o.approvers;
+  if (!Array.isArray(approvers) || approvers.length > 50)
+    r.fail('settings.approvers must be a list of at most 50 user ids');
+  const ids = approvers.map((v: unknown, i) => {
+    if (typeof v !== 'string' || !ID.test(v)) r.fail(`settings.approvers[${i}] must be a user id`);
+    return v;
+  });
+  const settings = { approvers: ids } as RoleSettings;
+  for (const key of SETTING_NUMBERS) settings[key] = r.int(o, key, 0, 1_000_000);
+  for (const key of SETTING_FLAGS) {
+    if (typeof o[key] !== 'boolean') r.fail(`settings.${key} must be true or false`);
+    settings[key] = o[key];
+  }
+  return settings;
 }
 
 function readAssertion(r: Reader, value: unknown): AssertionJSON {

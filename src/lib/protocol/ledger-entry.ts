@@ -41,4 +41,21 @@ export type LedgerEntry = {
   /** What happened when accepted; empty when rejected. */
   events: DomainEvent[];
   rejection: Rejection | null;
+  /**
+   * Only on the relay's own `RotateRelayKey` entry (kind 'system'): the checkpoint key that
+   * signs every checkpoint of size > seq, and the OLD key's Ed25519 signature over
+   * utf8(`leasehold-key-rotation-v1\n${origin}\n${newPublicKey}\n${seq}\n`) (std base64).
+   * Optional, so the canonical bytes of every other entry stay as they were.
+   */
+  keyRotation?: KeyRotation;
+};
+
+/** A checkpoint-key rotation, recorded in the ledger and signed by the key it replaces. */
+export type KeyRotation = {
+  /** signed-note key name of the new key (by convention the log origin). */
+  newKeyName: string;
+  /** std base64 of the raw 32-byte Ed25519 public key. */
+  newPublicKey: string;
+  /** std base64 Ed25519 signature by the old key over `keyRotationMessage`. */
+  signature: string;
 };

@@ -40,6 +40,7 @@ import { hasPermission } from '#domain/permissions';
 import type { Rejection } from '#domain/rejections';
 import { initialState } from '#domain/state';
 import type { DeviceId, TenantState, UserCommand, UserId } from '#domain/types';
+import { LedgerService } from './ledger';
 import { openLocalDb, type LocalDb } from './local-db';
 
 export type Phase = 'loading' | 'signed-out' | 'signed-in';
@@ -100,6 +101,8 @@ export class LeaseholdClient {
   #auditTimer: ReturnType<typeof setInterval> | null = null;
   #started = false;
   #generation = 0;
+  #ledger: LedgerService | null = null;
+  #auditCheckpoint: string | null = null;
 
   #session: SessionSnapshot = {
     phase: 'loading',
@@ -155,6 +158,28 @@ export class LeaseholdClient {
     return () => this.#auditListeners.delete(listener);
   }
 
+  /** Verification of the relay's ledger and the offline audit index (created on first use). */
+  get ledger(): LedgerService {
+    this.#ledger ??= new LedgerService({
+      db: this.#requireDb(),
+      auth: {
+        token: () => this.#token,
+        reauthenticate: () => this.#reauthenticate(),
+      },
+      userId: () => this.#device?.userId ?? null,
+      lookup: () => ({
+        assignments: this.#tenant.assignments,
+        activations: this.#tenant.activations,
+      }),
+    });
+    return this.#ledger;
+  }
+
+  /** The audit document's entries as stored (audit readers), index = seq; empty otherwise. */
+  auditTexts(): readonly string[] {
+    return this.#replicas.has('audit') ? this.#auditReader.texts : [];
+  }
+
   // -------------------------------------------------------------------------------------------
   // Life cycle.
   // -------------------------------------------------------------------------------------------
@@ -196,7 +221,11 @@ export class LeaseholdClient {
       notice: null,
     });
     // Local first: show what IndexedDB holds before the relay answers.
-    await Promise.all([this.#openReplica('directory'), this.#openReplica('access')]);
+    await Promise.all([
+      this.#openReplica('directory'),
+      this.#openReplica('access'),
+      this.ledger.start(),
+    ]);
     if (generation !== this.#generation) return;
     this.#derive();
     this.#channel = new CommandChannel({
@@ -205,6 +234,10 @@ export class LeaseholdClient {
       token: () => this.#token,
       reauthenticate: () => this.#reauthenticate(),
       onStatus: (status) => this.#onChannelStatus(status),
+      onSettled: (outcome) => {
+        // Also the answers to commands sent before a reload: each gets its inclusion receipt.
+        if (outcome.seq !== null) this.ledger.noteOwnEntry(outcome.seq, null);
+      },
       onPendingChange: (count) => this.#setSession({ pendingCommands: count }),
     });
     this.#auditTimer = setInterval(() => void this.#syncAuditAccess(), 15_000);
@@ -213,6 +246,8 @@ export class LeaseholdClient {
 
   #teardown(): void {
     this.#generation++;
+    this.#ledger?.stop();
+    this.#auditCheckpoint = null;
     this.#channel?.stop();
     this.#channel = null;
     for (const replica of this.#replicas.values()) void replica.destroy();
@@ -244,6 +279,7 @@ export class LeaseholdClient {
         if (generation !== this.#generation) return;
         this.#authAttempt = 0;
         this.#channel?.start();
+        void this.ledger.check();
         for (const replica of this.#replicas.values()) this.#connectReplica(replica);
       },
       () => {
@@ -323,6 +359,7 @@ export class LeaseholdClient {
       }
     }
     await db.outbox.clear();
+    await this.ledger.clearUser();
     await forgetDevice(db.device);
     this.#tenant = initialState();
     this.#audit = [];
@@ -426,6 +463,7 @@ export class LeaseholdClient {
     if (audit) {
       this.#audit = this.#auditReader.read(audit.doc);
       this.#emitAudit();
+      this.#onAuditChanged(audit);
     }
     void this.#syncAuditAccess();
   }
@@ -441,9 +479,20 @@ export class LeaseholdClient {
       this.#auditReadable = true;
       this.#audit = this.#auditReader.read(replica.doc);
       this.#emitAudit();
+      this.#onAuditChanged(replica);
       this.#connectReplica(replica);
     } else if (!may && open && this.#session.synced) {
       await this.#closeAudit(false);
+    }
+  }
+
+  /** New audit entries go into the offline index; a new checkpoint is verified at once. */
+  #onAuditChanged(audit: DocReplica): void {
+    this.ledger.indexAuditDoc(this.#auditReader.texts);
+    const note = AuditReader.checkpoint(audit.doc);
+    if (note !== null && note !== this.#auditCheckpoint) {
+      this.#auditCheckpoint = note;
+      void this.ledger.check();
     }
   }
 
@@ -455,8 +504,11 @@ export class LeaseholdClient {
     this.#auditReader = new AuditReader();
     this.#audit = [];
     this.#auditReadable = false;
+    this.#auditCheckpoint = null;
     this.#emitAudit();
     this.#updateConnection();
+    // Whoever may no longer read the whole ledger keeps only the entries about them.
+    await this.ledger.forgetOthers();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -464,7 +516,11 @@ export class LeaseholdClient {
   // -------------------------------------------------------------------------------------------
 
   #onChannelStatus(status: ChannelStatus): void {
-    if (status === 'open') this.#channelFailures = 0;
+    if (status === 'open') {
+      this.#channelFailures = 0;
+      // Every (re)connect: the relay may have moved on (or been tampered with) meanwhile.
+      void this.ledger.check();
+    }
     if (status === 'closed') this.#channelFailures++;
     this.#updateConnection();
   }
@@ -587,6 +643,12 @@ export class LeaseholdClient {
     const signature = await signWithDeviceKey(device, commandSigningBytes(envelope));
     onProgress(channel.status === 'open' && navigator.onLine ? 'sending' : 'waiting');
     const outcome: CommandOutcome = await channel.send({ envelope, signature });
+    if (outcome.seq !== null) {
+      this.ledger.noteOwnEntry(
+        outcome.seq,
+        plain.type === 'ActivateRole' && outcome.t === 'ack' ? plain.activationId : null,
+      );
+    }
     if (outcome.t === 'ack') return { ok: true, cmdId: intent.cmdId, seq: outcome.seq };
     return {
       ok: false,

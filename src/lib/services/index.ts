@@ -13,3 +13,18 @@ export * as commands from './commands';
 export { describeError, isOffline } from './errors';
 export type { LedgerEntry } from '#protocol/ledger-entry';
 export { tokenFromHash } from '$lib/webauthn/passkeys';
+export {
+  LedgerService,
+  type LedgerSnapshot,
+  type ReceiptState,
+  type VerificationStatus,
+} from './ledger';
+export type { AuditFilter, AuditPage, AuditRow } from '$lib/sync/audit-index';
+export type { LedgerAlarm } from '$lib/sync/ledger-store';
+export {
+  auditCsv,
+  csvField,
+  exportLedgerTar,
+  reverifyPasskey,
+  type PasskeyCheck,
+} from './audit-tools';

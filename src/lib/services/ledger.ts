@@ -24,9 +24,12 @@ import {
   LedgerEndpointMissingError,
   type LedgerAuth,
 } from '$lib/sync/ledger-http';
-import type { LedgerAlarm, LedgerFailureKind, LedgerPin } from './ledger-types';
-import { checkInclusion, checkLatestCheckpoint, type LedgerFailure } from '$lib/sync/ledger-verifier';
-import { RelayUnreachableError } from '$lib/sync/relay-http';
+import type { LedgerAlarm, LedgerPin } from '$lib/sync/ledger-store';
+import {
+  checkInclusion,
+  checkLatestCheckpoint,
+  type LedgerFailure,
+} from '$lib/sync/ledger-verifier';
 import type { LedgerEntry } from '#protocol/ledger-entry';
 import type { UserId } from '#domain/types';
 import type { LocalDb } from './local-db';
@@ -321,7 +324,8 @@ export class LedgerService {
       const rows: AuditRow[] = [];
       for (const { seq, entry } of page.entries) {
         const parsed = parseEntry(entry);
-        if (parsed && parsed.seq === seq) rows.push({ ...auditRowOf(entry, parsed, me, lookup), mine: 1 });
+        if (parsed && parsed.seq === seq)
+          rows.push({ ...auditRowOf(entry, parsed, me, lookup), mine: 1 });
       }
       if (rows.length > 0) {
         await this.#db.auditEntries.bulkPut(rows);
@@ -393,7 +397,12 @@ export class LedgerService {
         await this.#db.ledgerMeta.clear();
       },
     );
-    this.#emit({ receipts: {}, activationSeqs: {}, indexed: 0, revision: this.#snapshot.revision + 1 });
+    this.#emit({
+      receipts: {},
+      activationSeqs: {},
+      indexed: 0,
+      revision: this.#snapshot.revision + 1,
+    });
   }
 
   query(filter: AuditFilter, before: number | null, limit: number): Promise<AuditPage> {
@@ -414,6 +423,36 @@ export class LedgerService {
 
   eachRow(filter: AuditFilter, onRow: (row: AuditRow) => void): Promise<void> {
     return eachAuditRow(this.#db.auditEntries, filter, onRow);
+  }
+
+  /**
+   * Proves one entry (any, not only the user's) is in the last verified checkpoint, using the
+   * bytes this device holds. A failed proof raises the tamper alarm.
+   */
+  async proveEntry(
+    seq: number,
+  ): Promise<
+    { state: 'recorded'; size: number } | { state: 'failed' | 'unavailable'; message: string }
+  > {
+    const [pin, row] = await Promise.all([
+      this.#db.ledgerPins.get(location.origin),
+      this.#db.auditEntries.get(seq),
+    ]);
+    if (!row) return { state: 'unavailable', message: 'This device does not hold this entry.' };
+    if (!pin || pin.root === null || seq >= pin.size) {
+      return {
+        state: 'unavailable',
+        message:
+          'No checkpoint this device verified covers this entry yet. Check again in a moment.',
+      };
+    }
+    const result = await checkInclusion(seq, row.text, pin, this.#options.auth);
+    if (result.status === 'unavailable') return { state: 'unavailable', message: result.reason };
+    if (result.status === 'failed') {
+      await this.#raise(result.failure);
+      return { state: 'failed', message: result.failure.message };
+    }
+    return { state: 'recorded', size: result.size };
   }
 
   /** Receipt of one entry, checking it now if it is the user's and not yet checked. */
@@ -476,5 +515,3 @@ function parseEntry(text: string): LedgerEntry | null {
     return null;
   }
 }
-
-export { RelayUnreachableError };

@@ -1,3 +1,5 @@
 export { SessionState, setSession, useSession } from './session.svelte';
 export { TenantStore, setTenant, useTenant } from './tenant.svelte';
 export { Clock, setClock, useClock } from './clock.svelte';
+export { LedgerState, setLedger, useLedger } from './ledger.svelte';
+export { AuditView, type AuditScope } from './audit-view.svelte';

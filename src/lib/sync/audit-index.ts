@@ -240,7 +240,10 @@ function collection(
   );
 }
 
-export type AuditPage = { rows: AuditRow[]; /** seq to pass as `before` for the next page. */ next: number | null };
+export type AuditPage = {
+  rows: AuditRow[];
+  /** seq to pass as `before` for the next page. */ next: number | null;
+};
 
 /**
  * One page of the filtered view, newest first.
@@ -256,7 +259,9 @@ export async function queryAudit(
   if (!range) return { rows: [], next: null };
   const hi = before === null ? range[1] : Math.min(range[1], before - 1);
   if (hi < range[0]) return { rows: [], next: null };
-  const rows = await collection(table, filter, range[0], hi).limit(limit + 1).toArray();
+  const rows = await collection(table, filter, range[0], hi)
+    .limit(limit + 1)
+    .toArray();
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   return { rows: page, next: more ? page[page.length - 1]!.seq : null };
@@ -284,6 +289,9 @@ export async function eachAuditRow(
 }
 
 /** The entry that registered a credential (PasskeyRegistered), if this device has it. */
-export function findRegistration(table: AuditTable, credentialId: string): Promise<AuditRow | undefined> {
+export function findRegistration(
+  table: AuditTable,
+  credentialId: string,
+): Promise<AuditRow | undefined> {
   return table.where('registers').equals(credentialId).first();
 }

@@ -16,10 +16,19 @@ export type PublishedRelayKey = {
   algorithm: string;
 };
 
-export type InclusionProof = { index: number; size: number; leafHash: Uint8Array; proof: Uint8Array[] };
+export type InclusionProof = {
+  index: number;
+  size: number;
+  leafHash: Uint8Array;
+  proof: Uint8Array[];
+};
 export type ConsistencyProof = { from: number; to: number; proof: Uint8Array[] };
 export type EntriesPage = { from: number; entries: string[]; size: number; next: number | null };
-export type MinePage = { entries: { seq: number; entry: string }[]; size: number; next: number | null };
+export type MinePage = {
+  entries: { seq: number; entry: string }[];
+  size: number;
+  next: number | null;
+};
 export type CheckpointsPage = { checkpoints: string[]; next: number | null };
 
 /** The relay does not serve this ledger endpoint (an older relay): verification cannot run. */
@@ -86,14 +95,21 @@ export async function fetchInclusionProof(
   size: number,
   auth: LedgerAuth,
 ): Promise<InclusionProof> {
-  const raw = await authorizedGet<{ index: number; size: number; leafHash: string; proof: string[] }>(
-    `/api/ledger/proof/inclusion?index=${index}&size=${size}`,
-    auth,
-  );
+  const raw = await authorizedGet<{
+    index: number;
+    size: number;
+    leafHash: string;
+    proof: string[];
+  }>(`/api/ledger/proof/inclusion?index=${index}&size=${size}`, auth);
   if (raw?.index !== index || raw.size !== size || typeof raw.leafHash !== 'string') {
     throw new LedgerAnswerError(`The relay answered an inclusion proof for the wrong entry.`);
   }
-  return { index, size, leafHash: fromBase64(raw.leafHash), proof: hashes(raw.proof, 'inclusion proof') };
+  return {
+    index,
+    size,
+    leafHash: fromBase64(raw.leafHash),
+    proof: hashes(raw.proof, 'inclusion proof'),
+  };
 }
 
 export async function fetchConsistencyProof(
@@ -127,5 +143,8 @@ export function fetchCheckpoints(
   limit: number,
   auth: LedgerAuth,
 ): Promise<CheckpointsPage> {
-  return authorizedGet<CheckpointsPage>(`/api/ledger/checkpoints?from=${from}&limit=${limit}`, auth);
+  return authorizedGet<CheckpointsPage>(
+    `/api/ledger/checkpoints?from=${from}&limit=${limit}`,
+    auth,
+  );
 }

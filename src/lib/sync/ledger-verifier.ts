@@ -81,7 +81,10 @@ export async function checkLatestCheckpoint(
     if (!verifier) {
       return {
         status: 'failed',
-        failure: { kind: 'bad-answer', message: 'The relay published a key that is not a valid Ed25519 key.' },
+        failure: {
+          kind: 'bad-answer',
+          message: 'The relay published a key that is not a valid Ed25519 key.',
+        },
       };
     }
     pin = {
@@ -240,7 +243,8 @@ async function verifierOf(key: PublishedRelayKey) {
   try {
     if (typeof key.vkey === 'string') {
       const parsed = await parseVerifierKey(key.vkey);
-      if (parsed.keyName !== key.keyName || toBase64(parsed.publicKey) !== key.publicKey) return null;
+      if (parsed.keyName !== key.keyName || toBase64(parsed.publicKey) !== key.publicKey)
+        return null;
       return parsed;
     }
     return await importRelayVerifier(key.keyName, fromBase64(key.publicKey));

@@ -28,6 +28,7 @@ export function readTenantState(directory: Y.Doc, access: Y.Doc): TenantState {
     invites: recordOf(directory, 'invites'),
     assignments: recordOf(access, 'assignments'),
     activations: recordOf(access, 'activations'),
+    requests: recordOf(access, 'requests'),
   };
 }
 

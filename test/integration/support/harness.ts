@@ -325,3 +325,25 @@ export async function relayWithTwoUsers(): Promise<{
   const userCmd = await CommandClient.connect(h, user.token);
   return { h, admin, user, adminCmd, userCmd };
 }
+
+/** Invites and registers another user through the admin's command channel. */
+export async function inviteUser(
+  h: TestRelay,
+  admin: TestUser,
+  adminCmd: CommandClient,
+  name: string,
+): Promise<{ user: TestUser; cmd: CommandClient }> {
+  const secret = randomId(32);
+  const reply = await adminCmd.send(
+    await admin.signed({
+      type: 'CreateInvite',
+      inviteId: `inv_${randomId(8)}`,
+      tokenHash: await tokenHashOf(secret),
+      displayName: name,
+    }),
+  );
+  if (reply.t !== 'ack') throw new Error(`invite failed: ${JSON.stringify(reply)}`);
+  const user = await TestUser.create(h);
+  await user.register('invite', secret, name);
+  return { user, cmd: await CommandClient.connect(h, user.token) };
+}

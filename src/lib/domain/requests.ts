@@ -1,0 +1,148 @@
+/**
+ * Activation requests that need approval (PRODUCT.md "Lifecycle rules"): who may decide them,
+ * how the quorum is counted, and what the app previews before a user asks. Beyond Entra's
+ * first-approver-wins, a role may need M *distinct* approvers; the first deny still resolves
+ * the request.
+ */
+import { isRequestPending, roleNameOf } from './activation';
+import { ROLE_IDS } from './catalogue';
+import { getOwn } from './records';
+import { reject, type Rejection } from './rejections';
+import { activeHoldersOf } from './safeguards';
+import { settingsFor } from './settings';
+import { formatInstant } from './time';
+import type {
+  ActivationId,
+  ActivationRequest,
+  AssignmentId,
+  Iso,
+  RequestId,
+  RoleId,
+  TenantState,
+  UserId,
+} from './types';
+
+/**
+ * The id of the request an ActivateRole command creates when its role needs approval:
+ * `req_` + the command's activationId. Deterministic, so the command needs no second id, a
+ * retried command maps to the same request, and the fold finds the request an
+ * ActivationStarted provisions without searching.
+ */
+export function requestIdFor(activationId: ActivationId): RequestId {
+  return `req_${activationId}`;
+}
+
+/**
+ * Who may approve or deny a request for `roleId` at `at`: the role's named approvers who are
+ * still enabled users, or, when none are named, the enabled users actively holding Privileged
+ * Role Administrator or Global Administrator (Entra's default for directory roles). Evaluated
+ * when each decision is made, so an administrator who activates later may still decide.
+ * Includes the requester when they qualify; `canApprove` excludes them.
+ */
+export function approversFor(state: TenantState, roleId: RoleId, at: Iso): Set<UserId> {
+  const named = settingsFor(state, roleId).approvers;
+  if (named.length > 0) {
+    return new Set(named.filter((id) => getOwn(state.users, id)?.status === 'active'));
+  }
+  return new Set([
+    ...activeHoldersOf(state, ROLE_IDS.PrivilegedRoleAdministrator, at),
+    ...activeHoldersOf(state, ROLE_IDS.GlobalAdministrator, at),
+  ]);
+}
+
+/** The distinct users who have approved the request so far. */
+export function approvalsOf(request: ActivationRequest): Set<UserId> {
+  return new Set(
+    request.decisions.filter((d) => d.decision === 'approve').map((d) => d.approverId),
+  );
+}
+
+/**
+ * Why `userId` cannot approve or deny `request` at `at`, or null when they can (justification
+ * and passkey aside, which `decide` checks next). The same checks, in the same order, as the
+ * relay's verdict, so the approvals inbox never offers a button that would be refused.
+ * Whether the user exists and is enabled is `decide`'s first check, not repeated here.
+ */
+export function canApprove(
+  state: TenantState,
+  userId: UserId,
+  request: ActivationRequest,
+  at: Iso,
+): Rejection | null {
+  const role = roleNameOf(state, request);
+  if (request.status !== 'PendingApproval') {
+    return reject(
+      'request-not-pending',
+      `This request to activate ${role} is no longer pending: it is ${request.status}.`,
+    );
+  }
+  // Lapsed but not yet expired by the scheduler: decided as if it had been.
+  if (!isRequestPending(request, at)) {
+    return reject(
+      'request-not-pending',
+      `This request to activate ${role} lapsed at ${formatInstant(request.expiresAt)}.`,
+    );
+  }
+  if (request.principalId === userId) {
+    return reject('approver-is-requester', 'Nobody can approve or deny their own request.');
+  }
+  if (!approversFor(state, request.roleId, at).has(userId)) {
+    return reject('not-an-approver', `You are not an approver for ${role}.`);
+  }
+  const earlier = request.decisions.find((d) => d.approverId === userId);
+  if (earlier) {
+    const verb = earlier.decision === 'approve' ? 'approved' : 'denied';
+    return reject(
+      'already-decided',
+      `You already ${verb} this request at ${formatInstant(earlier.at)}.`,
+    );
+  }
+  return null;
+}
+
+/**
+ * The requests `userId` could approve or deny at `at`, oldest first: the approvals inbox.
+ */
+export function requestsAwaiting(state: TenantState, userId: UserId, at: Iso): ActivationRequest[] {
+  return Object.values(state.requests)
+    .filter((r) => canApprove(state, userId, r, at) === null)
+    .sort((a, b) => compareText(a.requestedAt, b.requestedAt) || compareText(a.id, b.id));
+}
+
+/** What activating an assignment involves: the app's "who could approve" preview. */
+export type ActivationPath = {
+  needsApproval: boolean;
+  /** Who could decide a request made now, without the requester; sorted by id. */
+  approvers: UserId[];
+  /** The quorum a request made now would need; 0 when no approval is needed. */
+  approvalsRequired: number;
+};
+
+/**
+ * Whether activating this assignment at `at` would start at once or create a request, and if
+ * so who could approve it now and how many must. Approvers are evaluated again at each
+ * decision (`approversFor`), so with the default approvers — administrators who may themselves
+ * activate just in time — the list can be short or empty now and still be met later. Says
+ * nothing about blockers: see `activationBlockers`.
+ */
+export function activationPath(
+  state: TenantState,
+  userId: UserId,
+  assignmentId: AssignmentId,
+  at: Iso,
+): ActivationPath {
+  const assignment = getOwn(state.assignments, assignmentId);
+  const settings = assignment ? settingsFor(state, assignment.roleId) : null;
+  if (!assignment || !settings?.requireApproval) {
+    return { needsApproval: false, approvers: [], approvalsRequired: 0 };
+  }
+  const approvers = [...approversFor(state, assignment.roleId, at)]
+    .filter((id) => id !== userId)
+    .sort();
+  return { needsApproval: true, approvers, approvalsRequired: settings.approvalsRequired };
+}
+
+/** Code-unit order: the same on every client and the relay, whatever their locale. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,718 @@
+/**
+ * The ledger verifier: everything `npm run ledger:verify` and the app check about an export,
+ * from the stored bytes alone (docs/ledger.md "What the verifier checks").
+ *
+ * Per entry, in order: RFC 8785 canonical form of the stored line, `v`, contiguous `seq`,
+ * `ts` never going backwards, key rotations (signed by the key they replace), and with
+ * `webauthn` the passkey evidence (WebAuthn L3 §7.1/§7.2, see webauthn-verify.ts). The
+ * lines are RFC 9162 leaves; whenever the tree reaches the size of a C2SP checkpoint
+ * (https://c2sp.org/tlog-checkpoint), that checkpoint's Ed25519 signature is checked with the
+ * key in force at its size and its root with the root of that prefix, so an older checkpoint
+ * that disagrees (a fork or a rewrite) is caught as well as a bad newest one. Finally the
+ * newest checkpoint must cover every entry.
+ *
+ * The first failure stops verification and is reported with the index of the first entry it
+ * implicates (null when only a checkpoint is wrong). Entries stream through once and only the
+ * Merkle peaks are kept, so memory does not grow with the ledger, and a `VerifiedState`
+ * lets a later run verify just the new entries on top of an already verified prefix.
+ *
+ * Isomorphic: ECMAScript and WebCrypto only; the app runs it too.
+ */
+import { fromBase64, fromUtf8, toBase64, toBufferSource, utf8 } from '#ledger/bytes';
+import { canonicalize } from '#ledger/canonical-json';
+import {
+  parseCheckpoint,
+  verifyCheckpoint,
+  type Checkpoint,
+  type CheckpointSigner,
+} from '#ledger/checkpoint';
+import {
+  MerkleAccumulator,
+  emptyRoot,
+  leafHash,
+  type MerkleAccumulatorState,
+} from '#ledger/merkle';
+import { importRelayVerifier } from '#ledger/relay-key';
+import type { DevicePublicKey } from '#domain/types';
+import { confirmationChallenge, enrolmentChallenge, intentOf } from './confirmation';
+import { parseRelayKeyFile, type RelayKeyFile } from './ledger-export';
+import type { KeyRotation, LedgerEntry } from './ledger-entry';
+import type { CommandEnvelope } from './messages';
+import { verifyAssertionEvidence, verifyRegistrationEvidence } from './webauthn-verify';
+
+/** The command type of the relay's key-rotation entry (not a domain command). */
+export const ROTATE_RELAY_KEY = 'RotateRelayKey';
+
+/** A checkpoint key and the first checkpoint size it signs. */
+export type KeyInForce = {
+  keyName: string;
+  /** std base64 raw Ed25519 public key. */
+  publicKey: string;
+  /** Signs checkpoints of size ≥ fromSize (0 for the first key, rotation seq + 1 after). */
+  fromSize: number;
+};
+
+/** A passkey registered in the verified prefix, with the ceremony it was registered in. */
+export type RegisteredPasskey = {
+  /** base64url COSE public key from the PasskeyRegistered event. */
+  publicKey: string;
+  userId: string;
+  /** origin and RP ID of the registration ceremony; '' when the entry had no evidence. */
+  origin: string;
+  rpId: string;
+  seq: number;
+};
+
+/**
+ * What a verified prefix leaves behind for the next run: enough to verify new entries on top
+ * of it in O(new entries). JSON-serialisable; `npm run ledger:verify -- --state` stores it.
+ */
+export type VerifiedState = {
+  v: 1;
+  origin: string;
+  /** Number of verified entries. */
+  size: number;
+  /** The Merkle peaks of those entries (MerkleAccumulator.toJSON). */
+  peaks: MerkleAccumulatorState;
+  /** ts of the last verified entry. */
+  lastTs: string | null;
+  /** The newest verified checkpoint, as signed-note text (its size is `size`). */
+  newestCheckpoint: string | null;
+  /** Every checkpoint key so far, oldest first; the last one is in force. */
+  keys: KeyInForce[];
+  /** Passkeys registered in the prefix, by credential id. */
+  passkeys: Record<string, RegisteredPasskey>;
+  /** True when every entry of the prefix was verified with `webauthn`. */
+  webauthn: boolean;
+};
+
+/** Counts of what was checked, for the report. */
+export type VerificationStats = {
+  checkpointsChecked: number;
+  /** Checkpoints older than `resumeFrom`, which cannot be checked without the old entries. */
+  checkpointsSkipped: number;
+  keyRotations: number;
+  /** Passkey confirmations and ceremonies re-verified (with `webauthn`). */
+  evidenceChecked: number;
+  /** Rejected entries whose evidence was not required to verify. */
+  evidenceSkipped: number;
+};
+
+export type LedgerVerification =
+  | ({ ok: true; size: number; state: VerifiedState } & VerificationStats)
+  | { ok: false; index: number | null; reason: string };
+
+/** Entry lines without their '\n': stored bytes, or text that is encoded as UTF-8. */
+export type EntrySource = Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+
+export type VerifyLedgerInput = {
+  /** The entries as separate lines (the app's store, tests). */
+  entries?: EntrySource;
+  /** Or entries.jsonl as bytes, whole or streamed in chunks (the CLI). */
+  entriesJsonl?: Uint8Array | AsyncIterable<Uint8Array>;
+  /** Signed-note checkpoints (checkpoints.jsonl), any order. */
+  checkpoints: readonly string[];
+  /** relay-key.json: the key of the first checkpoint; optional when resuming. */
+  relayKey?: RelayKeyFile;
+  /** Also re-verify every passkey assertion and registration. */
+  webauthn?: boolean;
+  /** A state from an earlier run: then entries start at seq `resumeFrom.size`. */
+  resumeFrom?: VerifiedState;
+};
+
+/**
+ * Verifies a ledger export, or the part of it after `resumeFrom`. Never throws.
+ * @returns the verified state and counts, or the first failure with the entry it names
+ */
+export async function verifyLedger(input: VerifyLedgerInput): Promise<LedgerVerification> {
+  try {
+    return await new LedgerVerifier(input).run();
+  } catch (error) {
+    if (error instanceof VerificationFailure) {
+      return { ok: false, index: error.index, reason: error.message };
+    }
+    return {
+      ok: false,
+      index: null,
+      reason: `verification failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}
+
+/**
+ * The bytes a key rotation signs:
+ * utf8(`leasehold-key-rotation-v1\n${origin}\n${newPublicKey}\n${seq}\n`).
+ * @param newPublicKey std base64 of the new raw Ed25519 key
+ * @param seq the seq of the rotation entry itself, so a signature cannot be replayed elsewhere
+ */
+export function keyRotationMessage(origin: string, newPublicKey: string, seq: number): Uint8Array {
+  return utf8(`leasehold-key-rotation-v1\n${origin}\n${newPublicKey}\n${seq}\n`);
+}
+
+/**
+ * Builds the `keyRotation` field of a RotateRelayKey entry, signed by the outgoing key.
+ * @param oldSigner the key in force until this entry (relay-key.ts `importRelaySigner`)
+ * @param seq the seq the rotation entry will get
+ */
+export async function signKeyRotation(
+  oldSigner: CheckpointSigner,
+  origin: string,
+  next: { keyName: string; publicKey: Uint8Array },
+  seq: number,
+): Promise<KeyRotation> {
+  const newPublicKey = toBase64(next.publicKey);
+  const signature = await crypto.subtle.sign(
+    { name: 'Ed25519' },
+    oldSigner.privateKey,
+    toBufferSource(keyRotationMessage(origin, newPublicKey, seq)),
+  );
+  return { newKeyName: next.keyName, newPublicKey, signature: toBase64(new Uint8Array(signature)) };
+}
+
+class VerificationFailure extends Error {
+  override name = 'VerificationFailure';
+  readonly index: number | null;
+  constructor(index: number | null, reason: string) {
+    super(reason);
+    this.index = index;
+  }
+}
+
+const fail = (index: number | null, reason: string): never => {
+  throw new VerificationFailure(index, reason);
+};
+
+type ParsedCheckpoint = { position: number; note: string; checkpoint: Checkpoint };
+
+/** One entry line; `terminated` is false only for a last line missing its '\n'. */
+type Line = { bytes: Uint8Array | null; text: string | null; terminated: boolean };
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** Lines checked together, so their leaf hashes can be computed concurrently. */
+const BATCH = 512;
+
+class LedgerVerifier {
+  readonly #input: VerifyLedgerInput;
+  readonly #webauthn: boolean;
+  #origin = '';
+  #size = 0;
+  #acc = new MerkleAccumulator();
+  #lastTs: string | null = null;
+  #keys: KeyInForce[] = [];
+  #passkeys = new Map<string, RegisteredPasskey>();
+  #newest: string | null = null;
+  /** Entries from here on are not yet covered by a verified checkpoint. */
+  #coveredUpTo = 0;
+  #webauthnPrefix = true;
+  /** Checkpoints by size, ascending; `#next` is the first not yet checked. */
+  #checkpoints: ParsedCheckpoint[] = [];
+  #next = 0;
+  #stats: VerificationStats = {
+    checkpointsChecked: 0,
+    checkpointsSkipped: 0,
+    keyRotations: 0,
+    evidenceChecked: 0,
+    evidenceSkipped: 0,
+  };
+
+  constructor(input: VerifyLedgerInput) {
+    this.#input = input;
+    this.#webauthn = input.webauthn === true;
+  }
+
+  async run(): Promise<LedgerVerification> {
+    await this.#start();
+    this.#parseCheckpoints();
+    // A checkpoint of the size we start from (0, or the resumed size) is checked first.
+    await this.#checkCheckpointsAt(this.#size);
+    let batch: Line[] = [];
+    for await (const line of this.#lines()) {
+      batch.push(line);
+      if (batch.length >= BATCH) {
+        await this.#verifyBatch(batch);
+        batch = [];
+      }
+    }
+    await this.#verifyBatch(batch);
+    return this.#finish();
+  }
+
+  async #start(): Promise<void> {
+    const { relayKey, resumeFrom } = this.#input;
+    let key: RelayKeyFile | undefined;
+    if (relayKey !== undefined) {
+      try {
+        key = await parseRelayKeyFile(JSON.stringify(relayKey));
+      } catch (error) {
+        fail(null, `relay key: ${(error as Error).message}`);
+      }
+    }
+    if (resumeFrom !== undefined) {
+      this.#resume(resumeFrom);
+      if (key !== undefined) {
+        if (key.origin !== this.#origin) {
+          fail(
+            null,
+            `relay key is for origin ${key.origin}, the verified state for ${this.#origin}`,
+          );
+        }
+        // The export may start before or after a rotation, but its key must be one we know.
+        if (!this.#keys.some((k) => k.publicKey === key.publicKey && k.keyName === key.keyName)) {
+          fail(null, `relay key ${key.keyName} is not a key of the verified state`);
+        }
+      }
+      return;
+    }
+    if (key === undefined) return fail(null, 'no relay key to verify checkpoints with');
+    this.#origin = key.origin;
+    this.#keys = [{ keyName: key.keyName, publicKey: key.publicKey, fromSize: 0 }];
+  }
+
+  #resume(state: VerifiedState): void {
+    if (typeof state !== 'object' || state === null || state.v !== 1) {
+      fail(null, 'the verified state is not a version 1 state');
+    }
+    try {
+      this.#acc = MerkleAccumulator.fromJSON(state.peaks);
+    } catch (error) {
+      fail(null, `the verified state is corrupt: ${(error as Error).message}`);
+    }
+    if (this.#acc.size !== state.size || !Array.isArray(state.keys) || state.keys.length === 0) {
+      fail(null, 'the verified state is corrupt: size, peaks and keys disagree');
+    }
+    this.#origin = state.origin;
+    this.#size = state.size;
+    this.#coveredUpTo = state.size;
+    this.#lastTs = state.lastTs;
+    this.#newest = state.newestCheckpoint;
+    this.#keys = state.keys.map((k) => ({ ...k }));
+    this.#passkeys = new Map(Object.entries(state.passkeys ?? {}));
+    this.#webauthnPrefix = state.webauthn === true;
+  }
+
+  #parseCheckpoints(): void {
+    const parsed: ParsedCheckpoint[] = [];
+    this.#input.checkpoints.forEach((note, i) => {
+      let checkpoint: Checkpoint;
+      try {
+        checkpoint = parseCheckpoint(note).checkpoint;
+      } catch (error) {
+        return fail(null, `checkpoint ${i + 1}: ${(error as Error).message}`);
+      }
+      if (checkpoint.origin !== this.#origin) {
+        fail(null, `checkpoint ${i + 1} is for origin ${checkpoint.origin}, not ${this.#origin}`);
+      }
+      parsed.push({ position: i + 1, note, checkpoint });
+    });
+    // The file lists them by size; a stable sort keeps the verdict independent of that order.
+    parsed.sort((a, b) => a.checkpoint.size - b.checkpoint.size);
+    for (const cp of parsed) {
+      // Older than the verified state: the entries it commits to are not here to check.
+      if (cp.checkpoint.size < this.#size) this.#stats.checkpointsSkipped += 1;
+      else this.#checkpoints.push(cp);
+    }
+  }
+
+  /** Splits entries.jsonl (whole or streamed) into lines, or passes separate lines through. */
+  async *#lines(): AsyncGenerator<Line> {
+    const { entries, entriesJsonl } = this.#input;
+    if (entries !== undefined) {
+      for await (const item of entries) {
+        yield typeof item === 'string'
+          ? { bytes: null, text: item, terminated: true }
+          : { bytes: item, text: null, terminated: true };
+      }
+      return;
+    }
+    if (entriesJsonl === undefined) return;
+    const chunks = entriesJsonl instanceof Uint8Array ? [entriesJsonl] : entriesJsonl;
+    let rest = new Uint8Array(0);
+    for await (const chunk of chunks) {
+      let data = chunk;
+      if (rest.length > 0) {
+        data = new Uint8Array(rest.length + chunk.length);
+        data.set(rest);
+        data.set(chunk, rest.length);
+      }
+      let start = 0;
+      for (let nl = data.indexOf(0x0a); nl >= 0; nl = data.indexOf(0x0a, start)) {
+        yield { bytes: data.subarray(start, nl), text: null, terminated: true };
+        start = nl + 1;
+      }
+      rest = data.slice(start);
+    }
+    if (rest.length > 0) yield { bytes: rest, text: null, terminated: false };
+  }
+
+  async #verifyBatch(lines: Line[]): Promise<void> {
+    if (lines.length === 0) return;
+    // Synchronous checks first; a failure there is reported only after every earlier entry
+    // has passed its asynchronous checks too, so the first bad entry is always the one named.
+    const parsed: { entry: LedgerEntry; bytes: Uint8Array }[] = [];
+    let pending: VerificationFailure | null = null;
+    for (const line of lines) {
+      try {
+        parsed.push(this.#checkLine(line, this.#size + parsed.length));
+      } catch (error) {
+        if (!(error instanceof VerificationFailure)) throw error;
+        pending = error;
+        break;
+      }
+    }
+    const hashes = await Promise.all(parsed.map((p) => leafHash(p.bytes)));
+    // Up to each checkpoint size inside the batch: entry checks, then the tree, then the
+    // checkpoint, so that failures still surface in ledger order.
+    let from = 0;
+    while (from < parsed.length) {
+      const nextSize = this.#checkpoints[this.#next]?.checkpoint.size ?? Infinity;
+      const to = Math.min(parsed.length, Math.max(from + 1, nextSize - this.#size));
+      for (const { entry } of parsed.slice(from, to)) await this.#checkEntryAsync(entry);
+      await this.#acc.appendMany(hashes.slice(from, to));
+      this.#size += to - from;
+      await this.#checkCheckpointsAt(this.#size);
+      from = to;
+    }
+    if (pending) throw pending;
+  }
+
+  /** Canonical form, v, seq, ts: everything that needs no hashing or signatures. */
+  #checkLine(line: Line, seq: number): { entry: LedgerEntry; bytes: Uint8Array } {
+    let text: string;
+    if (line.text !== null) {
+      text = line.text;
+    } else {
+      try {
+        text = fromUtf8(line.bytes!);
+      } catch {
+        return fail(seq, `entry ${seq} is not valid UTF-8`);
+      }
+    }
+    if (!line.terminated) {
+      fail(seq, `entry ${seq} is truncated: entries.jsonl does not end with a newline`);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      return fail(seq, `entry ${seq} is not JSON: ${(error as Error).message}`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      fail(seq, `entry ${seq} is not a JSON object`);
+    }
+    // The stored bytes are the leaf: they must be the one canonical spelling of the entry.
+    let canonical: string;
+    try {
+      canonical = canonicalize(value);
+    } catch (error) {
+      return fail(seq, `entry ${seq} cannot be canonicalised: ${(error as Error).message}`);
+    }
+    if (canonical !== text)
+      fail(seq, `entry ${seq} is not canonical JSON (RFC 8785): ${diff(text, canonical)}`);
+    const entry = value as LedgerEntry;
+    if (entry.v !== 1)
+      fail(seq, `entry ${seq} has format version ${JSON.stringify(entry.v)}, not 1`);
+    if (entry.seq !== seq) {
+      fail(
+        seq,
+        `entry ${seq} has seq ${JSON.stringify(entry.seq)}, expected ${seq} (entries missing, duplicated or reordered)`,
+      );
+    }
+    if (typeof entry.ts !== 'string' || !ISO.test(entry.ts) || Number.isNaN(Date.parse(entry.ts))) {
+      fail(seq, `entry ${seq} has ts ${JSON.stringify(entry.ts)}, not an RFC 3339 UTC time`);
+    }
+    if (this.#lastTs !== null && entry.ts < this.#lastTs) {
+      fail(seq, `entry ${seq} has ts ${entry.ts}, before the previous entry's ${this.#lastTs}`);
+    }
+    if (!['command', 'ceremony', 'system'].includes(entry.kind)) {
+      fail(seq, `entry ${seq} has kind ${JSON.stringify(entry.kind)}`);
+    }
+    if (entry.outcome !== 'accepted' && entry.outcome !== 'rejected') {
+      fail(seq, `entry ${seq} has outcome ${JSON.stringify(entry.outcome)}`);
+    }
+    if (!Array.isArray(entry.events)) fail(seq, `entry ${seq} has no events array`);
+    this.#lastTs = entry.ts;
+    return { entry, bytes: line.bytes ?? utf8(text) };
+  }
+
+  async #checkEntryAsync(entry: LedgerEntry): Promise<void> {
+    if (entry.commandType === ROTATE_RELAY_KEY || entry.keyRotation !== undefined) {
+      await this.#checkRotation(entry);
+    }
+    if (this.#webauthn) await this.#checkEvidence(entry);
+    this.#rememberPasskeys(entry);
+  }
+
+  /** A key rotation: a system entry whose new key is signed by the key it replaces. */
+  async #checkRotation(entry: LedgerEntry): Promise<void> {
+    const seq = entry.seq;
+    const rotation = entry.keyRotation;
+    if (
+      entry.kind !== 'system' ||
+      entry.commandType !== ROTATE_RELAY_KEY ||
+      entry.outcome !== 'accepted'
+    ) {
+      fail(
+        seq,
+        `entry ${seq} carries a key rotation but is not an accepted ${ROTATE_RELAY_KEY} system entry`,
+      );
+    }
+    if (
+      typeof rotation !== 'object' ||
+      rotation === null ||
+      typeof rotation.newKeyName !== 'string' ||
+      typeof rotation.newPublicKey !== 'string' ||
+      typeof rotation.signature !== 'string'
+    ) {
+      return fail(seq, `entry ${seq} is a ${ROTATE_RELAY_KEY} entry without a valid keyRotation`);
+    }
+    const newKey = canonicalBase64(rotation.newPublicKey);
+    try {
+      if (newKey === undefined) throw new Error('new public key is not canonical base64');
+      await importRelayVerifier(rotation.newKeyName, newKey);
+    } catch (error) {
+      fail(seq, `entry ${seq}: the rotated-to key is unusable: ${(error as Error).message}`);
+    }
+    const old = this.#keys[this.#keys.length - 1]!;
+    const signature = canonicalBase64(rotation.signature);
+    let valid = false;
+    if (signature !== undefined && signature.length === 64) {
+      const publicKey = await crypto.subtle.importKey(
+        'raw',
+        toBufferSource(fromBase64(old.publicKey)),
+        { name: 'Ed25519' },
+        false,
+        ['verify'],
+      );
+      valid = await crypto.subtle.verify(
+        { name: 'Ed25519' },
+        publicKey,
+        toBufferSource(signature),
+        toBufferSource(keyRotationMessage(this.#origin, rotation.newPublicKey, seq)),
+      );
+    }
+    if (!valid) {
+      fail(
+        seq,
+        `entry ${seq}: the key rotation is not signed by the key in force (${old.keyName}, ${old.publicKey})`,
+      );
+    }
+    this.#keys.push({
+      keyName: rotation.newKeyName,
+      publicKey: rotation.newPublicKey,
+      fromSize: seq + 1,
+    });
+    this.#stats.keyRotations += 1;
+  }
+
+  /** WebAuthn evidence of accepted entries: confirmations, registrations, sign-ins. */
+  async #checkEvidence(entry: LedgerEntry): Promise<void> {
+    const seq = entry.seq;
+    const confirmation = entry.kind === 'command' ? entry.signed?.envelope?.confirmation : null;
+    const ceremony = entry.kind === 'ceremony' ? entry.ceremony : null;
+    if (!confirmation && !ceremony) return;
+    // A rejected entry may hold evidence the relay refused; that is why it was rejected.
+    if (entry.outcome !== 'accepted') {
+      this.#stats.evidenceSkipped += 1;
+      return;
+    }
+    this.#stats.evidenceChecked += 1;
+    const why = (reason: string): never => fail(seq, `entry ${seq}: ${reason}`);
+    try {
+      if (confirmation) {
+        const envelope = entry.signed!.envelope as CommandEnvelope;
+        const id = (confirmation.assertion as { id?: unknown } | undefined)?.id;
+        const passkey = this.#passkeyFor(id, seq);
+        if (passkey.userId !== entry.actor) {
+          why(
+            `the confirming passkey belongs to ${passkey.userId}, not to the actor ${String(entry.actor)}`,
+          );
+        }
+        const result = await verifyAssertionEvidence({
+          assertion: confirmation.assertion,
+          expectedChallenge: await confirmationChallenge(confirmation.nonce, intentOf(envelope)),
+          origin: passkey.origin,
+          rpId: passkey.rpId,
+          cosePublicKey: passkey.publicKey,
+        });
+        if (!result.ok) why(`passkey confirmation does not verify: ${result.reason}`);
+        return;
+      }
+      const command = entry.command as {
+        type?: string;
+        device?: { publicKey?: DevicePublicKey };
+        credentialId?: string;
+      } | null;
+      const devicePublicKey = command?.device?.publicKey;
+      if (!ceremony || !devicePublicKey) return why('ceremony entry without a device key to bind');
+      const expectedChallenge = await enrolmentChallenge(ceremony.nonce, devicePublicKey);
+      if (ceremony.kind === 'registration') {
+        const registered = entry.events.filter((e) => e.type === 'PasskeyRegistered');
+        if (registered.length === 0) why('registration ceremony registered no passkey');
+        for (const event of registered) {
+          const result = await verifyRegistrationEvidence({
+            response: ceremony.response,
+            expectedChallenge,
+            origin: ceremony.origin,
+            rpId: ceremony.rpId,
+            credentialId: event.passkey.id,
+            cosePublicKey: event.passkey.publicKey,
+          });
+          if (!result.ok) why(`passkey registration evidence does not verify: ${result.reason}`);
+        }
+        return;
+      }
+      const id = (ceremony.response as { id?: unknown } | undefined)?.id;
+      if (command?.credentialId !== undefined && id !== command.credentialId) {
+        why('the sign-in assertion is by another passkey than the one the command names');
+      }
+      const passkey = this.#passkeyFor(id, seq);
+      if (passkey.userId !== entry.actor) {
+        why(`the signing-in passkey belongs to ${passkey.userId}, not to ${String(entry.actor)}`);
+      }
+      const result = await verifyAssertionEvidence({
+        assertion: ceremony.response,
+        expectedChallenge,
+        origin: passkey.origin,
+        rpId: passkey.rpId,
+        cosePublicKey: passkey.publicKey,
+      });
+      if (!result.ok) why(`sign-in assertion does not verify: ${result.reason}`);
+    } catch (error) {
+      if (error instanceof VerificationFailure) throw error;
+      why(`passkey evidence is malformed: ${(error as Error).message}`);
+    }
+  }
+
+  #passkeyFor(id: unknown, seq: number): RegisteredPasskey {
+    const passkey = typeof id === 'string' ? this.#passkeys.get(id) : undefined;
+    if (!passkey) {
+      return fail(
+        seq,
+        `entry ${seq}: passkey ${String(id)} was not registered by an earlier entry`,
+      );
+    }
+    if (passkey.origin === '') {
+      fail(seq, `entry ${seq}: passkey ${String(id)} was registered without ceremony evidence`);
+    }
+    return passkey;
+  }
+
+  #rememberPasskeys(entry: LedgerEntry): void {
+    if (entry.outcome !== 'accepted') return;
+    for (const event of entry.events) {
+      if (event.type !== 'PasskeyRegistered') continue;
+      this.#passkeys.set(event.passkey.id, {
+        publicKey: event.passkey.publicKey,
+        userId: event.passkey.userId,
+        origin: entry.ceremony?.origin ?? '',
+        rpId: entry.ceremony?.rpId ?? '',
+        seq: entry.seq,
+      });
+    }
+  }
+
+  /** Every checkpoint of exactly this size: signed by the key in force, root = prefix root. */
+  async #checkCheckpointsAt(size: number): Promise<void> {
+    let root: Uint8Array | null = null;
+    let matched: ParsedCheckpoint | null = null;
+    while (this.#next < this.#checkpoints.length) {
+      const cp = this.#checkpoints[this.#next]!;
+      if (cp.checkpoint.size !== size) break;
+      this.#next += 1;
+      const key = keyFor(this.#keys, size);
+      const verdict = await verifyCheckpoint(cp.note, {
+        keyName: key.keyName,
+        publicKey: fromBase64(key.publicKey),
+      });
+      if (!verdict.ok) {
+        fail(
+          null,
+          `checkpoint ${cp.position} (size ${size}) is not signed by the key in force at that size (${key.keyName}, ${key.publicKey}): ${verdict.reason}`,
+        );
+      }
+      root ??= size === 0 ? await emptyRoot() : await this.#acc.root();
+      if (!equalRoots(cp.checkpoint.root, root)) {
+        if (matched) {
+          fail(
+            null,
+            `checkpoints ${matched.position} and ${cp.position} both have size ${size} but different roots: the log forked`,
+          );
+        }
+        const from = this.#coveredUpTo;
+        // The entries already matched a checkpoint of this size: only the log can be at fault.
+        if (from >= size) {
+          fail(
+            null,
+            `checkpoint ${cp.position} (size ${size}) disagrees with the verified checkpoint of the same size: the log forked`,
+          );
+        }
+        fail(
+          from,
+          `checkpoint ${cp.position} (size ${size}) has root ${toBase64(cp.checkpoint.root)}, but entries 0..${size - 1} hash to ${toBase64(root)}: ${from === size - 1 ? `entry ${from}` : `an entry in ${from}..${size - 1}`} was changed, or the log forked`,
+        );
+      }
+      matched = cp;
+      this.#stats.checkpointsChecked += 1;
+      this.#coveredUpTo = size;
+      this.#newest = cp.note;
+    }
+  }
+
+  #finish(): LedgerVerification {
+    const rest = this.#checkpoints[this.#next];
+    if (rest !== undefined) {
+      const size = rest.checkpoint.size;
+      fail(
+        this.#size,
+        `checkpoint ${rest.position} has size ${size}, but the export ends after ${this.#size} entries: entry ${this.#size} is missing`,
+      );
+    }
+    if (this.#coveredUpTo < this.#size) {
+      fail(
+        this.#coveredUpTo,
+        `entry ${this.#coveredUpTo} is not covered by any checkpoint (the newest covers ${this.#coveredUpTo} entries of ${this.#size})`,
+      );
+    }
+    const state: VerifiedState = {
+      v: 1,
+      origin: this.#origin,
+      size: this.#size,
+      peaks: this.#acc.toJSON(),
+      lastTs: this.#lastTs,
+      newestCheckpoint: this.#newest,
+      keys: this.#keys,
+      passkeys: Object.fromEntries(this.#passkeys),
+      webauthn: this.#webauthn && this.#webauthnPrefix,
+    };
+    return { ok: true, size: this.#size, state, ...this.#stats };
+  }
+}
+
+/** The key that signs checkpoints of this size: the newest introduced at or below it. */
+function keyFor(keys: readonly KeyInForce[], size: number): KeyInForce {
+  let key = keys[0]!;
+  for (const k of keys) if (k.fromSize <= size) key = k;
+  return key;
+}
+
+function equalRoots(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+function canonicalBase64(text: string): Uint8Array | undefined {
+  try {
+    const bytes = fromBase64(text);
+    return toBase64(bytes) === text ? bytes : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where a line first differs from its canonical form, for a reason a person can act on. */
+function diff(text: string, canonical: string): string {
+  let i = 0;
+  while (i < text.length && text[i] === canonical[i]) i++;
+  const around = (s: string) => JSON.stringify(s.slice(Math.max(0, i - 12), i + 12));
+  const what = /\s/.test(text[i] ?? '') ? 'whitespace' : 'member order or spelling';
+  return `${what} at character ${i}: ${around(text)} should read ${around(canonical)}`;
+}

@@ -1,0 +1,252 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLE_IDS } from '#domain/catalogue';
+import { DEFAULT_ROLE_SETTINGS } from '#domain/settings';
+import type { RoleId, RoleSettings } from '#domain/types';
+import { randomId } from '#ledger/bytes';
+import type { LedgerEntry } from '#protocol/ledger-entry';
+import type { ServerFrame } from '#protocol/messages';
+import {
+  inviteUser,
+  relayWithTwoUsers,
+  type CommandClient,
+  type TestRelay,
+  type TestUser,
+} from './support/harness';
+
+const MIN = 60_000;
+
+/**
+ * Approval with an M-of-N quorum through a real relay: a Node client that bypasses the UI tries
+ * every forbidden move and gets the specific rejection, recorded in the ledger.
+ */
+describe('approvals with quorum', () => {
+  let h: TestRelay;
+  let admin: TestUser;
+  let bo: TestUser;
+  let adminCmd: CommandClient;
+  let boCmd: CommandClient;
+  const approvers: { user: TestUser; cmd: CommandClient }[] = [];
+  const assignments: Record<string, string> = {};
+
+  const entryAt = (seq: number | null | undefined): LedgerEntry =>
+    JSON.parse(
+      h.relay.projection.docs.audit.getArray<string>('entries').get(seq ?? -1),
+    ) as LedgerEntry;
+  const expectDenied = (reply: ServerFrame, code: string) => {
+    expect(reply).toMatchObject({ t: 'reject', code });
+    expect(entryAt(reply.t === 'reject' ? reply.seq : null)).toMatchObject({
+      outcome: 'rejected',
+      rejection: { code },
+    });
+  };
+  const settings = async (roleId: RoleId, over: Partial<RoleSettings>) => {
+    const reply = await adminCmd.send(
+      await admin.signed({
+        type: 'UpdateRoleSettings',
+        roleId,
+        settings: { ...DEFAULT_ROLE_SETTINGS, ...over },
+      }),
+    );
+    expect(reply.t).toBe('ack');
+    return reply;
+  };
+  const request = async (roleId: RoleId) => {
+    const activationId = `act_${randomId(8)}`;
+    const reply = await boCmd.send(
+      await bo.signed(
+        {
+          type: 'ActivateRole',
+          activationId,
+          assignmentId: assignments[roleId]!,
+          durationMinutes: 60,
+          justification: 'Incident 7',
+          ticket: null,
+        },
+        { confirm: true },
+      ),
+    );
+    expect(reply.t).toBe('ack');
+    const requestId = `req_${activationId}`;
+    expect(h.relay.state.requests[requestId]).toMatchObject({
+      status: 'PendingApproval',
+      principalId: bo.userId,
+    });
+    return { requestId, activationId };
+  };
+  const decide = async (
+    who: { user: TestUser; cmd: CommandClient },
+    type: 'ApproveRequest' | 'DenyRequest',
+    requestId: string,
+    confirm = true,
+  ) =>
+    who.cmd.send(
+      await who.user.signed({ type, requestId, justification: 'Checked the ticket' }, { confirm }),
+    );
+
+  beforeAll(async () => {
+    ({ h, admin, user: bo, adminCmd, userCmd: boCmd } = await relayWithTwoUsers());
+    for (const name of ['Cy', 'Di', 'Ed'])
+      approvers.push(await inviteUser(h, admin, adminCmd, name));
+    for (const roleId of [ROLE_IDS.SecurityReader, ROLE_IDS.GlobalReader]) {
+      assignments[roleId] = `a_${randomId(8)}`;
+      const reply = await adminCmd.send(
+        await admin.signed({
+          type: 'AssignRole',
+          assignmentId: assignments[roleId]!,
+          principalId: bo.userId,
+          roleId,
+          assignmentType: 'eligible',
+          startsAt: null,
+          endsAt: null,
+          justification: '',
+        }),
+      );
+      expect(reply.t).toBe('ack');
+    }
+  });
+  afterAll(async () => {
+    for (const c of [adminCmd, boCmd, ...approvers.map((a) => a.cmd)]) c.close();
+    await h.close();
+  });
+
+  it('refuses settings changes from someone without an admin role, and records old and new values', async () => {
+    expectDenied(
+      await boCmd.send(
+        await bo.signed({
+          type: 'UpdateRoleSettings',
+          roleId: ROLE_IDS.SecurityReader,
+          settings: { ...DEFAULT_ROLE_SETTINGS, requireApproval: false },
+        }),
+      ),
+      'not-authorized',
+    );
+    const ids = approvers.map((a) => a.user.userId);
+    const reply = await settings(ROLE_IDS.SecurityReader, {
+      requireApproval: true,
+      approvers: ids,
+      approvalsRequired: 2,
+      pendingTimeoutMinutes: 60,
+    });
+    const event = entryAt(reply.t === 'ack' ? reply.seq : null).events[0];
+    expect(event).toMatchObject({
+      type: 'RoleSettingsUpdated',
+      before: { requireApproval: false, approvalsRequired: 1 },
+      after: { requireApproval: true, approvalsRequired: 2 },
+    });
+    expectDenied(
+      await adminCmd.send(
+        await admin.signed({
+          type: 'UpdateRoleSettings',
+          roleId: ROLE_IDS.SecurityReader,
+          settings: { ...DEFAULT_ROLE_SETTINGS, maxActivationMinutes: 1441 },
+        }),
+      ),
+      'invalid-value',
+    );
+  });
+
+  it('grants only when the second distinct approver approves', async () => {
+    const { requestId, activationId } = await request(ROLE_IDS.SecurityReader);
+    expect(h.relay.state.activations[activationId]).toBeUndefined();
+    expectDenied(
+      await boCmd.send(
+        await bo.signed(
+          { type: 'ApproveRequest', requestId, justification: 'me' },
+          { confirm: true },
+        ),
+      ),
+      'approver-is-requester',
+    );
+    expectDenied(
+      await decide(approvers[0]!, 'ApproveRequest', requestId, false),
+      'confirmation-required',
+    );
+    expect((await decide(approvers[0]!, 'ApproveRequest', requestId)).t).toBe('ack');
+    expect(h.relay.state.requests[requestId]!.status).toBe('PendingApproval');
+    expectDenied(await decide(approvers[0]!, 'ApproveRequest', requestId), 'already-decided');
+    expectDenied(
+      await adminCmd.send(
+        await admin.signed(
+          { type: 'ApproveRequest', requestId, justification: 'I am GA' },
+          { confirm: true },
+        ),
+      ),
+      'not-an-approver',
+    );
+    expect((await decide(approvers[1]!, 'ApproveRequest', requestId)).t).toBe('ack');
+    expect(h.relay.state.requests[requestId]!.status).toMatch(/Granted|Provisioned/);
+    expect(h.relay.state.activations[activationId]).toMatchObject({
+      status: 'active',
+      principalId: bo.userId,
+    });
+    expectDenied(await decide(approvers[2]!, 'ApproveRequest', requestId), 'request-not-pending');
+  });
+
+  it('resolves as denied at the first deny', async () => {
+    await settings(ROLE_IDS.GlobalReader, {
+      requireApproval: true,
+      approvers: approvers.map((a) => a.user.userId),
+      approvalsRequired: 3,
+      pendingTimeoutMinutes: 30,
+    });
+    const { requestId, activationId } = await request(ROLE_IDS.GlobalReader);
+    expect((await decide(approvers[0]!, 'ApproveRequest', requestId)).t).toBe('ack');
+    expect((await decide(approvers[1]!, 'DenyRequest', requestId)).t).toBe('ack');
+    expect(h.relay.state.requests[requestId]!.status).toBe('Denied');
+    expect(h.relay.state.activations[activationId]).toBeUndefined();
+    expectDenied(await decide(approvers[2]!, 'ApproveRequest', requestId), 'request-not-pending');
+  });
+
+  it('lets the requester cancel, after which decisions are refused', async () => {
+    const { requestId } = await request(ROLE_IDS.GlobalReader);
+    expectDenied(
+      await approvers[0]!.cmd.send(
+        await approvers[0]!.user.signed({ type: 'CancelRequest', requestId, justification: '' }),
+      ),
+      'not-authorized',
+    );
+    expect(
+      (await boCmd.send(await bo.signed({ type: 'CancelRequest', requestId, justification: '' })))
+        .t,
+    ).toBe('ack');
+    expect(h.relay.state.requests[requestId]!.status).toBe('Canceled');
+    expectDenied(await decide(approvers[0]!, 'ApproveRequest', requestId), 'request-not-pending');
+  });
+
+  it('expires a request nobody decided at its timeout, from the relay scheduler', async () => {
+    const { requestId } = await request(ROLE_IDS.GlobalReader);
+    await fetch(`${h.http}/api/test/clock`, {
+      method: 'POST',
+      body: JSON.stringify({ advanceMs: 30 * MIN }),
+    });
+    await h.relay.pipeline.drain();
+    expect(h.relay.state.requests[requestId]!.status).toBe('Expired');
+    const expiry = h.relay.projection.docs.audit
+      .getArray<string>('entries')
+      .toArray()
+      .map((e) => JSON.parse(e) as LedgerEntry)
+      .find((e) => e.commandType === 'ExpireRequest');
+    expect(expiry).toMatchObject({ kind: 'system', outcome: 'accepted' });
+    expectDenied(await decide(approvers[0]!, 'ApproveRequest', requestId), 'request-not-pending');
+  });
+
+  it('never removes the last Global Administrator', async () => {
+    await fetch(`${h.http}/api/test/clock`, {
+      method: 'POST',
+      body: JSON.stringify({ advanceMs: 5 * MIN }),
+    });
+    const ga = Object.values(h.relay.state.assignments).find(
+      (a) => a.roleId === ROLE_IDS.GlobalAdministrator,
+    )!;
+    expectDenied(
+      await adminCmd.send(
+        await admin.signed({
+          type: 'RemoveAssignment',
+          assignmentId: ga.id,
+          justification: 'oops',
+        }),
+      ),
+      'last-global-admin',
+    );
+  });
+});
