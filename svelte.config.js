@@ -7,6 +7,8 @@ const config = {
   kit: {
     // A browser-only SPA: the relay serves build/ and falls back to index.html.
     adapter: adapter({ fallback: 'index.html' }),
+    // The PWA plugin's Workbox worker is registered through workbox-window (src/lib/services/pwa.ts).
+    serviceWorker: { register: false },
   },
 };
 

@@ -1,8 +1,43 @@
 import { sveltekit } from '@sveltejs/kit/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  plugins: [sveltekit()],
+  plugins: [
+    sveltekit(),
+    // Installable PWA: a Workbox service worker precaches the app shell so every route opens
+    // offline; updates wait for the user ("new version available — reload").
+    SvelteKitPWA({
+      registerType: 'prompt',
+      injectRegister: false,
+      manifest: {
+        name: 'Leasehold — just-in-time privileged access',
+        short_name: 'Leasehold',
+        description: 'Activate privileged roles just in time, confirmed with your passkey.',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        theme_color: '#1d3557',
+        background_color: '#f1faee',
+        icons: [
+          { src: '/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png' },
+          {
+            src: '/icon-maskable-512.png',
+            sizes: '512x512',
+            type: 'image/png',
+            purpose: 'maskable',
+          },
+        ],
+      },
+      workbox: {
+        globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,webmanifest}'],
+        // The API, sockets and ledger are live data: never answer them from the precache.
+        navigateFallbackDenylist: [/^\/api\//, /^\/sync\//, /^\/\.well-known\//, /^\/healthz/],
+      },
+      kit: { adapterFallback: 'index.html', spa: true, includeVersionFile: true },
+    }),
+  ],
   optimizeDeps: { include: ['yjs', 'y-indexeddb', 'y-websocket', 'dexie'] },
   server: {
     proxy: {

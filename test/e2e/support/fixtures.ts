@@ -24,13 +24,19 @@ export type RelayProcess = {
 
 type Running = { child: ChildProcess; origin: string; setupUrl: string | null };
 
-function spawnRelay(dataDir: string, port: number, log: (text: string) => void): Promise<Running> {
+function spawnRelay(
+  dataDir: string,
+  port: number,
+  log: (text: string) => void,
+  staticDir?: string,
+): Promise<Running> {
   const child: ChildProcess = spawn(join('node_modules', '.bin', 'tsx'), ['sync-server/main.ts'], {
     env: {
       ...process.env,
       PORT: String(port),
       DATA_DIR: dataDir,
       LEASEHOLD_TEST_CLOCK: '1',
+      ...(staticDir ? { STATIC_DIR: staticDir } : {}),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,11 +67,11 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-export async function startRelayProcess(): Promise<RelayProcess> {
+export async function startRelayProcess(opts: { staticDir?: string } = {}): Promise<RelayProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'leasehold-e2e-'));
   let out = '';
   const log = (text: string) => (out += text);
-  let running = await spawnRelay(dataDir, 0, log);
+  let running = await spawnRelay(dataDir, 0, log, opts.staticDir);
   // A first start prints the setup link just after the listening line.
   for (let i = 0; i < 50 && !running.setupUrl; i++) {
     await new Promise((r) => setTimeout(r, 100));
@@ -91,7 +97,7 @@ export async function startRelayProcess(): Promise<RelayProcess> {
     async restart({ mutate } = {}) {
       await stopChild(running.child);
       await mutate?.(join(dataDir, 'leasehold.sqlite'));
-      running = await spawnRelay(dataDir, port, log);
+      running = await spawnRelay(dataDir, port, log, opts.staticDir);
     },
     async stop() {
       await stopChild(running.child);
