@@ -97,6 +97,7 @@ const confirmed = await user.signed(
     activationId,
     assignmentId,
     durationMinutes: 60,
+    startsAt: null,
     justification: 'bench',
     ticket: null,
   },

@@ -4,7 +4,7 @@
  * are stored in the same transaction as the ledger entries and broadcast after the commit.
  */
 import * as Y from 'yjs';
-import { getOwn } from '#domain/records';
+import { alertsOf, assignmentRequestsOf, getOwn } from '#domain/records';
 import { requestIdFor } from '#domain/requests';
 import type { DomainEvent, TenantState } from '#domain/types';
 
@@ -114,10 +114,42 @@ export class Projection {
         case 'RequestApproved':
         case 'RequestDenied':
         case 'RequestGranted':
-        case 'RequestCanceled':
         case 'RequestExpired':
-        case 'RequestFailed':
           setIn(acc, 'requests', event.requestId, state.requests[event.requestId]);
+          break;
+        // Both kinds of request can be cancelled or fail; the id says which map holds it.
+        case 'RequestCanceled':
+        case 'RequestFailed': {
+          const request = getOwn(state.requests, event.requestId);
+          if (request) setIn(acc, 'requests', request.id, request);
+          const asked = getOwn(assignmentRequestsOf(state), event.requestId);
+          if (asked) setIn(acc, 'assignmentRequests', asked.id, asked);
+          break;
+        }
+        case 'UserBreakGlassSet':
+          setIn(dir, 'users', event.userId, state.users[event.userId]);
+          break;
+        case 'AlertRaised':
+          setIn(dir, 'alerts', event.alert.id, getOwn(alertsOf(state), event.alert.id));
+          break;
+        case 'AssignmentRequested':
+          setIn(
+            acc,
+            'assignmentRequests',
+            event.request.id,
+            getOwn(assignmentRequestsOf(state), event.request.id),
+          );
+          break;
+        case 'AssignmentRequestDecided':
+          setIn(
+            acc,
+            'assignmentRequests',
+            event.requestId,
+            getOwn(assignmentRequestsOf(state), event.requestId),
+          );
+          break;
+        case 'AssignmentExtended':
+          setIn(acc, 'assignments', event.assignmentId, state.assignments[event.assignmentId]);
           break;
         default: {
           const never: never = event;
@@ -154,6 +186,7 @@ export class Projection {
       for (const r of Object.values(state.customRoles)) dir.getMap('roles').set(r.id, plain(r));
       for (const [id, s] of Object.entries(state.settings))
         dir.getMap('settings').set(id, plain(s));
+      for (const a of Object.values(alertsOf(state))) dir.getMap('alerts').set(a.id, plain(a));
     }, 'relay');
     acc.transact(() => {
       for (const a of Object.values(state.assignments))
@@ -161,6 +194,8 @@ export class Projection {
       for (const a of Object.values(state.activations))
         acc.getMap('activations').set(a.id, plain(a));
       for (const r of Object.values(state.requests)) acc.getMap('requests').set(r.id, plain(r));
+      for (const r of Object.values(assignmentRequestsOf(state)))
+        acc.getMap('assignmentRequests').set(r.id, plain(r));
     }, 'relay');
     this.docs.audit.transact(() => {
       this.docs.audit.getArray<string>('entries').push(canonicalEntries);

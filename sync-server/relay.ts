@@ -321,7 +321,9 @@ export class Relay {
         if (assignment) users.add(assignment.principalId);
       }
       if ('requestId' in event) {
-        const request = getOwn(this.state.requests, event.requestId);
+        const request =
+          getOwn(this.state.requests, event.requestId) ??
+          getOwn(this.state.assignmentRequests ?? {}, event.requestId);
         if (request) users.add(request.principalId);
       }
       for (const value of Object.values(event)) {

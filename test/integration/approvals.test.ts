@@ -59,6 +59,7 @@ describe('approvals with quorum', () => {
           activationId,
           assignmentId: assignments[roleId]!,
           durationMinutes: 60,
+          startsAt: null,
           justification: 'Incident 7',
           ticket: null,
         },

@@ -129,6 +129,7 @@ describe('ledger HTTP: checkpoints, proofs and entries', () => {
           activationId: `act_${randomId(6)}`,
           assignmentId,
           durationMinutes: 5,
+          startsAt: null,
           justification: 'short',
           ticket: null,
         },

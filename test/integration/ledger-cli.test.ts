@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROLE_IDS } from '#domain/catalogue';
+import type { UserCommand } from '#domain/types';
 import { fromBase64, randomId, utf8 } from '#ledger/bytes';
 import { canonicalize } from '#ledger/canonical-json';
 import { parseCheckpoint, signCheckpoint, type CheckpointSigner } from '#ledger/checkpoint';
@@ -126,14 +127,17 @@ describe('ledger:export and ledger:verify on a real ledger', () => {
         await admin.signed(assign(assignmentId, ROLE_IDS.SecurityReader, 'On-call auditor')),
       ),
     );
-    const activate = (justification: string) => ({
-      type: 'ActivateRole' as const,
-      activationId: `act_${randomId(8)}`,
-      assignmentId,
-      durationMinutes: 60,
-      justification,
-      ticket: null,
-    });
+    // startsAt is left out, as the wire codec and activation.test.ts do: it means "now".
+    const activate = (justification: string) =>
+      ({
+        type: 'ActivateRole',
+        activationId: `act_${randomId(8)}`,
+        assignmentId,
+        durationMinutes: 60,
+        startsAt: null,
+        justification,
+        ticket: null,
+      }) as Extract<UserCommand, { type: 'ActivateRole' }>;
     const denied = await userCmd.send(await user.signed(activate('No passkey')));
     expect(denied).toMatchObject({ t: 'reject', code: 'confirmation-required' });
     seqs.denied = ack(denied);

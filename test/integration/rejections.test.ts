@@ -55,6 +55,7 @@ describe('signed commands: every bad input gets its own rejection, and the relay
     activationId: `act_${randomId(8)}`,
     assignmentId,
     durationMinutes: 60,
+    startsAt: null,
     justification: 'Checking the audit trail',
     ticket: null,
     ...over,

@@ -31,6 +31,7 @@ describe('durability across a relay restart', () => {
         activationId: `act_${randomId(8)}`,
         assignmentId,
         durationMinutes: 90,
+        startsAt: null,
         justification: 'Restart drill',
         ticket: null,
       },

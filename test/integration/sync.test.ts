@@ -116,6 +116,7 @@ describe('y-websocket sync of read-only documents', () => {
           activationId,
           assignmentId,
           durationMinutes: 120,
+          startsAt: null,
           justification: 'Incident 42',
           ticket: null,
         },

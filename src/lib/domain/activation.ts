@@ -6,7 +6,8 @@
 import { findRole } from './catalogue';
 import { getOwn } from './records';
 import { reject, type Rejection } from './rejections';
-import { addMinutes, earliest, formatInstant } from './time';
+import { settingsFor } from './settings';
+import { addDays, addMinutes, earliest, formatInstant, latest } from './time';
 import type {
   Activation,
   ActivationRequest,
@@ -24,10 +25,17 @@ export const MIN_ACTIVATION_MINUTES = 5;
 export const MIN_ASSIGNMENT_MINUTES = 5;
 export const MIN_MINUTES_BEFORE_REMOVE = 5;
 export const MIN_MINUTES_BEFORE_DEACTIVATE = 5;
+/** How far ahead an activation may be scheduled (PRODUCT.md "future start time"). */
+export const MAX_SCHEDULE_AHEAD_DAYS = 30;
 
 /** True while the activation grants its role: not ended early, and startsAt ≤ at < endsAt. */
 export function isActivationActive(a: Activation, at: Iso): boolean {
   return a.status === 'active' && a.startsAt <= at && at < a.endsAt;
+}
+
+/** True for an activation that is booked but has not started yet: it grants nothing yet. */
+export function isActivationScheduled(a: Activation, at: Iso): boolean {
+  return a.status === 'active' && at < a.startsAt;
 }
 
 /** True while the assignment applies: current, started, and not past its end (if any). */
@@ -64,7 +72,7 @@ export function eligibleAssignmentsOf(state: TenantState, userId: UserId, at: Is
   );
 }
 
-/** The activation of this assignment that is active at `at`, if any. */
+/** The activation of this assignment that is active at `at`, if any (never a scheduled one). */
 export function activeActivationFor(
   state: TenantState,
   assignmentId: AssignmentId,
@@ -75,6 +83,42 @@ export function activeActivationFor(
   );
 }
 
+/** A requested activation period, half-open: [startsAt, endsAt). */
+export type Period = { startsAt: Iso; endsAt: Iso };
+
+/**
+ * The activation of this assignment, active or scheduled, whose period overlaps `period`, if
+ * any. The rule that keeps overlapping activations of one role from cutting each other short
+ * is that they never exist: one activation per assignment at any instant, so a new one must
+ * start at or after the end of every other (back-to-back is fine), and ending one (deactivate,
+ * expire) touches no other. Ended activations (status not 'active') no longer hold a period.
+ */
+export function overlappingActivationFor(
+  state: TenantState,
+  assignmentId: AssignmentId,
+  period: Period,
+): Activation | undefined {
+  return Object.values(state.activations).find(
+    (a) =>
+      a.assignmentId === assignmentId &&
+      a.status === 'active' &&
+      a.startsAt < period.endsAt &&
+      period.startsAt < a.endsAt,
+  );
+}
+
+/**
+ * When an activation asked for at `at` with `startsAt` (null: now) starts: a start in the past
+ * means now, because nothing can have been held before it was asked for (and clients' clocks
+ * run a little behind the relay's).
+ */
+export function activationStartsAt(startsAt: Iso | null, at: Iso): Iso {
+  return startsAt === null ? at : latest(startsAt, at);
+}
+
+/** What an ActivateRole asks for, as far as the assignment-level checks care. */
+export type RequestedActivation = { startsAt: Iso | null; durationMinutes: number };
+
 /** The earliest instant an activation may be deactivated (the 5-minute rule). */
 export function canDeactivateAt(activation: Activation): Iso {
   return addMinutes(activation.startsAt, MIN_MINUTES_BEFORE_DEACTIVATE);
@@ -82,14 +126,18 @@ export function canDeactivateAt(activation: Activation): Iso {
 
 /**
  * The reason `userId` cannot activate this assignment at `at` that makes any other reason
- * moot, in the order `decide` checks them; only reasons that do not depend on the request
- * itself. Shared by `decide` and `activationBlockers` so the preview and the verdict agree.
+ * moot, in the order `decide` checks them. Shared by `decide` and `activationBlockers` so the
+ * preview and the verdict agree. Without `requested` it asks about an activation starting now
+ * (any overlap then means one is active now); with it, about that start and duration: a
+ * scheduled start must be at most 30 days ahead and before the eligibility ends, and the
+ * period must not overlap another activation of the same assignment.
  */
 export function assignmentActivationBlocker(
   state: TenantState,
   userId: UserId,
   assignmentId: AssignmentId,
   at: Iso,
+  requested?: RequestedActivation,
 ): Rejection | null {
   const assignment = getOwn(state.assignments, assignmentId);
   if (!assignment) {
@@ -119,11 +167,40 @@ export function assignmentActivationBlocker(
       `Your eligibility for ${role} ended at ${formatInstant(assignment.endsAt)}.`,
     );
   }
-  const active = activeActivationFor(state, assignmentId, at);
-  if (active) {
+  const startsAt = activationStartsAt(requested?.startsAt ?? null, at);
+  const furthest = addDays(at, MAX_SCHEDULE_AHEAD_DAYS);
+  if (startsAt > furthest) {
+    return reject(
+      'start-too-far-ahead',
+      `${role} can be scheduled to start at most ${MAX_SCHEDULE_AHEAD_DAYS} days ahead, by ${formatInstant(furthest)}.`,
+    );
+  }
+  if (assignment.endsAt !== null && startsAt >= assignment.endsAt) {
+    return reject(
+      'starts-after-assignment-end',
+      `Your eligibility for ${role} ends at ${formatInstant(assignment.endsAt)}, before the activation would start.`,
+    );
+  }
+  // A duration `decide` will refuse anyway still needs some period to compare; the shortest
+  // allowed one finds everything that overlaps the start.
+  const settings = settingsFor(state, assignment.roleId);
+  const minutes = requested?.durationMinutes;
+  const duration =
+    typeof minutes === 'number' && Number.isInteger(minutes) && minutes >= MIN_ACTIVATION_MINUTES
+      ? minutes
+      : MIN_ACTIVATION_MINUTES;
+  const period = {
+    startsAt,
+    endsAt: activationEndsAt(assignment, settings, duration, startsAt),
+  };
+  const overlapping = overlappingActivationFor(state, assignmentId, period);
+  if (overlapping) {
+    const when = isActivationScheduled(overlapping, at)
+      ? `scheduled for you from ${formatInstant(overlapping.startsAt)}`
+      : 'already active for you';
     return reject(
       'already-active',
-      `${role} is already active for you until ${formatInstant(active.endsAt)}.`,
+      `${role} is ${when} until ${formatInstant(overlapping.endsAt)}; a new activation must start after that.`,
     );
   }
   // One open request per assignment, so approvers never see two competing asks for one role.
@@ -169,12 +246,13 @@ export function activationBlockers(
   userId: UserId,
   assignmentId: AssignmentId,
   at: Iso,
+  requested?: RequestedActivation,
 ): Rejection[] {
   const user = getOwn(state.users, userId);
   if (!user || user.status !== 'active') {
     return [reject('not-authorized', 'Your account is not active in this tenant.')];
   }
-  const blocker = assignmentActivationBlocker(state, userId, assignmentId, at);
+  const blocker = assignmentActivationBlocker(state, userId, assignmentId, at, requested);
   if (blocker && (blocker.code === 'unknown-assignment' || blocker.code === 'not-eligible')) {
     return [blocker];
   }

@@ -13,7 +13,7 @@ import { DEFAULT_ROLE_SETTINGS } from './settings';
 import { applyEvent, evolve, foldEvents, initialState } from './state';
 import { asSystem, asUser, deviceFor, passkeyFor, T0, World } from './test-support';
 import { addMinutes } from './time';
-import type { Command, DecisionContext, DomainEvent, TenantState } from './types';
+import type { Activation, Command, DecisionContext, DomainEvent, TenantState } from './types';
 
 /** mulberry32: a tiny seeded PRNG, so a failing seed can be replayed exactly. */
 function prng(seed: number): () => number {
@@ -68,12 +68,98 @@ function randomStep(
         activationId: pick(MANY_IDS),
         assignmentId,
         durationMinutes: pick([4, 5, 60, 60, 480, 481]),
+        startsAt: startOf(),
         justification: rand() < 0.85 ? 'Incident' : '',
         ticket: null,
       },
       asUser(by, now, { passkey: rand() < 0.9 }),
     ];
   };
+  // Mostly now; sometimes scheduled (back-to-back-prone hours, the 30-day edge, beyond it).
+  const startOf = () =>
+    rand() < 0.6
+      ? null
+      : addMinutes(now, pick([-5, 0, 30, 60, 61, 120, 480, 60 * 24 * 30, 60 * 24 * 30 + 1]));
+  const bundleStep = (by: string): [Command, DecisionContext] => {
+    const mine = Object.values(state.assignments).filter(
+      (a) => a.principalId === by && a.status === 'current',
+    );
+    const count = 1 + Math.floor(rand() * 3);
+    const items = Array.from({ length: count }, () => ({
+      activationId: pick(MANY_IDS),
+      assignmentId: mine.length > 0 && rand() < 0.9 ? pick(mine).id : pick(IDS),
+      durationMinutes: pick([5, 60, 480, 481]),
+      startsAt: startOf(),
+    }));
+    return [
+      {
+        type: 'ActivateRoles',
+        bundleId: pick(IDS),
+        items,
+        justification: rand() < 0.9 ? 'Bundle' : '',
+        ticket: null,
+      },
+      asUser(by, now, { passkey: rand() < 0.9 }),
+    ];
+  };
+  const assignmentStep = (): [Command, DecisionContext] => {
+    const all = Object.values(state.assignments);
+    const target = all.length > 0 && rand() < 0.9 ? pick(all) : undefined;
+    const assignmentId = target?.id ?? pick(IDS);
+    const owner = target?.principalId ?? user;
+    const asOwner = asUser(owner, now);
+    const endsAt = addMinutes(now, pick([-10, 60, 60 * 24 * 20, 60 * 24 * 400]));
+    const pending = Object.values(state.assignmentRequests ?? {}).filter(
+      (r) => r.status === 'PendingAdminDecision',
+    );
+    switch (Math.floor(rand() * 5)) {
+      case 0:
+        return [
+          { type: 'RequestExtension', requestId: pick(MANY_IDS), assignmentId, endsAt, justification: 'More' },
+          rand() < 0.8 ? asOwner : asActor,
+        ];
+      case 1:
+        return [
+          { type: 'RequestRenewal', requestId: pick(MANY_IDS), assignmentId, endsAt, justification: 'Again' },
+          rand() < 0.8 ? asOwner : asActor,
+        ];
+      case 2:
+      case 3: {
+        const requestId = pending.length > 0 && rand() < 0.9 ? pick(pending).id : pick(MANY_IDS);
+        return [
+          {
+            type: 'DecideExtension',
+            requestId,
+            decision: rand() < 0.7 ? 'approve' : 'deny',
+            endsAt: rand() < 0.6 ? null : endsAt,
+            assignmentType: rand() < 0.8 ? null : pick(['eligible', 'active'] as const),
+            justification: rand() < 0.9 ? 'Checked' : '',
+          },
+          rand() < 0.7 ? asUser('ada', now) : asActor,
+        ];
+      }
+      default:
+        return [
+          { type: 'ExtendAssignment', assignmentId, endsAt: rand() < 0.1 ? null : endsAt, justification: 'Ok' },
+          rand() < 0.7 ? asUser('ada', now) : asActor,
+        ];
+    }
+  };
+  const roll = rand();
+  // The newer commands: bundles, extensions and renewals, break-glass.
+  if (roll < 0.08) return bundleStep(user);
+  if (roll < 0.18) return assignmentStep();
+  if (roll < 0.2) {
+    return [
+      {
+        type: 'SetBreakGlass',
+        userId: pick(USERS),
+        breakGlass: rand() < 0.6,
+        justification: rand() < 0.9 ? 'Emergency' : '',
+      },
+      rand() < 0.7 ? asUser('ada', now) : asActor,
+    ];
+  }
   switch (Math.floor(rand() * 16)) {
     case 0: {
       const id = pick(IDS);
@@ -249,17 +335,43 @@ describe('convergence', () => {
 });
 
 function checkInvariants(state: TenantState, now: string) {
-  const activeByAssignment = new Map<string, number>();
+  const activeByAssignment = new Map<string, Activation>();
+  const booked = Object.values(state.activations).filter((a) => a.status === 'active');
   for (const a of Object.values(state.activations)) {
     const assignment = state.assignments[a.assignmentId];
-    expect(assignment?.type).toBe('eligible');
+    // An eligibility made active ends what was activated through it.
+    if (a.status === 'active') expect(assignment?.type).toBe('eligible');
     expect(assignment?.principalId).toBe(a.principalId);
     if (assignment?.endsAt) expect(a.endsAt <= assignment.endsAt).toBe(true);
+    expect(a.startsAt < a.endsAt || a.status !== 'active').toBe(true);
     if (isActivationActive(a, now)) {
-      activeByAssignment.set(a.assignmentId, (activeByAssignment.get(a.assignmentId) ?? 0) + 1);
+      expect(activeByAssignment.has(a.assignmentId)).toBe(false);
+      activeByAssignment.set(a.assignmentId, a);
     }
   }
-  for (const count of activeByAssignment.values()) expect(count).toBe(1);
+  // Overlapping activations of one assignment never exist, scheduled ones included.
+  for (const a of booked) {
+    for (const b of booked) {
+      if (a.id < b.id && a.assignmentId === b.assignmentId) {
+        expect(a.endsAt <= b.startsAt || b.endsAt <= a.startsAt).toBe(true);
+      }
+    }
+  }
+  // Every alert is about a real activation by its user.
+  for (const alert of Object.values(state.alerts ?? {})) {
+    expect(state.activations[alert.activationId]?.principalId).toBe(alert.userId);
+  }
+  const askedByAssignment = new Map<string, number>();
+  for (const r of Object.values(state.assignmentRequests ?? {})) {
+    expect(r.history[0]?.status).toBe('PendingAdminDecision');
+    expect(r.history.at(-1)?.status).toBe(r.status);
+    if (r.decision) expect(r.decision.adminId).not.toBe(r.principalId);
+    if (r.status === 'PendingAdminDecision') {
+      askedByAssignment.set(r.assignmentId, (askedByAssignment.get(r.assignmentId) ?? 0) + 1);
+    }
+    if (r.newAssignmentId) expect(state.assignments[r.newAssignmentId]?.principalId).toBe(r.principalId);
+  }
+  for (const count of askedByAssignment.values()) expect(count).toBe(1);
 
   const pendingByAssignment = new Map<string, number>();
   for (const r of Object.values(state.requests)) {
@@ -281,8 +393,10 @@ function checkInvariants(state: TenantState, now: string) {
     else expect(r.resolvedAt).not.toBeNull();
     if (isRequestPending(r, now)) {
       pendingByAssignment.set(r.assignmentId, (pendingByAssignment.get(r.assignmentId) ?? 0) + 1);
-      // A pending request and an active activation of one assignment never coexist.
-      expect(activeByAssignment.has(r.assignmentId)).toBe(false);
+      // A pending request and an active activation of one assignment coexist only when the
+      // request is scheduled to start after the activation ends.
+      const active = activeByAssignment.get(r.assignmentId);
+      if (active) expect(r.startsAt !== null && r.startsAt >= active.endsAt).toBe(true);
     }
   }
   for (const count of pendingByAssignment.values()) expect(count).toBe(1);

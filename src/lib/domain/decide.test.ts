@@ -32,6 +32,7 @@ const activate = (over: Partial<Extract<Command, { type: 'ActivateRole' }>> = {}
   activationId: 'act1',
   assignmentId: 'e1',
   durationMinutes: 60,
+  startsAt: null,
   justification: 'Investigating incident 42',
   ticket: null,
   ...over,

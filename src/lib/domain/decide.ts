@@ -8,21 +8,31 @@
  */
 import {
   activationEndsAt,
-  activeActivationFor,
+  activationStartsAt,
   assignmentActivationBlocker,
   canDeactivateAt,
   isActivationActive,
+  isActivationScheduled,
   isAssignmentInForce,
   isRequestPending,
   MIN_ACTIVATION_MINUTES,
   MIN_ASSIGNMENT_MINUTES,
   MIN_MINUTES_BEFORE_DEACTIVATE,
   MIN_MINUTES_BEFORE_REMOVE,
+  overlappingActivationFor,
   roleNameOf,
 } from './activation';
+import { alertIdFor } from './alerts';
 import { findRole, ROLE_IDS } from './catalogue';
+import {
+  extensionBlocker,
+  hasExpired,
+  isAssignmentRequestPending,
+  renewalAssignmentIdFor,
+  renewalBlocker,
+} from './extensions';
 import { hasPermission, type Permission } from './permissions';
-import { getOwn, hasOwn, isUsableId } from './records';
+import { assignmentRequestsOf, getOwn, hasOwn, isUsableId } from './records';
 import { reject, type Rejection } from './rejections';
 import { approvalsOf, canApprove, requestIdFor } from './requests';
 import {
@@ -32,6 +42,7 @@ import {
   validateRoleSettings,
 } from './settings';
 import { wouldRemoveLastHolder } from './safeguards';
+import { applyEvent } from './state';
 import {
   addDays,
   addMinutes,
@@ -44,8 +55,12 @@ import {
 import type {
   Activation,
   ActivationRequest,
+  AdminDecision,
   ApprovalDecision,
   Assignment,
+  AssignmentRequest,
+  AssignmentType,
+  BundleItem,
   Command,
   DecisionContext,
   Device,
@@ -72,6 +87,9 @@ export const INVITE_LIFETIME_DAYS = 7;
 export const MAX_NAME_LENGTH = 100;
 /** Longest justification and role description. */
 export const MAX_TEXT_LENGTH = 500;
+
+/** Most activations one ActivateRoles bundle may carry. */
+export const MAX_BUNDLE_ITEMS = 10;
 
 /** The justification recorded on the bootstrap Global Administrator's assignment. */
 export const BOOTSTRAP_JUSTIFICATION = 'Bootstrap administrator created at setup';
@@ -138,7 +156,9 @@ function decideUserCommand(command: UserCommand, state: TenantState, ctx: UserCo
     case 'RemoveAssignment':
       return removeAssignment(command, state, ctx);
     case 'ActivateRole':
-      return activateRole(command, state, ctx);
+      return decideActivation(command, state, ctx);
+    case 'ActivateRoles':
+      return activateRoles(command, state, ctx);
     case 'DeactivateRole':
       return deactivateRole(command, state, ctx);
     case 'RevokeDevice':
@@ -151,6 +171,16 @@ function decideUserCommand(command: UserCommand, state: TenantState, ctx: UserCo
       return decideRequest(command, state, ctx, 'deny');
     case 'CancelRequest':
       return cancelRequest(command, state, ctx);
+    case 'RequestExtension':
+      return requestAssignmentChange(command, state, ctx, 'extend');
+    case 'RequestRenewal':
+      return requestAssignmentChange(command, state, ctx, 'renew');
+    case 'DecideExtension':
+      return decideExtension(command, state, ctx);
+    case 'ExtendAssignment':
+      return extendAssignment(command, state, ctx);
+    case 'SetBreakGlass':
+      return setBreakGlass(command, state, ctx);
     default: {
       const unhandled: never = command;
       return refuse(unknownCommand(unhandled));
@@ -576,30 +606,55 @@ function removeAssignment(
     reason: 'The eligibility it asked to activate was removed.',
     at: ctx.at,
   }));
+  // …and extension or renewal requests for it, which have nothing left to extend.
+  const failedAsks = pendingAssignmentRequestsFor(state, assignment.id).map(
+    (r): DomainEvent => ({
+      type: 'RequestFailed',
+      requestId: r.id,
+      reason: 'The assignment it asked to extend was removed.',
+      at: ctx.at,
+    }),
+  );
   return accept(
     { type: 'AssignmentRemoved', assignmentId: assignment.id, at: ctx.at },
     ...deactivations,
     ...failed,
+    ...failedAsks,
   );
 }
 
-function activateRole(
-  command: CommandOf<'ActivateRole'>,
-  state: TenantState,
-  ctx: UserContext,
-): Decision {
-  const blocker = assignmentActivationBlocker(state, ctx.actor.id, command.assignmentId, ctx.at);
+/** What one activation asks for, sent alone (ActivateRole) or as a bundle item. */
+type ActivationAsk = BundleItem & { justification: string; ticket: Ticket | null };
+
+/**
+ * One activation: the eligibility checks (including a scheduled start and overlaps), then the
+ * role's settings, then either a request (approval required) or the activation itself. A
+ * break-glass account never waits for approval, and each of its activations raises a
+ * high-severity alert in the same entry.
+ */
+function decideActivation(ask: ActivationAsk, state: TenantState, ctx: UserContext): Decision {
+  // Older clients' commands have no start: they meant now.
+  const requestedStart = ask.startsAt ?? null;
+  if (requestedStart !== null && !isValidIso(requestedStart)) {
+    return refuse(reject('invalid-value', 'The start time is not a valid time.'));
+  }
+  const blocker = assignmentActivationBlocker(state, ctx.actor.id, ask.assignmentId, ctx.at, {
+    startsAt: requestedStart,
+    durationMinutes: ask.durationMinutes,
+  });
   if (blocker) return refuse(blocker);
   // The blocker check proved the assignment exists and is the actor's.
-  const assignment = getOwn(state.assignments, command.assignmentId) as Assignment;
+  const assignment = getOwn(state.assignments, ask.assignmentId) as Assignment;
   const roleName = roleNameOf(state, assignment);
+  const requestId = requestIdFor(ask.activationId);
   const badId =
-    newIdProblem(state.activations, command.activationId, 'activation') ??
+    newIdProblem(state.activations, ask.activationId, 'activation') ??
     // A request reserves its activation's id until it ends, and forever after.
-    newIdProblem(state.requests, requestIdFor(command.activationId), 'request');
+    newIdProblem(state.requests, requestId, 'request') ??
+    newIdProblem(assignmentRequestsOf(state), requestId, 'request');
   if (badId) return refuse(badId);
   const settings = settingsFor(state, assignment.roleId);
-  const duration = command.durationMinutes;
+  const duration = ask.durationMinutes;
   if (!Number.isInteger(duration) || duration < MIN_ACTIVATION_MINUTES) {
     return refuse(
       reject(
@@ -616,11 +671,11 @@ function activateRole(
       ),
     );
   }
-  const badText = invalidText(command.justification, 'A justification', {
+  const badText = invalidText(ask.justification, 'A justification', {
     required: settings.requireJustification,
   });
   if (badText) return refuse(badText);
-  const ticket = normaliseTicket(command.ticket);
+  const ticket = normaliseTicket(ask.ticket);
   if (settings.requireTicket && ticket === null) {
     return refuse(
       reject('ticket-required', `${roleName} needs a ticket system and number to activate.`),
@@ -642,17 +697,21 @@ function activateRole(
       reject('confirmation-required', `Confirm with your passkey to activate ${roleName}.`),
     );
   }
-  const justification = command.justification.trim();
-  if (settings.requireApproval) {
+  const justification = ask.justification.trim();
+  const startsAt = activationStartsAt(requestedStart, ctx.at);
+  // PRODUCT.md "Break-glass": an emergency account self-activates without approval.
+  const breakGlass = ctx.actor.breakGlass === true;
+  if (settings.requireApproval && !breakGlass) {
     return accept({
       type: 'ActivationRequested',
       request: {
-        id: requestIdFor(command.activationId),
+        id: requestId,
         assignmentId: assignment.id,
         principalId: assignment.principalId,
         roleId: assignment.roleId,
-        activationId: command.activationId,
+        activationId: ask.activationId,
         durationMinutes: duration,
+        startsAt: startsAt > ctx.at ? startsAt : null,
         justification,
         ticket,
         requestedAt: ctx.at,
@@ -666,22 +725,78 @@ function activateRole(
       },
     });
   }
-  return accept({
+  const started: DomainEvent = {
     type: 'ActivationStarted',
     activation: {
-      id: command.activationId,
+      id: ask.activationId,
       assignmentId: assignment.id,
       principalId: assignment.principalId,
       roleId: assignment.roleId,
-      startsAt: ctx.at,
-      endsAt: activationEndsAt(assignment, settings, duration, ctx.at),
+      startsAt,
+      endsAt: activationEndsAt(assignment, settings, duration, startsAt),
       requestedAt: ctx.at,
       justification,
       ticket,
       status: 'active',
       endedAt: null,
     },
+  };
+  if (!breakGlass) return accept(started);
+  return accept(started, {
+    type: 'AlertRaised',
+    alert: {
+      id: alertIdFor(ask.activationId),
+      kind: 'break-glass-used',
+      severity: 'high',
+      userId: ctx.actor.id,
+      roleId: assignment.roleId,
+      activationId: ask.activationId,
+      at: ctx.at,
+    },
   });
+}
+
+/**
+ * ActivateRoles: every item decided as its own ActivateRole with the bundle's justification,
+ * ticket and passkey confirmation, each against the state the items before it leave (so two
+ * items for one assignment overlap, and a reused id is a duplicate). All or nothing: the
+ * first rejected item rejects the bundle with its own code, its message naming the role.
+ */
+function activateRoles(
+  command: CommandOf<'ActivateRoles'>,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
+  const items: unknown = command.items;
+  if (!Array.isArray(items) || items.length < 1 || items.length > MAX_BUNDLE_ITEMS) {
+    return refuse(
+      reject('invalid-value', `A bundle must hold 1 to ${MAX_BUNDLE_ITEMS} role activations.`),
+    );
+  }
+  if (!isUsableId(command.bundleId)) return refuse(invalidIdRejection('bundle'));
+  // Later items see the earlier ones' events; a private copy keeps `state` untouched.
+  const running = items.length > 1 ? structuredClone(state) : state;
+  const events: DomainEvent[] = [];
+  for (const [index, item] of (items as BundleItem[]).entries()) {
+    const decision = decideActivation(
+      { ...item, justification: command.justification, ticket: command.ticket },
+      running,
+      ctx,
+    );
+    if (!decision.ok) {
+      const assignment = getOwn(state.assignments, item.assignmentId);
+      const role = assignment ? roleNameOf(state, assignment) : 'an unknown role';
+      return refuse(
+        reject(
+          decision.rejection.code,
+          `Role ${index + 1} of ${items.length} (${role}): ${decision.rejection.message}`,
+        ),
+      );
+    }
+    if (running !== state) for (const event of decision.events) applyEvent(running, event);
+    events.push(...decision.events);
+  }
+  return accept(...events);
 }
 
 function updateRoleSettings(
@@ -769,6 +884,7 @@ function decideRequest(
   const assignment = getOwn(state.assignments, request.assignmentId) as Assignment;
   // Today's settings cap the length: a maximum lowered while the request waited still holds.
   const settings = settingsFor(state, assignment.roleId);
+  const startsAt = activationStartsAt(request.startsAt ?? null, ctx.at);
   return accept(
     approved,
     { type: 'RequestGranted', requestId: request.id, at: ctx.at },
@@ -779,8 +895,8 @@ function decideRequest(
         assignmentId: assignment.id,
         principalId: request.principalId,
         roleId: request.roleId,
-        startsAt: ctx.at,
-        endsAt: activationEndsAt(assignment, settings, request.durationMinutes, ctx.at),
+        startsAt,
+        endsAt: activationEndsAt(assignment, settings, request.durationMinutes, startsAt),
         requestedAt: request.requestedAt,
         justification: request.justification,
         ticket: request.ticket,
@@ -804,8 +920,15 @@ function grantFailure(state: TenantState, request: ActivationRequest, at: Iso): 
   if (getOwn(state.users, request.principalId)?.status !== 'active') {
     return 'The requester’s account is no longer active.';
   }
-  if (activeActivationFor(state, assignment.id, at)) {
-    return `${roleNameOf(state, request)} is already active through the same eligibility.`;
+  // A scheduled request starts at the later of its start and the grant.
+  const startsAt = activationStartsAt(request.startsAt ?? null, at);
+  if (assignment.endsAt !== null && startsAt >= assignment.endsAt) {
+    return 'The eligibility it asked to activate ends before the requested start.';
+  }
+  const settings = settingsFor(state, assignment.roleId);
+  const endsAt = activationEndsAt(assignment, settings, request.durationMinutes, startsAt);
+  if (overlappingActivationFor(state, assignment.id, { startsAt, endsAt })) {
+    return `${roleNameOf(state, request)} is already active or scheduled through the same eligibility for that time.`;
   }
   if (hasOwn(state.activations, request.activationId)) {
     return `The activation id ${request.activationId} is already in use.`;
@@ -818,6 +941,8 @@ function cancelRequest(
   state: TenantState,
   ctx: UserContext,
 ): Decision {
+  const asked = getOwn(assignmentRequestsOf(state), command.requestId);
+  if (asked) return cancelAssignmentRequest(command, asked, state, ctx);
   const request = getOwn(state.requests, command.requestId);
   if (!request) {
     return refuse(reject('unknown-request', `There is no request ${command.requestId}.`));
@@ -874,9 +999,14 @@ function deactivateRole(
       reject('not-your-activation', `Only its holder can deactivate this ${roleName} activation.`),
     );
   }
+  // A scheduled activation may be called off by its holder any time before it starts.
+  if (isActivationScheduled(activation, ctx.at)) {
+    return accept({ type: 'ActivationDeactivated', activationId: activation.id, at: ctx.at });
+  }
   if (!isActivationActive(activation, ctx.at)) {
     return refuse(reject('not-active', `Your ${roleName} activation is no longer active.`));
   }
+  // The 5-minute rule counts from the start, so it applies only once the activation began.
   const earliestEnd = canDeactivateAt(activation);
   if (ctx.at < earliestEnd) {
     return refuse(
@@ -887,6 +1017,459 @@ function deactivateRole(
     );
   }
   return accept({ type: 'ActivationDeactivated', activationId: activation.id, at: ctx.at });
+}
+
+function cancelAssignmentRequest(
+  command: CommandOf<'CancelRequest'>,
+  request: AssignmentRequest,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
+  const own = request.principalId === ctx.actor.id;
+  if (!own && !hasPermission(state, ctx.actor.id, 'cancel-any-request', ctx.at)) {
+    return refuse(
+      reject(
+        'not-authorized',
+        `Only the requester, ${PERMISSION_ROLE_NAMES['cancel-any-request']} can cancel this request.`,
+      ),
+    );
+  }
+  if (!isAssignmentRequestPending(request)) {
+    return refuse(
+      reject(
+        'request-not-pending',
+        `This request is no longer pending: it is ${request.status}.`,
+      ),
+    );
+  }
+  const badText = invalidText(
+    command.justification,
+    'A reason for cancelling someone else’s request',
+    { required: !own },
+  );
+  if (badText) return refuse(badText);
+  return accept({
+    type: 'RequestCanceled',
+    requestId: request.id,
+    by: ctx.actor.id,
+    justification: command.justification.trim(),
+    at: ctx.at,
+  });
+}
+
+/**
+ * RequestExtension and RequestRenewal: the assignee asks an administrator for a later end
+ * (`extensionBlocker`, `renewalBlocker` say when they may). The requested end must lie after
+ * the current one (extend) or at least 5 minutes ahead (renew); the role's expiry limits are
+ * checked when an administrator decides, against the settings then.
+ */
+function requestAssignmentChange(
+  command: CommandOf<'RequestExtension' | 'RequestRenewal'>,
+  state: TenantState,
+  ctx: UserContext,
+  kind: AssignmentRequest['kind'],
+): Decision {
+  const blocker =
+    kind === 'extend'
+      ? extensionBlocker(state, ctx.actor.id, command.assignmentId, ctx.at)
+      : renewalBlocker(state, ctx.actor.id, command.assignmentId, ctx.at);
+  if (blocker) return refuse(blocker);
+  // The blocker proved the assignment exists and is the actor's.
+  const assignment = getOwn(state.assignments, command.assignmentId) as Assignment;
+  const badId =
+    newIdProblem(assignmentRequestsOf(state), command.requestId, 'request') ??
+    newIdProblem(state.requests, command.requestId, 'request');
+  if (badId) return refuse(badId);
+  if (!isValidIso(command.endsAt)) {
+    return refuse(reject('invalid-value', 'The requested end is not a valid time.'));
+  }
+  const floor =
+    kind === 'extend' && assignment.endsAt !== null
+      ? assignment.endsAt
+      : addMinutes(ctx.at, MIN_ASSIGNMENT_MINUTES - 1);
+  if (command.endsAt <= floor) {
+    return refuse(
+      reject(
+        'assignment-too-short',
+        kind === 'extend'
+          ? `The new end must be later than the current one, ${formatInstant(floor)}.`
+          : `A renewed assignment must last at least ${MIN_ASSIGNMENT_MINUTES} minutes.`,
+      ),
+    );
+  }
+  const badText = invalidText(command.justification, 'A justification', { required: true });
+  if (badText) return refuse(badText);
+  return accept({
+    type: 'AssignmentRequested',
+    request: {
+      id: command.requestId,
+      kind,
+      assignmentId: assignment.id,
+      principalId: assignment.principalId,
+      roleId: assignment.roleId,
+      assignmentType: assignment.type,
+      endsAt: command.endsAt,
+      justification: command.justification.trim(),
+      requestedAt: ctx.at,
+      status: 'PendingAdminDecision',
+      decision: null,
+      newAssignmentId: null,
+      resolvedAt: null,
+      resolvedBy: null,
+      history: [{ status: 'PendingAdminDecision', at: ctx.at, by: ctx.actor.id }],
+    },
+  });
+}
+
+/**
+ * DecideExtension: an administrator (manage-assignments) approves or denies an extension or
+ * renewal, with a reason, never their own. An approval may change the end and the type. An
+ * extension of an assignment still current moves its end (AssignmentExtended); a renewal, or
+ * an extension approved after the assignment expired, creates a new assignment from now.
+ */
+function decideExtension(
+  command: CommandOf<'DecideExtension'>,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
+  const denied = requirePermission(
+    state,
+    ctx,
+    'manage-assignments',
+    'decide extension and renewal requests',
+  );
+  if (denied) return refuse(denied);
+  const request = getOwn(assignmentRequestsOf(state), command.requestId);
+  if (!request) {
+    return refuse(
+      reject('unknown-request', `There is no extension or renewal request ${command.requestId}.`),
+    );
+  }
+  if (!isAssignmentRequestPending(request)) {
+    return refuse(
+      reject('request-not-pending', `This request is no longer pending: it is ${request.status}.`),
+    );
+  }
+  if (request.principalId === ctx.actor.id) {
+    return refuse(reject('approver-is-requester', 'Nobody can approve or deny their own request.'));
+  }
+  if (command.decision !== 'approve' && command.decision !== 'deny') {
+    return refuse(reject('invalid-value', 'A decision must be approve or deny.'));
+  }
+  const badText = invalidText(command.justification, 'A justification for your decision', {
+    required: true,
+  });
+  if (badText) return refuse(badText);
+  const type = command.assignmentType ?? request.assignmentType;
+  if (type !== 'eligible' && type !== 'active') {
+    return refuse(reject('invalid-value', 'An assignment must be eligible or active.'));
+  }
+  if (command.endsAt !== null && !isValidIso(command.endsAt)) {
+    return refuse(reject('invalid-value', 'The end time is not a valid time.'));
+  }
+  const endsAt = command.endsAt ?? request.endsAt;
+  const decision: AdminDecision = {
+    adminId: ctx.actor.id,
+    decision: command.decision,
+    endsAt: command.decision === 'approve' ? endsAt : null,
+    assignmentType: type,
+    justification: command.justification.trim(),
+    at: ctx.at,
+  };
+  if (command.decision === 'deny') {
+    return accept({
+      type: 'AssignmentRequestDecided',
+      requestId: request.id,
+      decision,
+      newAssignmentId: null,
+    });
+  }
+  const role = findRole(state, request.roleId);
+  if (!role) return refuse(reject('unknown-role', `There is no role ${request.roleId}.`));
+  const settings = settingsFor(state, role.id);
+  if (type === 'active' && settings.requirePasskeyOnActiveAssignment && !ctx.passkeyConfirmed) {
+    return refuse(
+      reject(
+        'confirmation-required',
+        `Confirm with your passkey to make an active assignment of ${role.name}.`,
+      ),
+    );
+  }
+  const assignment = getOwn(state.assignments, request.assignmentId);
+  if (!assignment) {
+    return refuse(reject('unknown-assignment', `There is no assignment ${request.assignmentId}.`));
+  }
+  if (
+    request.kind === 'extend' &&
+    assignment.status === 'current' &&
+    !hasExpired(assignment, ctx.at)
+  ) {
+    const change = changeAssignment(state, assignment, endsAt, type, ctx);
+    if (!change.ok) return change;
+    return accept(
+      { type: 'AssignmentRequestDecided', requestId: request.id, decision, newAssignmentId: null },
+      ...change.events,
+    );
+  }
+  if (!hasExpired(assignment, ctx.at)) {
+    return refuse(
+      reject(
+        'renewal-not-due',
+        `The ${role.name} assignment has not expired, or was removed by an administrator.`,
+      ),
+    );
+  }
+  const principal = getOwn(state.users, request.principalId);
+  if (!principal || principal.status !== 'active') {
+    return refuse(reject('unknown-user', `There is no active user ${request.principalId}.`));
+  }
+  const newId = renewalAssignmentIdFor(request.id);
+  const badId = newIdProblem(state.assignments, newId, 'assignment');
+  if (badId) return refuse(badId);
+  const bad = assignmentPeriodProblem(role.name, settings, type, ctx.at, endsAt, ctx.at);
+  if (bad) return refuse(bad);
+  const overlap = overlappingAssignment(state, principal.id, role.id, type, ctx.at, endsAt);
+  if (overlap) {
+    return refuse(
+      reject(
+        'already-assigned',
+        `${principal.displayName} already has an overlapping ${type} assignment of ${role.name}.`,
+      ),
+    );
+  }
+  return accept(
+    { type: 'AssignmentRequestDecided', requestId: request.id, decision, newAssignmentId: newId },
+    {
+      type: 'RoleAssigned',
+      assignment: {
+        id: newId,
+        principalId: principal.id,
+        roleId: role.id,
+        type,
+        startsAt: ctx.at,
+        endsAt,
+        createdAt: ctx.at,
+        createdBy: ctx.actor.id,
+        justification: decision.justification,
+        status: 'current',
+        removedAt: null,
+      },
+    },
+  );
+}
+
+/** ExtendAssignment: an administrator moves a current assignment's end later, directly. */
+function extendAssignment(
+  command: CommandOf<'ExtendAssignment'>,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
+  const denied = requirePermission(state, ctx, 'manage-assignments', 'extend role assignments');
+  if (denied) return refuse(denied);
+  const assignment = getOwn(state.assignments, command.assignmentId);
+  if (!assignment || assignment.status !== 'current') {
+    return refuse(
+      reject('unknown-assignment', `There is no current assignment ${command.assignmentId}.`),
+    );
+  }
+  if (hasExpired(assignment, ctx.at)) {
+    return refuse(
+      reject(
+        'assignment-ended',
+        `This assignment ended at ${formatInstant(assignment.endsAt as Iso)}; assign the role again instead.`,
+      ),
+    );
+  }
+  if (command.endsAt !== null && !isValidIso(command.endsAt)) {
+    return refuse(reject('invalid-value', 'The end time is not a valid time.'));
+  }
+  const settings = settingsFor(state, assignment.roleId);
+  const badText = invalidText(command.justification, 'A justification', {
+    required: assignment.type === 'active' && settings.requireJustificationOnActiveAssignment,
+  });
+  if (badText) return refuse(badText);
+  if (
+    assignment.type === 'active' &&
+    settings.requirePasskeyOnActiveAssignment &&
+    !ctx.passkeyConfirmed
+  ) {
+    return refuse(
+      reject(
+        'confirmation-required',
+        `Confirm with your passkey to extend an active assignment of ${roleNameOf(state, assignment)}.`,
+      ),
+    );
+  }
+  return changeAssignment(state, assignment, command.endsAt, assignment.type, ctx);
+}
+
+/**
+ * The events that give a current, not yet ended assignment a later end and possibly another
+ * type, or why not: the new end must be later than the current one and within the role's
+ * expiry limits (counted from now), a new type must not overlap another assignment of that
+ * type, and the safeguards hold. Making an eligible assignment active ends what was activated
+ * through it and fails its pending activation requests: the role is now held outright.
+ */
+function changeAssignment(
+  state: TenantState,
+  assignment: Assignment,
+  endsAt: Iso | null,
+  type: AssignmentType,
+  ctx: UserContext,
+): Decision {
+  const role = roleNameOf(state, assignment);
+  if (assignment.endsAt === null) {
+    return refuse(reject('invalid-value', `This ${role} assignment is already permanent.`));
+  }
+  if (endsAt !== null && endsAt <= assignment.endsAt) {
+    return refuse(
+      reject(
+        'assignment-too-short',
+        `The new end must be later than the current one, ${formatInstant(assignment.endsAt)}.`,
+      ),
+    );
+  }
+  const settings = settingsFor(state, assignment.roleId);
+  const bad = assignmentPeriodProblem(role, settings, type, ctx.at, endsAt, ctx.at);
+  if (bad) return refuse(bad);
+  const events: DomainEvent[] = [];
+  if (type !== assignment.type) {
+    const others = Object.values(state.assignments).filter((a) => a.id !== assignment.id);
+    const overlap = overlappingAssignment(
+      { ...state, assignments: Object.fromEntries(others.map((a) => [a.id, a])) },
+      assignment.principalId,
+      assignment.roleId,
+      type,
+      assignment.startsAt,
+      endsAt,
+    );
+    if (overlap) {
+      return refuse(
+        reject('already-assigned', `There is already an overlapping ${type} assignment of ${role}.`),
+      );
+    }
+    if (assignment.type === 'active') {
+      const unsafe = wouldRemoveLastHolder(state, assignment, ctx.at);
+      if (unsafe) return refuse(unsafe);
+    } else {
+      for (const a of activationsStillActiveFrom(state, assignment.id)) {
+        if (a.endsAt > ctx.at) {
+          events.push({ type: 'ActivationDeactivated', activationId: a.id, at: ctx.at });
+        }
+      }
+      for (const r of requestsPendingFrom(state, assignment.id, ctx.at)) {
+        events.push({
+          type: 'RequestFailed',
+          requestId: r.id,
+          reason: 'The eligibility it asked to activate became an active assignment.',
+          at: ctx.at,
+        });
+      }
+    }
+  }
+  return accept(
+    {
+      type: 'AssignmentExtended',
+      assignmentId: assignment.id,
+      endsAt,
+      assignmentType: type,
+      at: ctx.at,
+    },
+    ...events,
+  );
+}
+
+/**
+ * Why an assignment of `type` running to `endsAt` (null: permanent) from `from` breaks the
+ * role's settings at `at`, or null: permanence allowed, at least 5 minutes ahead, and no
+ * longer than the role's expiry limit.
+ */
+function assignmentPeriodProblem(
+  role: string,
+  settings: RoleSettings,
+  type: AssignmentType,
+  from: Iso,
+  endsAt: Iso | null,
+  at: Iso,
+): Rejection | null {
+  const permanentAllowed =
+    type === 'eligible' ? settings.allowPermanentEligible : settings.allowPermanentActive;
+  if (endsAt === null) {
+    return permanentAllowed
+      ? null
+      : reject('permanent-not-allowed', `${role} does not allow permanent ${type} assignments.`);
+  }
+  if (endsAt <= at || minutesBetween(from, endsAt) < MIN_ASSIGNMENT_MINUTES) {
+    return reject(
+      'assignment-too-short',
+      `An assignment must last at least ${MIN_ASSIGNMENT_MINUTES} minutes and end in the future.`,
+    );
+  }
+  const maxDays = type === 'eligible' ? settings.eligibleExpiryDays : settings.activeExpiryDays;
+  if (!permanentAllowed && endsAt > addDays(from, maxDays)) {
+    return reject(
+      'exceeds-max-assignment',
+      `${role} allows ${type} assignments of at most ${maxDays} days.`,
+    );
+  }
+  return null;
+}
+
+function overlappingAssignment(
+  state: TenantState,
+  principalId: UserId,
+  roleId: string,
+  type: AssignmentType,
+  startsAt: Iso,
+  endsAt: Iso | null,
+): Assignment | undefined {
+  return Object.values(state.assignments).find(
+    (a) =>
+      a.status === 'current' &&
+      a.principalId === principalId &&
+      a.roleId === roleId &&
+      a.type === type &&
+      periodsOverlap(a.startsAt, a.endsAt, startsAt, endsAt),
+  );
+}
+
+/** SetBreakGlass: a Global Administrator marks or unmarks an emergency account. */
+function setBreakGlass(
+  command: CommandOf<'SetBreakGlass'>,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
+  const denied = requirePermission(state, ctx, 'manage-break-glass', 'designate break-glass accounts');
+  if (denied) return refuse(denied);
+  const user = getOwn(state.users, command.userId);
+  if (!user) return refuse(reject('unknown-user', `There is no user ${command.userId}.`));
+  if (typeof command.breakGlass !== 'boolean') {
+    return refuse(reject('invalid-value', 'Break-glass must be on or off.'));
+  }
+  if ((user.breakGlass ?? false) === command.breakGlass) {
+    return refuse(
+      reject(
+        'invalid-value',
+        `${user.displayName} is ${command.breakGlass ? 'already' : 'not'} a break-glass account.`,
+      ),
+    );
+  }
+  const badText = invalidText(command.justification, 'A justification', { required: true });
+  if (badText) return refuse(badText);
+  // An account that skips approval is as sensitive as an approval: always confirmed.
+  if (!ctx.passkeyConfirmed) {
+    return refuse(
+      reject('confirmation-required', 'Confirm this break-glass change with your passkey.'),
+    );
+  }
+  return accept({
+    type: 'UserBreakGlassSet',
+    userId: user.id,
+    breakGlass: command.breakGlass,
+    by: ctx.actor.id,
+    justification: command.justification.trim(),
+    at: ctx.at,
+  });
 }
 
 function revokeDevice(
@@ -925,10 +1508,30 @@ export function requiresPasskeyConfirmation(
   _at: Iso,
 ): boolean {
   switch (command.type) {
-    case 'ActivateRole': {
-      const assignment = getOwn(state.assignments, command.assignmentId);
-      return assignment ? settingsFor(state, assignment.roleId).requirePasskeyOnActivation : false;
+    case 'ActivateRole':
+      return activationNeedsPasskey(state, command.assignmentId);
+    // One ceremony for the whole bundle, needed when any of its roles asks for one.
+    case 'ActivateRoles':
+      return (
+        Array.isArray(command.items) &&
+        command.items.some((item) => activationNeedsPasskey(state, item.assignmentId))
+      );
+    case 'DecideExtension': {
+      const request = getOwn(assignmentRequestsOf(state), command.requestId);
+      if (!request || command.decision !== 'approve') return false;
+      const type = command.assignmentType ?? request.assignmentType;
+      return type === 'active' && settingsFor(state, request.roleId).requirePasskeyOnActiveAssignment;
     }
+    case 'ExtendAssignment': {
+      const assignment = getOwn(state.assignments, command.assignmentId);
+      return (
+        assignment?.type === 'active' &&
+        settingsFor(state, assignment.roleId).requirePasskeyOnActiveAssignment
+      );
+    }
+    // Marking an account that may skip approval is always confirmed, like approving.
+    case 'SetBreakGlass':
+      return true;
     case 'AssignRole':
       return (
         command.assignmentType === 'active' &&
@@ -946,6 +1549,8 @@ export function requiresPasskeyConfirmation(
     case 'RevokeDevice':
     case 'UpdateRoleSettings':
     case 'CancelRequest':
+    case 'RequestExtension':
+    case 'RequestRenewal':
       return false;
     default: {
       const unhandled: never = command;
@@ -953,6 +1558,11 @@ export function requiresPasskeyConfirmation(
       return false;
     }
   }
+}
+
+function activationNeedsPasskey(state: TenantState, assignmentId: string): boolean {
+  const assignment = getOwn(state.assignments, assignmentId);
+  return assignment ? settingsFor(state, assignment.roleId).requirePasskeyOnActivation : false;
 }
 
 /**
@@ -1028,6 +1638,8 @@ const PERMISSION_ROLE_NAMES: Record<Permission, string> = {
   'read-audit': 'an administrator or reader role',
   'revoke-any-device': 'a Global Administrator',
   'cancel-any-request': 'a Global Administrator or Privileged Role Administrator',
+  'read-alerts': 'a Global Administrator or a security or reader role',
+  'manage-break-glass': 'a Global Administrator',
 };
 
 function requirePermission(
@@ -1122,6 +1734,12 @@ function requestsPendingFrom(
 ): ActivationRequest[] {
   return Object.values(state.requests)
     .filter((r) => r.assignmentId === assignmentId && isRequestPending(r, at))
+    .sort((a, b) => compareByEnd(a.requestedAt, a.id, b.requestedAt, b.id));
+}
+
+function pendingAssignmentRequestsFor(state: TenantState, assignmentId: string): AssignmentRequest[] {
+  return Object.values(assignmentRequestsOf(state))
+    .filter((r) => r.assignmentId === assignmentId && isAssignmentRequestPending(r))
     .sort((a, b) => compareByEnd(a.requestedAt, a.id, b.requestedAt, b.id));
 }
 

@@ -57,6 +57,11 @@ export const REJECTION_TEXT: Record<RejectionCode, string> = {
   'last-global-admin': 'The tenant must keep at least one Global Administrator.',
   'last-privileged-role-admin': 'The tenant must keep at least one Privileged Role Administrator.',
   'already-ended': 'This has already ended.',
+  'start-too-far-ahead': 'An activation can be scheduled at most 30 days ahead.',
+  'starts-after-assignment-end': 'The activation would start after your eligibility ends.',
+  'extension-not-due': 'An extension can be requested only within 14 days of the assignment’s end.',
+  'renewal-not-due': 'Only an assignment that has expired can be renewed.',
+  'renewal-window-closed': 'An assignment can be renewed only within 30 days of expiring.',
   'unknown-request': 'There is no such request.',
   'request-not-pending': 'This request is no longer waiting for a decision.',
   'approver-is-requester': 'Nobody can approve or deny their own request.',
@@ -121,7 +126,9 @@ export function describeEvent(
       return `A role assignment expired at ${formatInstant(event.at)}`;
     case 'ActivationStarted': {
       const a = event.activation;
-      return `${nameOf(a.principalId)} activated ${roleName(a.roleId)} until ${until(a.endsAt, a.startsAt)}`;
+      // A scheduled activation starts after it was booked: say when.
+      const from = a.startsAt > a.requestedAt ? ` from ${formatInstant(a.startsAt)}` : '';
+      return `${nameOf(a.principalId)} activated ${roleName(a.roleId)}${from} until ${until(a.endsAt, a.startsAt)}`;
     }
     case 'ActivationDeactivated':
       return `A role activation was ended early at ${formatInstant(event.at)}`;
@@ -150,7 +157,25 @@ export function describeEvent(
     case 'RequestExpired':
       return `An activation request expired undecided at ${formatInstant(event.at)}`;
     case 'RequestFailed':
-      return `An activation request failed at ${formatInstant(event.at)}: ${event.reason}`;
+      return `A request failed at ${formatInstant(event.at)}: ${event.reason}`;
+    case 'UserBreakGlassSet':
+      return event.breakGlass
+        ? `${nameOf(event.by)} made ${nameOf(event.userId)} a break-glass account${reason(event.justification)}`
+        : `${nameOf(event.by)} made ${nameOf(event.userId)} an ordinary account again${reason(event.justification)}`;
+    case 'AlertRaised':
+      return `Alert (${event.alert.severity}): break-glass account ${nameOf(event.alert.userId)} activated ${roleName(event.alert.roleId)}`;
+    case 'AssignmentRequested': {
+      const r = event.request;
+      const verb = r.kind === 'extend' ? 'extend' : 'renew';
+      return `${nameOf(r.principalId)} asked to ${verb} their ${r.assignmentType} assignment of ${roleName(r.roleId)} until ${formatInstant(r.endsAt)}${reason(r.justification)}`;
+    }
+    case 'AssignmentRequestDecided': {
+      const d = event.decision;
+      const verb = d.decision === 'approve' ? 'approved' : 'denied';
+      return `${nameOf(d.adminId)} ${verb} an extension or renewal request${reason(d.justification)}`;
+    }
+    case 'AssignmentExtended':
+      return `A role assignment was extended ${event.endsAt === null ? 'permanently' : `until ${formatInstant(event.endsAt)}`} (${event.assignmentType})`;
     default: {
       const unhandled: never = event;
       return `Unknown event ${(unhandled as { type?: unknown }).type as string}`;

@@ -20,11 +20,13 @@ const EXPECTED: Record<RoleId, readonly Permission[]> = {
     'read-audit',
     'revoke-any-device',
     'cancel-any-request',
+    'read-alerts',
+    'manage-break-glass',
   ],
   [PRA]: ['manage-roles', 'manage-assignments', 'read-audit', 'cancel-any-request'],
-  [SA]: ['read-audit'],
-  [SR]: ['read-audit'],
-  [GR]: ['read-audit'],
+  [SA]: ['read-audit', 'read-alerts'],
+  [SR]: ['read-audit', 'read-alerts'],
+  [GR]: ['read-audit', 'read-alerts'],
   [UA]: ['manage-users'],
   helpdesk: [],
 };
@@ -84,6 +86,17 @@ describe('hasPermission', () => {
     expect(rolesHeldBy(s, 'grace', at(2))).toEqual(new Set([PRA]));
     expect(hasPermission(s, 'grace', 'manage-roles', at(2))).toBe(true);
     expect(hasPermission(s, 'grace', 'manage-roles', at(61))).toBe(false);
+  });
+
+  it('does not grant through a scheduled activation before it starts', () => {
+    const w = World.setUp();
+    w.addUser('grace', 'Grace');
+    w.assign('e1', 'grace', PRA, 'eligible');
+    w.activate('act1', 'e1', 'grace', at(1), 60, at(120));
+    const s = w.state;
+    expect(hasPermission(s, 'grace', 'manage-roles', at(119))).toBe(false);
+    expect(hasPermission(s, 'grace', 'manage-roles', at(120))).toBe(true);
+    expect(hasPermission(s, 'grace', 'manage-roles', at(180))).toBe(false);
   });
 
   it('does not count eligibility as holding a role', () => {

@@ -17,6 +17,8 @@ export const PERMISSIONS = [
   'read-audit',
   'revoke-any-device',
   'cancel-any-request',
+  'read-alerts',
+  'manage-break-glass',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -45,6 +47,10 @@ export const PERMISSION_ROLES: Readonly<Record<Permission, readonly RoleId[]>> =
   'revoke-any-device': [GlobalAdministrator],
   // PRODUCT.md "Lifecycle rules": GA/PRA can cancel any pending request.
   'cancel-any-request': [GlobalAdministrator, PrivilegedRoleAdministrator],
+  // PRODUCT.md "Break-glass": every use alerts all Global Administrators; the security roles read alerts too.
+  'read-alerts': [GlobalAdministrator, SecurityAdministrator, SecurityReader, GlobalReader],
+  // Designating an emergency account that skips approval is a Global Administrator's call alone.
+  'manage-break-glass': [GlobalAdministrator],
 });
 
 /**

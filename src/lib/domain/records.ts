@@ -1,3 +1,5 @@
+import type { Alert, AlertId, AssignmentRequest, RequestId, TenantState } from './types';
+
 /**
  * Safe access to the id-keyed records of TenantState. Ids come from clients, so a plain
  * `record[id]` could find inherited members (`constructor`, `toString`) or, on write,
@@ -39,4 +41,16 @@ export function isUsableId(id: unknown): id is string {
   return (
     typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH && id !== '__proto__'
   );
+}
+
+/** The tenant's extension and renewal requests (absent in read models that predate them). */
+export function assignmentRequestsOf(
+  state: Pick<TenantState, 'assignmentRequests'>,
+): Readonly<Record<RequestId, AssignmentRequest>> {
+  return state.assignmentRequests ?? {};
+}
+
+/** The tenant's security alerts (absent in read models that predate them). */
+export function alertsOf(state: Pick<TenantState, 'alerts'>): Readonly<Record<AlertId, Alert>> {
+  return state.alerts ?? {};
 }

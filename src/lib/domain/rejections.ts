@@ -53,6 +53,13 @@ export const REJECTION_CODES = [
   'last-global-admin',
   'last-privileged-role-admin',
   'already-ended',
+  // Scheduled activation.
+  'start-too-far-ahead',
+  'starts-after-assignment-end',
+  // Extend and renew.
+  'extension-not-due',
+  'renewal-not-due',
+  'renewal-window-closed',
   // Approvals.
   'unknown-request',
   'request-not-pending',

@@ -17,6 +17,8 @@ describe('state', () => {
       activations: {},
       invites: {},
       requests: {},
+      assignmentRequests: {},
+      alerts: {},
     });
   });
 
@@ -28,6 +30,7 @@ describe('state', () => {
       displayName: 'Ada',
       status: 'active',
       createdAt: T0,
+      breakGlass: false,
     });
     expect(state.passkeys['cred-ada']?.userId).toBe('ada');
     expect(state.devices['device-ada']?.revokedAt).toBeNull();

@@ -8,6 +8,8 @@ import { getOwn, putOwn } from './records';
 import { requestIdFor } from './requests';
 import type {
   ActivationRequest,
+  Alert,
+  AssignmentRequest,
   DomainEvent,
   Iso,
   RequestStatus,
@@ -28,6 +30,8 @@ export function initialState(): TenantState {
     activations: {},
     invites: {},
     requests: {},
+    assignmentRequests: {},
+    alerts: {},
   };
 }
 
@@ -43,7 +47,11 @@ export function applyEvent(state: TenantState, event: DomainEvent): void {
       state.setupCompletedAt = event.at;
       return;
     case 'UserCreated':
-      putOwn(state.users, event.user.id, { ...event.user });
+      // Users created before break-glass existed are ordinary accounts.
+      putOwn(state.users, event.user.id, {
+        ...event.user,
+        breakGlass: event.user.breakGlass ?? false,
+      });
       return;
     case 'PasskeyRegistered':
       putOwn(state.passkeys, event.passkey.id, { ...event.passkey });
@@ -90,10 +98,12 @@ export function applyEvent(state: TenantState, event: DomainEvent): void {
     }
     case 'ActivationStarted': {
       putOwn(state.activations, event.activation.id, { ...event.activation });
-      // A granted request is provisioned by the activation it reserved the id of.
+      // A granted request is provisioned by the activation it reserved the id of, when it is
+      // granted (a scheduled activation starts later, but it is booked now).
       const request = getOwn(state.requests, requestIdFor(event.activation.id));
       if (request?.status === 'Granted' && request.activationId === event.activation.id) {
-        moveRequest(request, 'Provisioned', event.activation.startsAt, 'system');
+        const grantedAt = request.history.at(-1)?.at ?? event.activation.startsAt;
+        moveRequest(request, 'Provisioned', grantedAt, 'system');
       }
       return;
     }
@@ -123,6 +133,8 @@ export function applyEvent(state: TenantState, event: DomainEvent): void {
       const r = event.request;
       putOwn(state.requests, r.id, {
         ...r,
+        // Requests made before scheduled activation existed asked to start when granted.
+        startsAt: r.startsAt ?? null,
         decisions: r.decisions.map((d) => ({ ...d })),
         history: r.history.map((h) => ({ ...h })),
       });
@@ -149,8 +161,11 @@ export function applyEvent(state: TenantState, event: DomainEvent): void {
       return;
     }
     case 'RequestCanceled': {
+      // Activation and assignment requests share one id space (decide keeps them apart).
       const request = getOwn(state.requests, event.requestId);
       if (request) moveRequest(request, 'Canceled', event.at, event.by);
+      const asked = getOwn(assignmentRequestsIn(state), event.requestId);
+      if (asked) moveAssignmentRequest(asked, 'Canceled', event.at, event.by);
       return;
     }
     case 'RequestExpired': {
@@ -161,6 +176,47 @@ export function applyEvent(state: TenantState, event: DomainEvent): void {
     case 'RequestFailed': {
       const request = getOwn(state.requests, event.requestId);
       if (request) moveRequest(request, 'Failed', event.at, 'system');
+      const asked = getOwn(assignmentRequestsIn(state), event.requestId);
+      if (asked) moveAssignmentRequest(asked, 'Failed', event.at, 'system');
+      return;
+    }
+    case 'UserBreakGlassSet': {
+      const user = getOwn(state.users, event.userId);
+      if (user) user.breakGlass = event.breakGlass;
+      return;
+    }
+    case 'AlertRaised':
+      putOwn<Alert>((state.alerts ??= {}), event.alert.id, { ...event.alert });
+      return;
+    case 'AssignmentRequested': {
+      const r = event.request;
+      putOwn<AssignmentRequest>(assignmentRequestsIn(state), r.id, {
+        ...r,
+        decision: r.decision ? { ...r.decision } : null,
+        history: r.history.map((h) => ({ ...h })),
+      });
+      return;
+    }
+    case 'AssignmentRequestDecided': {
+      const request = getOwn(assignmentRequestsIn(state), event.requestId);
+      if (!request) return;
+      request.decision = { ...event.decision };
+      request.newAssignmentId = event.newAssignmentId;
+      const approved = event.decision.decision === 'approve';
+      moveAssignmentRequest(
+        request,
+        approved ? 'Provisioned' : 'Denied',
+        event.decision.at,
+        event.decision.adminId,
+      );
+      return;
+    }
+    case 'AssignmentExtended': {
+      const assignment = getOwn(state.assignments, event.assignmentId);
+      if (assignment) {
+        assignment.endsAt = event.endsAt;
+        assignment.type = event.assignmentType;
+      }
       return;
     }
     default: {
@@ -182,6 +238,25 @@ export function foldEvents(events: Iterable<DomainEvent>): TenantState {
   const state = initialState();
   for (const event of events) applyEvent(state, event);
   return state;
+}
+
+/** The assignment-request record, created on first write in states that predate it. */
+function assignmentRequestsIn(state: TenantState): Record<string, AssignmentRequest> {
+  return (state.assignmentRequests ??= {});
+}
+
+function moveAssignmentRequest(
+  request: AssignmentRequest,
+  status: RequestStatus,
+  at: Iso,
+  by: UserId | 'system',
+): void {
+  request.status = status;
+  request.history.push({ status, at, by });
+  if (request.resolvedAt === null) {
+    request.resolvedAt = at;
+    request.resolvedBy = by;
+  }
 }
 
 /**

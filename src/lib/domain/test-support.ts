@@ -194,13 +194,14 @@ export class World {
     );
   }
 
-  /** Activates an eligible assignment as its holder. */
+  /** Activates an eligible assignment as its holder; a `startsAt` schedules it. */
   activate(
     activationId: string,
     assignmentId: string,
     userId: UserId,
     when: Iso,
     durationMinutes = 60,
+    startsAt: Iso | null = null,
   ): void {
     this.run(
       {
@@ -208,6 +209,7 @@ export class World {
         activationId,
         assignmentId,
         durationMinutes,
+        startsAt,
         justification: 'Investigating incident 42',
         ticket: null,
       },

@@ -12,12 +12,19 @@ export type AssignmentId = string;
 export type ActivationId = string;
 export type InviteId = string;
 export type DeviceId = string;
+export type AlertId = string;
 
 export type User = {
   id: UserId;
   displayName: string;
   status: 'active' | 'disabled';
   createdAt: Iso;
+  /**
+   * A break-glass (emergency) account: activates eligible roles without approval, and every
+   * activation raises a high-severity alert. Absent means false: users created before the flag
+   * existed, and read models built from older documents, carry no such field.
+   */
+  breakGlass?: boolean;
 };
 
 /** A WebAuthn credential registered to a user (WebAuthn L3 §6.1). */
@@ -94,7 +101,11 @@ export type Assignment = {
 
 export type Ticket = { system: string; number: string };
 
-/** A just-in-time activation of an eligible assignment. */
+/**
+ * A just-in-time activation of an eligible assignment. Status 'active' with `startsAt` in the
+ * future is a *scheduled* activation: it grants nothing until `startsAt` (see
+ * `isActivationActive`, `isActivationScheduled`).
+ */
 export type Activation = {
   id: ActivationId;
   assignmentId: AssignmentId;
@@ -139,6 +150,12 @@ export type ActivationRequest = {
   /** The activation to create when the request is granted. */
   activationId: ActivationId;
   durationMinutes: number;
+  /**
+   * The requested start of a scheduled activation, or null for "as soon as granted". The
+   * activation starts at the later of this and the grant. Absent in requests made before
+   * scheduling existed; the fold reads that as null.
+   */
+  startsAt: Iso | null;
   justification: string;
   ticket: Ticket | null;
   requestedAt: Iso;
@@ -151,6 +168,58 @@ export type ActivationRequest = {
   resolvedAt: Iso | null;
   resolvedBy: UserId | 'system' | null;
   history: { status: RequestStatus; at: Iso; by: UserId | 'system' }[];
+};
+
+/** An admin's verdict on an extension or renewal request (DecideExtension). */
+export type AdminDecision = {
+  adminId: UserId;
+  decision: 'approve' | 'deny';
+  /** The end actually granted (approve) — the requested one unless the admin changed it. */
+  endsAt: Iso | null;
+  /** The assignment type actually granted (approve). */
+  assignmentType: AssignmentType;
+  justification: string;
+  at: Iso;
+};
+
+/**
+ * A user's request to extend an assignment that ends soon ('extend') or to renew one that
+ * expired recently ('renew'), decided by an administrator (status PendingAdminDecision). Kept
+ * apart from ActivationRequest: different deciders, no quorum, no timeout.
+ */
+export type AssignmentRequest = {
+  id: RequestId;
+  kind: 'extend' | 'renew';
+  assignmentId: AssignmentId;
+  principalId: UserId;
+  roleId: RoleId;
+  /** The assignment's type when asked; the admin may grant another. */
+  assignmentType: AssignmentType;
+  /** The end the requester asks for. */
+  endsAt: Iso;
+  justification: string;
+  requestedAt: Iso;
+  status: RequestStatus;
+  decision: AdminDecision | null;
+  /** For an approved renewal: the new assignment (`renewalAssignmentIdFor(id)`). */
+  newAssignmentId: AssignmentId | null;
+  resolvedAt: Iso | null;
+  resolvedBy: UserId | 'system' | null;
+  history: { status: RequestStatus; at: Iso; by: UserId | 'system' }[];
+};
+
+export type AlertKind = 'break-glass-used';
+export type AlertSeverity = 'low' | 'medium' | 'high';
+
+/** A security alert (PRODUCT.md "Security alerts"), readable with 'read-alerts'. */
+export type Alert = {
+  id: AlertId;
+  kind: AlertKind;
+  severity: AlertSeverity;
+  userId: UserId;
+  roleId: RoleId;
+  activationId: ActivationId;
+  at: Iso;
 };
 
 export type Invite = {
@@ -180,6 +249,13 @@ export type TenantState = {
   activations: Record<ActivationId, Activation>;
   invites: Record<InviteId, Invite>;
   requests: Record<RequestId, ActivationRequest>;
+  /**
+   * Extension and renewal requests. Optional only so read models written before it existed
+   * still type-check; `initialState` always sets it; read it through `assignmentRequestsOf`.
+   */
+  assignmentRequests?: Record<RequestId, AssignmentRequest>;
+  /** Security alerts; optional for the same reason; read through `alertsOf`. */
+  alerts?: Record<AlertId, Alert>;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -212,16 +288,72 @@ export type UserCommand =
       activationId: ActivationId;
       assignmentId: AssignmentId;
       durationMinutes: number;
+      /** null: now. A future start (≤ 30 days ahead, before the eligibility ends) schedules it. */
+      startsAt: Iso | null;
       justification: string;
       ticket: Ticket | null;
     }
+  /**
+   * Several activations in one signed command, so one passkey ceremony covers them all; each
+   * role's own settings still apply. All or nothing: the first rejected item rejects the bundle.
+   */
+  | {
+      type: 'ActivateRoles';
+      bundleId: string;
+      items: BundleItem[];
+      justification: string;
+      ticket: Ticket | null;
+    }
+  /** Cancels a scheduled activation before it starts, or ends an active one early. */
   | { type: 'DeactivateRole'; activationId: ActivationId }
   | { type: 'RevokeDevice'; deviceId: DeviceId }
   /** Replaces a role's settings (manage-roles); the event records both old and new values. */
   | { type: 'UpdateRoleSettings'; roleId: RoleId; settings: RoleSettings }
   | { type: 'ApproveRequest'; requestId: RequestId; justification: string }
   | { type: 'DenyRequest'; requestId: RequestId; justification: string }
-  | { type: 'CancelRequest'; requestId: RequestId; justification: string };
+  | { type: 'CancelRequest'; requestId: RequestId; justification: string }
+  /** The assignee asks to extend an assignment ending within 14 days. */
+  | {
+      type: 'RequestExtension';
+      requestId: RequestId;
+      assignmentId: AssignmentId;
+      endsAt: Iso;
+      justification: string;
+    }
+  /** The assignee asks to renew an assignment that expired within the last 30 days. */
+  | {
+      type: 'RequestRenewal';
+      requestId: RequestId;
+      assignmentId: AssignmentId;
+      endsAt: Iso;
+      justification: string;
+    }
+  /** An administrator decides an extension or renewal; null keeps what was asked / the type. */
+  | {
+      type: 'DecideExtension';
+      requestId: RequestId;
+      decision: 'approve' | 'deny';
+      endsAt: Iso | null;
+      assignmentType: AssignmentType | null;
+      justification: string;
+    }
+  /** An administrator extends a current assignment directly; endsAt null makes it permanent. */
+  | {
+      type: 'ExtendAssignment';
+      assignmentId: AssignmentId;
+      endsAt: Iso | null;
+      justification: string;
+    }
+  /** A Global Administrator marks or unmarks a break-glass account. */
+  | { type: 'SetBreakGlass'; userId: UserId; breakGlass: boolean; justification: string };
+
+/** One activation inside an ActivateRoles bundle. */
+export type BundleItem = {
+  activationId: ActivationId;
+  assignmentId: AssignmentId;
+  durationMinutes: number;
+  startsAt: Iso | null;
+};
 
 /** Commands the relay issues itself after an HTTP passkey ceremony or from its scheduler. */
 export type RelayCommand =
@@ -256,6 +388,7 @@ export type CommandType = Command['type'];
 
 export type DomainEvent =
   | { type: 'SetupCompleted'; at: Iso }
+  /** Ledger entries from before break-glass carry no `breakGlass`; the fold reads false. */
   | { type: 'UserCreated'; user: User }
   | { type: 'PasskeyRegistered'; passkey: Passkey }
   | { type: 'DeviceEnrolled'; device: Device }
@@ -290,7 +423,41 @@ export type DomainEvent =
    * ended while it waited, or the quorum was reached when the assignment was no longer in
    * force. `reason` is a sentence for people.
    */
-  | { type: 'RequestFailed'; requestId: RequestId; reason: string; at: Iso };
+  | { type: 'RequestFailed'; requestId: RequestId; reason: string; at: Iso }
+  | {
+      type: 'UserBreakGlassSet';
+      userId: UserId;
+      breakGlass: boolean;
+      by: UserId;
+      justification: string;
+      at: Iso;
+    }
+  /** A break-glass account activated a role (and the like, as more alert kinds arrive). */
+  | { type: 'AlertRaised'; alert: Alert }
+  /** An extension or renewal request, status PendingAdminDecision. */
+  | { type: 'AssignmentRequested'; request: AssignmentRequest }
+  /**
+   * An administrator decided an extension or renewal request. An approval is followed in the
+   * same entry by AssignmentExtended (extend) or RoleAssigned (renew).
+   */
+  | {
+      type: 'AssignmentRequestDecided';
+      requestId: RequestId;
+      decision: AdminDecision;
+      /** The assignment an approval created (a renewal, or an extension that came too late). */
+      newAssignmentId: AssignmentId | null;
+    }
+  /**
+   * A current assignment's end (and possibly its type) changed: an extension by an
+   * administrator. The type is `assignmentType` because `type` names the event.
+   */
+  | {
+      type: 'AssignmentExtended';
+      assignmentId: AssignmentId;
+      endsAt: Iso | null;
+      assignmentType: AssignmentType;
+      at: Iso;
+    };
 
 export type EventType = DomainEvent['type'];
 

@@ -11,9 +11,10 @@
  * (second-preimage resistance). Everything here works on leaf *hashes*, so the relay can
  * keep a leaf-hash index instead of re-reading entries.
  *
- * Inclusion and consistency proofs (RFC 9162 §2.1.3 / §2.1.4) belong in this file too;
- * `splitPoint` and `subtreeRoot` are the building blocks their PATH and PROOF
- * definitions recurse on.
+ * Inclusion and consistency proofs (RFC 9162 §2.1.3 / §2.1.4) are below: the definitions
+ * written out over a list of leaf hashes (`inclusionProof`, `consistencyProof`, the
+ * reference), their verifiers, and `MerkleTree`, which serves both for any past size in
+ * O(log n) hashes from cached perfect subtrees.
  */
 
 import { concatBytes, fromBase64, sha256, toBase64 } from './bytes';

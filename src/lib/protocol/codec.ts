@@ -2,7 +2,7 @@
  * Decoding untrusted frames. Every check names the field it failed on, so a rejection tells
  * the sender exactly what was wrong. Unknown fields are refused: what is signed is what is read.
  */
-import type { RoleSettings, Ticket, UserCommand } from '#domain/types';
+import type { BundleItem, RoleSettings, Ticket, UserCommand } from '#domain/types';
 import type { AssertionJSON, ClientFrame, CommandEnvelope, SignedCommand } from './messages';
 
 /** The frame is not JSON or not a known frame type: answered with an `error` frame. */
@@ -91,6 +91,12 @@ class Reader {
     return v;
   }
 
+  bool(o: Obj, key: string): boolean {
+    const v = o[key];
+    if (typeof v !== 'boolean') this.fail(`${key} must be true or false`);
+    return v;
+  }
+
   oneOf<T extends string>(o: Obj, key: string, values: readonly T[]): T {
     const v = o[key];
     if (typeof v !== 'string' || !values.includes(v as T))
@@ -114,23 +120,71 @@ const COMMAND_FIELDS = {
     'justification',
   ],
   RemoveAssignment: ['type', 'assignmentId', 'justification'],
+  // startsAt is required (null: now), so the signed bytes say exactly when.
   ActivateRole: [
     'type',
     'activationId',
     'assignmentId',
     'durationMinutes',
+    'startsAt',
     'justification',
     'ticket',
   ],
+  ActivateRoles: ['type', 'bundleId', 'items', 'justification', 'ticket'],
   DeactivateRole: ['type', 'activationId'],
   RevokeDevice: ['type', 'deviceId'],
   UpdateRoleSettings: ['type', 'roleId', 'settings'],
   ApproveRequest: ['type', 'requestId', 'justification'],
   DenyRequest: ['type', 'requestId', 'justification'],
   CancelRequest: ['type', 'requestId', 'justification'],
+  RequestExtension: ['type', 'requestId', 'assignmentId', 'endsAt', 'justification'],
+  RequestRenewal: ['type', 'requestId', 'assignmentId', 'endsAt', 'justification'],
+  DecideExtension: [
+    'type',
+    'requestId',
+    'decision',
+    'endsAt',
+    'assignmentType',
+    'justification',
+  ],
+  ExtendAssignment: ['type', 'assignmentId', 'endsAt', 'justification'],
+  SetBreakGlass: ['type', 'userId', 'breakGlass', 'justification'],
 } as const satisfies Record<UserCommand['type'], readonly string[]>;
 
 export const USER_COMMAND_TYPES = Object.keys(COMMAND_FIELDS) as UserCommand['type'][];
+
+/** Fields of one ActivateRoles item; all required, like ActivateRole's. */
+const BUNDLE_ITEM_FIELDS = ['activationId', 'assignmentId', 'durationMinutes', 'startsAt'] as const;
+/** Most items in one ActivateRoles (the domain's MAX_BUNDLE_ITEMS). */
+const MAX_BUNDLE_ITEMS = 10;
+
+/** Present and either null or a valid time; a missing field is refused, not read as null. */
+function requiredIsoOrNull(r: Reader, o: Obj, key: string): string | null {
+  if (!Object.hasOwn(o, key)) r.fail(`${key} is required (null for none)`);
+  return r.isoOrNull(o, key);
+}
+
+function readTicket(r: Reader, o: Obj): Ticket | null {
+  if (!Object.hasOwn(o, 'ticket')) r.fail('ticket is required (null for none)');
+  if (o.ticket === null) return null;
+  const to = r.object(o.ticket, ['system', 'number'], 'ticket');
+  return { system: r.string(to, 'system', 100), number: r.string(to, 'number', 100) };
+}
+
+function readBundleItems(r: Reader, value: unknown): BundleItem[] {
+  if (!Array.isArray(value) || value.length < 1 || value.length > MAX_BUNDLE_ITEMS) {
+    r.fail(`items must be a list of 1 to ${MAX_BUNDLE_ITEMS} activations`);
+  }
+  return value.map((raw: unknown, i): BundleItem => {
+    const o = r.object(raw, BUNDLE_ITEM_FIELDS, `items[${i}]`);
+    return {
+      activationId: r.id(o, 'activationId'),
+      assignmentId: r.id(o, 'assignmentId'),
+      durationMinutes: r.int(o, 'durationMinutes', 0, 100_000),
+      startsAt: requiredIsoOrNull(r, o, 'startsAt'),
+    };
+  });
+}
 
 /** Reads a user command; throws CommandShapeError naming the first bad field. */
 export function readUserCommand(value: unknown, cmdId: string | null = null): UserCommand {
@@ -177,20 +231,25 @@ export function readUserCommand(value: unknown, cmdId: string | null = null): Us
         justification: r.string(o, 'justification', 1000),
       };
     case 'ActivateRole': {
-      let ticket: Ticket | null = null;
-      if (o.ticket !== null) {
-        const to = r.object(o.ticket, ['system', 'number'], 'ticket');
-        ticket = { system: r.string(to, 'system', 100), number: r.string(to, 'number', 100) };
-      }
+      const ticket = readTicket(r, o);
       return {
         type: t,
         activationId: r.id(o, 'activationId'),
         assignmentId: r.id(o, 'assignmentId'),
         durationMinutes: r.int(o, 'durationMinutes', 0, 100_000),
+        startsAt: requiredIsoOrNull(r, o, 'startsAt'),
         justification: r.string(o, 'justification', 1000),
         ticket,
       };
     }
+    case 'ActivateRoles':
+      return {
+        type: t,
+        bundleId: r.id(o, 'bundleId'),
+        items: readBundleItems(r, o.items),
+        justification: r.string(o, 'justification', 1000),
+        ticket: readTicket(r, o),
+      };
     case 'DeactivateRole':
       return { type: t, activationId: r.id(o, 'activationId') };
     case 'RevokeDevice':
@@ -203,6 +262,43 @@ export function readUserCommand(value: unknown, cmdId: string | null = null): Us
       return {
         type: t,
         requestId: r.id(o, 'requestId'),
+        justification: r.string(o, 'justification', 1000),
+      };
+    case 'RequestExtension':
+    case 'RequestRenewal':
+      return {
+        type: t,
+        requestId: r.id(o, 'requestId'),
+        assignmentId: r.id(o, 'assignmentId'),
+        endsAt: r.iso(o, 'endsAt'),
+        justification: r.string(o, 'justification', 1000),
+      };
+    case 'DecideExtension': {
+      if (!Object.hasOwn(o, 'assignmentType')) r.fail('assignmentType is required (null: keep)');
+      return {
+        type: t,
+        requestId: r.id(o, 'requestId'),
+        decision: r.oneOf(o, 'decision', ['approve', 'deny'] as const),
+        endsAt: requiredIsoOrNull(r, o, 'endsAt'),
+        assignmentType:
+          o.assignmentType === null
+            ? null
+            : r.oneOf(o, 'assignmentType', ['eligible', 'active'] as const),
+        justification: r.string(o, 'justification', 1000),
+      };
+    }
+    case 'ExtendAssignment':
+      return {
+        type: t,
+        assignmentId: r.id(o, 'assignmentId'),
+        endsAt: requiredIsoOrNull(r, o, 'endsAt'),
+        justification: r.string(o, 'justification', 1000),
+      };
+    case 'SetBreakGlass':
+      return {
+        type: t,
+        userId: r.id(o, 'userId'),
+        breakGlass: r.bool(o, 'breakGlass'),
         justification: r.string(o, 'justification', 1000),
       };
     default: {

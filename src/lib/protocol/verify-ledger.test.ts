@@ -185,7 +185,7 @@ describe('verifyLedger', () => {
   });
 
   it('resumes from a verified state with only the new entries and checkpoints', async () => {
-    const { signer, relayKey, lines, checkpoints } = await fixture(30);
+    const { signer, relayKey, lines } = await fixture(30);
     const all = [...lines];
     const full = await ledger(all, [3, 7, 30], () => signer);
     const first = await verifyLedger({

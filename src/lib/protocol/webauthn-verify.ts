@@ -74,7 +74,8 @@ function readItem(bytes: Uint8Array, offset: number, depth: number): [CborValue,
   if (initial === undefined) throw new EvidenceError('CBOR is truncated');
   const major = initial >> 5;
   const info = initial & 0x1f;
-  let [arg, at] = readArgument(bytes, offset + 1, info);
+  const [arg, start] = readArgument(bytes, offset + 1, info);
+  let at = start;
   switch (major) {
     case 0:
       return [arg, at];

@@ -228,6 +228,8 @@ export class LeaseholdClient {
     ]);
     if (generation !== this.#generation) return;
     this.#derive();
+    // On start, before any socket: a relay that cannot be reached says so on the Audit page.
+    void this.ledger.check();
     this.#channel = new CommandChannel({
       url: `${websocketBase(location.origin)}/sync/commands`,
       outbox: this.#requireDb().outbox,

@@ -26,6 +26,7 @@ export function activateRole(input: ActivateRoleInput): UserCommand {
     activationId: `act_${randomId()}`,
     assignmentId: input.assignmentId,
     durationMinutes: input.durationMinutes,
+    startsAt: null,
     justification: input.justification.trim(),
     ticket: input.ticket
       ? { system: input.ticket.system.trim(), number: input.ticket.number.trim() }

@@ -202,11 +202,12 @@ export class LedgerService {
 
   async #raise(failure: LedgerFailure): Promise<void> {
     const origin = location.origin;
-    // The same failure, still true, is not raised twice; the status line keeps saying it.
+    // One open alarm per kind of failure (the first says what broke first), and a failure
+    // already acknowledged is not raised again; the status line keeps saying it meanwhile.
     const existing = await this.#db.ledgerAlarms
       .where('origin')
       .equals(origin)
-      .filter((a) => a.kind === failure.kind && a.message === failure.message)
+      .filter((a) => a.kind === failure.kind && (a.open === 1 || a.message === failure.message))
       .first();
     if (!existing) {
       await this.#db.ledgerAlarms.add({

@@ -47,13 +47,19 @@ export class LedgerState {
     this.indexing = s.indexing;
   }
 
-  receiptOf(seq: number | undefined | null): ReceiptState | null {
+  /**
+   * What to say next to one of the user's own entries. While the ledger itself fails its checks,
+   * an entry still waiting for its proof says so rather than "checking" for ever.
+   */
+  receiptOf(seq: number | undefined | null): ReceiptState | 'blocked' | null {
     if (seq === undefined || seq === null) return null;
-    return Object.hasOwn(this.receipts, seq) ? this.receipts[seq]! : null;
+    const receipt = Object.hasOwn(this.receipts, seq) ? this.receipts[seq]! : null;
+    if (receipt === 'checking' && this.verification.state === 'failed') return 'blocked';
+    return receipt;
   }
 
   /** The receipt of the entry that asked for this activation, when it was the user's. */
-  receiptOfActivation(activationId: string): ReceiptState | null {
+  receiptOfActivation(activationId: string): ReceiptState | 'blocked' | null {
     const seq = Object.hasOwn(this.activationSeqs, activationId)
       ? this.activationSeqs[activationId]
       : undefined;

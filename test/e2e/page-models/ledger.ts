@@ -14,7 +14,9 @@ export class LedgerAuditPage {
     return this.page.getByRole('tab', { name });
   }
   status() {
-    return this.page.getByRole('status').filter({ hasText: /Ledger verified|Verification|Checking the relay/ });
+    return this.page
+      .getByRole('status')
+      .filter({ hasText: /Ledger verified|Verification|Checking the relay/ });
   }
   async expectVerified() {
     await expect(this.page.getByText('Ledger verified.')).toBeVisible({ timeout: 20_000 });

@@ -1,0 +1,31 @@
+/**
+ * Builders for the approval and role-settings commands (issue 3, "Role settings" and
+ * "Approvals"). Separate from `commands.ts` so the approvals flow can grow without touching it.
+ */
+import { normaliseRoleSettings } from '#domain/settings';
+import type { RequestId, RoleId, RoleSettings, UserCommand } from '#domain/types';
+
+export type DecisionVerdict = 'approve' | 'deny';
+
+/** Approve or deny one request; the justification is required by the domain and trimmed here. */
+export function decideRequest(
+  requestId: RequestId,
+  verdict: DecisionVerdict,
+  justification: string,
+): UserCommand {
+  return {
+    type: verdict === 'approve' ? 'ApproveRequest' : 'DenyRequest',
+    requestId,
+    justification: justification.trim(),
+  };
+}
+
+/** The requester's own cancel needs no reason; an administrator cancelling someone else's does. */
+export function cancelRequest(requestId: RequestId, justification = ''): UserCommand {
+  return { type: 'CancelRequest', requestId, justification: justification.trim() };
+}
+
+/** Replaces a role's settings with `settings`, whole (the relay records the before and after). */
+export function updateRoleSettings(roleId: RoleId, settings: RoleSettings): UserCommand {
+  return { type: 'UpdateRoleSettings', roleId, settings: normaliseRoleSettings(settings) };
+}
