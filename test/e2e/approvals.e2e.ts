@@ -121,7 +121,7 @@ test('requests wait for a quorum of approvers, can be denied, expire, and are de
   await expect(
     bo
       .eligibleCard('Global Reader')
-      .getByText(/Denied · Cy User denied: “The review is next week”/),
+      .getByText('Your last request: Denied by Cy User: “The review is next week”.'),
   ).toBeVisible();
   await bo.openMyRequests();
   const denied = bo.requestCard('Earlier requests', 'Global Reader');

@@ -3,7 +3,7 @@
  * sequences, the accepted events fold to the same state however they are applied, `decide`
  * never touches its input, and the rules' invariants hold after every step.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isActivationActive, isRequestPending } from './activation';
 import { ROLE_IDS } from './catalogue';
 import { decide, dueWork } from './decide';
@@ -274,7 +274,25 @@ function randomStep(
   }
 }
 
+/** Event types accepted across all seeds, so the test proves it reached the newer rules. */
+const seenEvents = new Set<string>();
+
 describe('convergence', () => {
+  afterAll(() => {
+    for (const type of [
+      'ActivationRequested',
+      'RequestGranted',
+      'UserBreakGlassSet',
+      'AlertRaised',
+      'AssignmentRequested',
+      'AssignmentRequestDecided',
+      'AssignmentExtended',
+      'ActivationScheduled*',
+    ]) {
+      expect(seenEvents.has(type), type).toBe(true);
+    }
+  });
+
   it.each(Array.from({ length: 25 }, (_, i) => [i + 1]))('holds for seed %i', (seed) => {
     const rand = prng(seed);
     // Everyone already admitted, so most steps act on real users rather than bounce off.
@@ -311,6 +329,10 @@ describe('convergence', () => {
         expect(frozen).toEqual(inPlace);
         if (!decision.ok) continue;
         for (const event of decision.events) {
+          seenEvents.add(event.type);
+          if (event.type === 'ActivationStarted' && event.activation.startsAt > ctx.at) {
+            seenEvents.add('ActivationScheduled*');
+          }
           accepted.push(event);
           viaEvolve = evolve(viaEvolve, event);
           applyEvent(inPlace, event);

@@ -163,6 +163,66 @@ describe('describeEvent', () => {
       },
       { type: 'RequestExpired', requestId: 'r', at: T0 },
       { type: 'RequestFailed', requestId: 'r', reason: 'The eligibility was removed.', at: T0 },
+      {
+        type: 'UserBreakGlassSet',
+        userId: 'grace',
+        breakGlass: true,
+        by: 'ada',
+        justification: 'Emergency account',
+        at: T0,
+      },
+      {
+        type: 'AlertRaised',
+        alert: {
+          id: 'alert_a',
+          kind: 'break-glass-used',
+          severity: 'high',
+          userId: 'grace',
+          roleId: ROLE_IDS.SecurityReader,
+          activationId: 'a',
+          at: T0,
+        },
+      },
+      {
+        type: 'AssignmentRequested',
+        request: {
+          id: 'x',
+          kind: 'extend',
+          assignmentId: 'e1',
+          principalId: 'grace',
+          roleId: ROLE_IDS.SecurityReader,
+          assignmentType: 'eligible',
+          endsAt: at(60 * 24 * 30),
+          justification: 'Still needed',
+          requestedAt: T0,
+          status: 'PendingAdminDecision',
+          decision: null,
+          newAssignmentId: null,
+          resolvedAt: null,
+          resolvedBy: null,
+          history: [{ status: 'PendingAdminDecision', at: T0, by: 'grace' }],
+        },
+      },
+      {
+        type: 'AssignmentRequestDecided',
+        requestId: 'x',
+        decision: {
+          adminId: 'ada',
+          decision: 'approve',
+          endsAt: at(60 * 24 * 30),
+          assignmentType: 'eligible',
+          justification: 'Fine',
+          at: T0,
+        },
+        newAssignmentId: null,
+      },
+      {
+        type: 'AssignmentExtended',
+        assignmentId: 'e1',
+        endsAt: at(60 * 24 * 30),
+        assignmentType: 'eligible',
+        at: T0,
+      },
     ];
     const seen = new Set<string>();
     for (const event of [...w.events, ...extra]) {
@@ -171,7 +231,7 @@ describe('describeEvent', () => {
       expect(line).not.toMatch(/undefined|\[object/);
       seen.add(event.type);
     }
-    expect(seen.size).toBe(23);
+    expect(seen.size).toBe(28);
     const line = (type: DomainEvent['type']) => {
       const event = w.events.find((e) => e.type === type);
       return event ? describeEvent(event, nameOf, roleName) : type;
@@ -186,5 +246,12 @@ describe('describeEvent', () => {
       'An activation request was granted at 2026-03-02 09:13 UTC',
     );
     expect(line('RequestCanceled')).toBe('Grace cancelled an activation request');
+    const said = (event: DomainEvent) => describeEvent(event, nameOf, roleName);
+    expect(said(extra.find((e) => e.type === 'AssignmentRequested')!)).toBe(
+      'Grace asked to extend their eligible assignment of Security Reader until 2026-04-01 09:00 UTC: “Still needed”',
+    );
+    expect(said(extra.find((e) => e.type === 'UserBreakGlassSet')!)).toBe(
+      'Ada made Grace a break-glass account: “Emergency account”',
+    );
   });
 });
