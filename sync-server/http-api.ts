@@ -529,6 +529,7 @@ const GET_ROUTES: Record<string, (relay: Relay) => Promise<unknown>> = {
       publicKey: relay.signer.publicKey,
     }),
     algorithm: 'Ed25519',
+    rotations: relay.keyRotations,
   }),
   '/api/test/clock': async (relay) => {
     if (!relay.options.testClock) throw new HttpError(404, 'not-found', 'No such endpoint.');

@@ -29,6 +29,16 @@ import { Projection, isDocName, type DocName } from './projection';
 import type { RelayStorage } from './storage/types';
 import { SyncSocket } from './sync-socket';
 
+export type KeyRotationLink = {
+  seq: number;
+  fromKeyName: string;
+  fromPublicKey: string;
+  toKeyName: string;
+  toPublicKey: string;
+  /** Ed25519 by the outgoing key over keyRotationMessage(origin, toPublicKey, seq). */
+  signature: string;
+};
+
 export type RelayOptions = {
   storage: RelayStorage;
   clock: Clock;
@@ -110,6 +120,12 @@ export class Relay {
 
     // State is the fold of accepted entries; the leaf hashes rebuild the Merkle accumulator.
     const leafHashes: Uint8Array[] = [];
+    const rotations: {
+      seq: number;
+      newKeyName: string;
+      newPublicKey: string;
+      signature: string;
+    }[] = [];
     const canonical: string[] = [];
     const total = await storage.entryCount();
     for (let from = 0; from < total; from += 5000) {
@@ -121,6 +137,7 @@ export class Relay {
         if (entry.outcome === 'accepted')
           for (const event of entry.events) applyEvent(this.state, event);
         this.#indexEntry(entry);
+        if (entry.keyRotation) rotations.push({ seq: entry.seq, ...entry.keyRotation });
       }
     }
     this.ledger = new LedgerWriter(
@@ -128,6 +145,7 @@ export class Relay {
       this.signer,
       origin,
     );
+    this.keyRotations = await this.#rotationChain(rotations);
     const latest = await storage.latestCheckpoint();
     if (latest) this.committed = { size: parseCheckpoint(latest).checkpoint.size, note: latest };
 
@@ -295,6 +313,29 @@ export class Relay {
     this.#syncSockets.add(socket);
     ws.on('close', () => this.#syncSockets.delete(socket));
     replay();
+  }
+
+  /**
+   * Every rotation of the checkpoint key, oldest first: the outgoing key and its signature over
+   * the incoming one, so a client that pinned an old key can follow the chain (docs/ledger.md).
+   */
+  keyRotations: KeyRotationLink[] = [];
+
+  async #rotationChain(
+    rotations: { seq: number; newKeyName: string; newPublicKey: string; signature: string }[],
+  ): Promise<KeyRotationLink[]> {
+    const retired = JSON.parse((await this.storage.getMeta('relay_key_history')) ?? '[]') as {
+      keyName: string;
+      publicKey: string;
+    }[];
+    return rotations.map((r, i) => ({
+      seq: r.seq,
+      fromKeyName: retired[i]?.keyName ?? '',
+      fromPublicKey: retired[i]?.publicKey ?? '',
+      toKeyName: r.newKeyName,
+      toPublicKey: r.newPublicKey,
+      signature: r.signature,
+    }));
   }
 
   /** The newest durable checkpoint: proofs are served against it, never against unsaved leaves. */

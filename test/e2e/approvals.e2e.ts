@@ -117,7 +117,20 @@ test('requests wait for a quorum of approvers, can be denied, expire, and are de
     justification: 'Quarterly access review',
     says: /Needs approval from 1 of: Cy User, Di User/,
   });
+  // Di starts to approve it too, but Cy's denial gets there first.
+  await di
+    .card('Bo User', 'Global Reader')
+    .getByRole('button', { name: /^Approve / })
+    .click();
+  const late = di.page.getByRole('dialog', { name: 'Approve request' });
+  await late.getByLabel(/Justification/).fill('Looks fine to me');
   await cy.decide('Deny', 'Bo User', 'Global Reader', 'The review is next week');
+  await late.getByRole('button', { name: 'Approve', exact: true }).click();
+  await expect(late.getByRole('alert')).toHaveText(
+    'Not approved: someone else already resolved it (denied by Cy User).',
+  );
+  await late.getByRole('button', { name: 'Cancel' }).click();
+  await expect(late).toBeHidden();
   await expect(
     bo
       .eligibleCard('Global Reader')

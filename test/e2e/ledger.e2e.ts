@@ -5,8 +5,9 @@
  */
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { AdminPage, InvitePage, MyRolesPage, SetupPage } from './page-models/app';
 import { LedgerAuditPage, TamperAlarm } from './page-models/ledger';
@@ -206,3 +207,62 @@ async function expectNoHorizontalScroll(page: import('@playwright/test').Page) {
   );
   expect(overflow).toBeLessThanOrEqual(0);
 }
+
+test('a key rotation signed by the old key is followed; a key swapped without one raises the alarm', async ({
+  browser,
+  relay,
+}) => {
+  const adminContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const { page: admin } = await openProfile(adminContext, relay.setupUrl);
+  await new SetupPage(admin).createFirstAdmin('Ada Admin');
+  const adminPage = new AdminPage(admin);
+  const audit = new LedgerAuditPage(admin);
+  const alarm = new TamperAlarm(admin);
+  await audit.open();
+  await audit.expectVerified();
+
+  // The operator rotates the key properly: the ledger records it, signed by the old key.
+  await relay.restart({
+    async mutate(dbFile) {
+      await promisify(execFile)('node_modules/.bin/tsx', [
+        'sync-server/cli/rotate-key.ts',
+        '--data-dir',
+        dirname(dbFile),
+      ]);
+    },
+  });
+  await expect(admin.getByText('Online')).toBeVisible({ timeout: 30_000 });
+  await adminPage.open();
+  await adminPage.createRole('After Rotation', 'Signed by the new key.');
+  // The checkpoint now verified is the one the new key signed, after the rotation entry.
+  const rotatedSize = Number(
+    (await (await admin.request.get(`${relay.origin}/api/ledger/checkpoint`)).text()).split(
+      '\n',
+    )[1],
+  );
+  await audit.open();
+  await expect(admin.getByRole('status').filter({ hasText: 'Ledger verified.' })).toContainText(
+    `checkpoint of ${rotatedSize.toLocaleString('en-US')} entries`,
+    { timeout: 20_000 },
+  );
+  await expect(alarm.alert()).toHaveCount(0);
+
+  // A key swapped behind the ledger's back has no rotation signed by the pinned key.
+  await relay.restart({
+    mutate(dbFile) {
+      const db = new Database(dbFile);
+      try {
+        const { privateKey } = generateKeyPairSync('ed25519');
+        const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+        db.prepare("UPDATE meta SET value = ? WHERE key = 'relay_key_pkcs8'").run(pkcs8);
+      } finally {
+        db.close();
+      }
+    },
+  });
+  await expect(admin.getByText('Online')).toBeVisible({ timeout: 30_000 });
+  await adminPage.open();
+  await adminPage.createRole('After Swap', 'Signed by an unknown key.');
+  await expect(alarm.alert()).toContainText(/The relay key changed/, { timeout: 30_000 });
+  await adminContext.close();
+});

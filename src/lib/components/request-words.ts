@@ -95,14 +95,16 @@ export function requestTimeline(
         break;
       case 'Denied':
         break;
-      case 'Granted':
+      case 'Granted': {
+        const n = request.approvalsRequired;
         items.push({
           at: h.at,
-          text: `Approved: ${request.approvalsRequired === 1 ? 'the approval was' : `all ${request.approvalsRequired} approvals were`} given`,
+          text: `Approved: ${n} of ${n} ${n === 1 ? 'approval' : 'approvals'} given`,
           reason: '',
           tone: 'ok',
         });
         break;
+      }
       case 'Provisioned':
         items.push({ at: h.at, text: 'The role became active', reason: '', tone: 'ok' });
         break;

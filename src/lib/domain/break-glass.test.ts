@@ -17,7 +17,11 @@ const PRA = ROLE_IDS.PrivilegedRoleAdministrator;
 const SR = ROLE_IDS.SecurityReader;
 const SA = ROLE_IDS.SecurityAdministrator;
 
-const setBreakGlass = (userId: string, breakGlass = true, justification = 'Emergency account'): Command => ({
+const setBreakGlass = (
+  userId: string,
+  breakGlass = true,
+  justification = 'Emergency account',
+): Command => ({
   type: 'SetBreakGlass',
   userId,
   breakGlass,
@@ -75,7 +79,12 @@ describe('SetBreakGlass', () => {
   });
 
   const refused: [string, Command, DecisionContext, RejectionCode][] = [
-    ['a Privileged Role Administrator', setBreakGlass('vic'), asUser('pat', at(1)), 'not-authorized'],
+    [
+      'a Privileged Role Administrator',
+      setBreakGlass('vic'),
+      asUser('pat', at(1)),
+      'not-authorized',
+    ],
     ['a Security Administrator', setBreakGlass('vic'), asUser('sam', at(1)), 'not-authorized'],
     ['the user themselves', setBreakGlass('vic'), asUser('vic', at(1)), 'not-authorized'],
     ['an unknown user', setBreakGlass('nobody'), asUser('ada', at(1)), 'unknown-user'],

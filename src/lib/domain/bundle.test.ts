@@ -56,9 +56,9 @@ describe('ActivateRoles', () => {
       'ActivationStarted',
       'ActivationStarted',
     ]);
-    expect(events.map((e) => (e.type === 'ActivationStarted' ? e.activation.roleId : null))).toEqual(
-      [SR, GR, UA],
-    );
+    expect(
+      events.map((e) => (e.type === 'ActivationStarted' ? e.activation.roleId : null)),
+    ).toEqual([SR, GR, UA]);
   });
 
   it('gives exactly the events the same ActivateRole commands would', () => {
@@ -172,9 +172,15 @@ describe('ActivateRoles', () => {
     w.configure(SR, { requirePasskeyOnActivation: false });
     const state = w.state;
     const noPasskey = asUser('grace', NOW, { passkey: false });
-    given(w.events).when(bundle([item(1)]), noPasskey).thenAccepts();
-    given(w.events).when(bundle([item(1), item(2)]), noPasskey).thenRejects('confirmation-required');
-    given(w.events).when(bundle([item(1), item(2), item(3)]), asUser('grace', NOW)).thenAccepts();
+    given(w.events)
+      .when(bundle([item(1)]), noPasskey)
+      .thenAccepts();
+    given(w.events)
+      .when(bundle([item(1), item(2)]), noPasskey)
+      .thenRejects('confirmation-required');
+    given(w.events)
+      .when(bundle([item(1), item(2), item(3)]), asUser('grace', NOW))
+      .thenAccepts();
     const needs = (items: BundleItem[]) =>
       requiresPasskeyConfirmation(
         bundle(items) as Extract<Command, { type: 'ActivateRoles' }>,
@@ -199,7 +205,10 @@ describe('ActivateRoles', () => {
     w.addUser('grace', 'Grace');
     const items: BundleItem[] = [];
     for (let i = 1; i <= size; i++) {
-      w.run({ type: 'CreateRole', roleId: `r${i}`, name: `Role ${i}`, description: '' }, asUser('ada'));
+      w.run(
+        { type: 'CreateRole', roleId: `r${i}`, name: `Role ${i}`, description: '' },
+        asUser('ada'),
+      );
       w.assign(`e${i}`, 'grace', `r${i}`, 'eligible');
       items.push(item(i));
     }

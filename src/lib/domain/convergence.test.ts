@@ -115,12 +115,24 @@ function randomStep(
     switch (Math.floor(rand() * 5)) {
       case 0:
         return [
-          { type: 'RequestExtension', requestId: pick(MANY_IDS), assignmentId, endsAt, justification: 'More' },
+          {
+            type: 'RequestExtension',
+            requestId: pick(MANY_IDS),
+            assignmentId,
+            endsAt,
+            justification: 'More',
+          },
           rand() < 0.8 ? asOwner : asActor,
         ];
       case 1:
         return [
-          { type: 'RequestRenewal', requestId: pick(MANY_IDS), assignmentId, endsAt, justification: 'Again' },
+          {
+            type: 'RequestRenewal',
+            requestId: pick(MANY_IDS),
+            assignmentId,
+            endsAt,
+            justification: 'Again',
+          },
           rand() < 0.8 ? asOwner : asActor,
         ];
       case 2:
@@ -140,7 +152,12 @@ function randomStep(
       }
       default:
         return [
-          { type: 'ExtendAssignment', assignmentId, endsAt: rand() < 0.1 ? null : endsAt, justification: 'Ok' },
+          {
+            type: 'ExtendAssignment',
+            assignmentId,
+            endsAt: rand() < 0.1 ? null : endsAt,
+            justification: 'Ok',
+          },
           rand() < 0.7 ? asUser('ada', now) : asActor,
         ];
     }
@@ -391,7 +408,8 @@ function checkInvariants(state: TenantState, now: string) {
     if (r.status === 'PendingAdminDecision') {
       askedByAssignment.set(r.assignmentId, (askedByAssignment.get(r.assignmentId) ?? 0) + 1);
     }
-    if (r.newAssignmentId) expect(state.assignments[r.newAssignmentId]?.principalId).toBe(r.principalId);
+    if (r.newAssignmentId)
+      expect(state.assignments[r.newAssignmentId]?.principalId).toBe(r.principalId);
   }
   for (const count of askedByAssignment.values()) expect(count).toBe(1);
 

@@ -607,14 +607,12 @@ function removeAssignment(
     at: ctx.at,
   }));
   // …and extension or renewal requests for it, which have nothing left to extend.
-  const failedAsks = pendingAssignmentRequestsFor(state, assignment.id).map(
-    (r): DomainEvent => ({
-      type: 'RequestFailed',
-      requestId: r.id,
-      reason: 'The assignment it asked to extend was removed.',
-      at: ctx.at,
-    }),
-  );
+  const failedAsks = pendingAssignmentRequestsFor(state, assignment.id).map((r): DomainEvent => ({
+    type: 'RequestFailed',
+    requestId: r.id,
+    reason: 'The assignment it asked to extend was removed.',
+    at: ctx.at,
+  }));
   return accept(
     { type: 'AssignmentRemoved', assignmentId: assignment.id, at: ctx.at },
     ...deactivations,
@@ -1036,10 +1034,7 @@ function cancelAssignmentRequest(
   }
   if (!isAssignmentRequestPending(request)) {
     return refuse(
-      reject(
-        'request-not-pending',
-        `This request is no longer pending: it is ${request.status}.`,
-      ),
+      reject('request-not-pending', `This request is no longer pending: it is ${request.status}.`),
     );
   }
   const badText = invalidText(
@@ -1345,7 +1340,10 @@ function changeAssignment(
     );
     if (overlap) {
       return refuse(
-        reject('already-assigned', `There is already an overlapping ${type} assignment of ${role}.`),
+        reject(
+          'already-assigned',
+          `There is already an overlapping ${type} assignment of ${role}.`,
+        ),
       );
     }
     if (assignment.type === 'active') {
@@ -1439,7 +1437,12 @@ function setBreakGlass(
   state: TenantState,
   ctx: UserContext,
 ): Decision {
-  const denied = requirePermission(state, ctx, 'manage-break-glass', 'designate break-glass accounts');
+  const denied = requirePermission(
+    state,
+    ctx,
+    'manage-break-glass',
+    'designate break-glass accounts',
+  );
   if (denied) return refuse(denied);
   const user = getOwn(state.users, command.userId);
   if (!user) return refuse(reject('unknown-user', `There is no user ${command.userId}.`));
@@ -1520,7 +1523,9 @@ export function requiresPasskeyConfirmation(
       const request = getOwn(assignmentRequestsOf(state), command.requestId);
       if (!request || command.decision !== 'approve') return false;
       const type = command.assignmentType ?? request.assignmentType;
-      return type === 'active' && settingsFor(state, request.roleId).requirePasskeyOnActiveAssignment;
+      return (
+        type === 'active' && settingsFor(state, request.roleId).requirePasskeyOnActiveAssignment
+      );
     }
     case 'ExtendAssignment': {
       const assignment = getOwn(state.assignments, command.assignmentId);
@@ -1737,7 +1742,10 @@ function requestsPendingFrom(
     .sort((a, b) => compareByEnd(a.requestedAt, a.id, b.requestedAt, b.id));
 }
 
-function pendingAssignmentRequestsFor(state: TenantState, assignmentId: string): AssignmentRequest[] {
+function pendingAssignmentRequestsFor(
+  state: TenantState,
+  assignmentId: string,
+): AssignmentRequest[] {
   return Object.values(assignmentRequestsOf(state))
     .filter((r) => r.assignmentId === assignmentId && isAssignmentRequestPending(r))
     .sort((a, b) => compareByEnd(a.requestedAt, a.id, b.requestedAt, b.id));

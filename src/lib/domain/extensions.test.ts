@@ -29,7 +29,9 @@ function extendWorld(): World {
   return w;
 }
 
-const requestExtension = (over: Partial<Extract<Command, { type: 'RequestExtension' }>> = {}): Command => ({
+const requestExtension = (
+  over: Partial<Extract<Command, { type: 'RequestExtension' }>> = {},
+): Command => ({
   type: 'RequestExtension',
   requestId: 'x1',
   assignmentId: 'e1',
@@ -37,7 +39,9 @@ const requestExtension = (over: Partial<Extract<Command, { type: 'RequestExtensi
   justification: 'Still on the security rota',
   ...over,
 });
-const requestRenewal = (over: Partial<Extract<Command, { type: 'RequestRenewal' }>> = {}): Command => ({
+const requestRenewal = (
+  over: Partial<Extract<Command, { type: 'RequestRenewal' }>> = {},
+): Command => ({
   type: 'RequestRenewal',
   requestId: 'r1',
   assignmentId: 'e1',
@@ -60,7 +64,12 @@ const decideExtension = (
 describe('RequestExtension', () => {
   const w = extendWorld();
   const cases: [string, Command, DecisionContext, RejectionCode | 'accepted'][] = [
-    ['exactly 14 days before the end', requestExtension(), asUser('grace', addDays(END, -14)), 'accepted'],
+    [
+      'exactly 14 days before the end',
+      requestExtension(),
+      asUser('grace', addDays(END, -14)),
+      'accepted',
+    ],
     ['the day it ends', requestExtension(), asUser('grace', plusMs(END, -1)), 'accepted'],
     [
       '14 days + 1 ms before the end',
@@ -164,7 +173,12 @@ describe('RequestRenewal', () => {
   const cases: [string, () => World, Iso, RejectionCode | 'accepted'][] = [
     ['right after it expired', expiredWorld, END, 'accepted'],
     ['exactly 30 days after it expired', expiredWorld, addDays(END, 30), 'accepted'],
-    ['30 days + 1 ms after it expired', expiredWorld, plusMs(addDays(END, 30), 1), 'renewal-window-closed'],
+    [
+      '30 days + 1 ms after it expired',
+      expiredWorld,
+      plusMs(addDays(END, 30), 1),
+      'renewal-window-closed',
+    ],
     ['before it expired', extendWorld, addDays(END, -1), 'renewal-not-due'],
     // Past its end but not yet recorded by the scheduler: expired all the same.
     ['after its end, before the scheduler recorded it', extendWorld, addDays(END, 1), 'accepted'],
@@ -183,7 +197,10 @@ describe('RequestRenewal', () => {
     ],
   ];
   it.each(cases)('asked %s: %s', (_name, world, when, outcome) => {
-    const x = given(world().events).when(requestRenewal({ endsAt: addDays(when, 60) }), asUser('grace', when));
+    const x = given(world().events).when(
+      requestRenewal({ endsAt: addDays(when, 60) }),
+      asUser('grace', when),
+    );
     if (outcome === 'accepted') x.thenAccepts();
     else x.thenRejects(outcome);
   });
@@ -191,10 +208,7 @@ describe('RequestRenewal', () => {
   it('an approved renewal creates a new assignment from the decision', () => {
     const s = expiredWorld();
     s.run(requestRenewal(), asUser('grace', addDays(END, 2)));
-    const events = s.run(
-      decideExtension({ requestId: 'r1' }),
-      asUser('pat', addDays(END, 3)),
-    );
+    const events = s.run(decideExtension({ requestId: 'r1' }), asUser('pat', addDays(END, 3)));
     const newId = renewalAssignmentIdFor('r1');
     expect(events.map((e) => e.type)).toEqual(['AssignmentRequestDecided', 'RoleAssigned']);
     expect(events[1]).toMatchObject({
@@ -220,7 +234,9 @@ describe('RequestRenewal', () => {
   });
 
   it('nothing to renew for a request of the wrong user', () => {
-    given(w.events).when(requestRenewal(), asUser('pat', addDays(END, 1))).thenRejects('not-authorized');
+    given(w.events)
+      .when(requestRenewal(), asUser('pat', addDays(END, 1)))
+      .thenRejects('not-authorized');
   });
 });
 
@@ -285,14 +301,27 @@ describe('DecideExtension', () => {
     const s = pendingWorld();
     s.run(decideExtension({ decision: 'deny' }), asUser('pat', when));
     expect(s.state.assignments['e1']?.endsAt).toBe(END);
-    expect(s.state.assignmentRequests?.['x1']).toMatchObject({ status: 'Denied', resolvedBy: 'pat' });
+    expect(s.state.assignmentRequests?.['x1']).toMatchObject({
+      status: 'Denied',
+      resolvedBy: 'pat',
+    });
   });
 
   const refused: [string, Command, DecisionContext, RejectionCode][] = [
     ['by someone without an admin role', decideExtension(), asUser('sue', when), 'not-authorized'],
     ['by the requester', decideExtension(), asUser('grace', when), 'not-authorized'],
-    ['for an unknown request', decideExtension({ requestId: 'nope' }), asUser('pat', when), 'unknown-request'],
-    ['without a reason', decideExtension({ justification: ' ' }), asUser('pat', when), 'justification-required'],
+    [
+      'for an unknown request',
+      decideExtension({ requestId: 'nope' }),
+      asUser('pat', when),
+      'unknown-request',
+    ],
+    [
+      'without a reason',
+      decideExtension({ justification: ' ' }),
+      asUser('pat', when),
+      'justification-required',
+    ],
     [
       'to an end no later than the current one',
       decideExtension({ endsAt: END }),
@@ -308,7 +337,9 @@ describe('DecideExtension', () => {
     const s = extendWorld();
     s.assign('pat-sr', 'pat', SR, 'eligible', { endsAt: END });
     s.run(requestExtension({ assignmentId: 'pat-sr' }), asUser('pat', addDays(END, -3)));
-    given(s.events).when(decideExtension(), asUser('pat', when)).thenRejects('approver-is-requester');
+    given(s.events)
+      .when(decideExtension(), asUser('pat', when))
+      .thenRejects('approver-is-requester');
   });
 
   it('a decided request cannot be decided again; a cancelled one neither', () => {
@@ -327,7 +358,9 @@ describe('DecideExtension', () => {
       { type: 'RemoveAssignment', assignmentId: 'e1', justification: 'Left' },
       asUser('ada', when),
     );
-    expect(events).toContainEqual(expect.objectContaining({ type: 'RequestFailed', requestId: 'x1' }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'RequestFailed', requestId: 'x1' }),
+    );
     expect(s.state.assignmentRequests?.['x1']?.status).toBe('Failed');
   });
 
@@ -363,10 +396,34 @@ describe('ExtendAssignment', () => {
   });
 
   const refused: [string, () => World, Command, DecisionContext, RejectionCode][] = [
-    ['by the assignee', extendWorld, extend(addDays(END, 30)), asUser('grace', at(10)), 'not-authorized'],
-    ['to an earlier end', extendWorld, extend(addDays(END, -1)), asUser('pat', at(10)), 'assignment-too-short'],
-    ['a permanent assignment', extendWorld, extend(null, 'perm'), asUser('pat', at(10)), 'invalid-value'],
-    ['an ended assignment', extendWorld, extend(addDays(END, 30)), asUser('pat', END), 'assignment-ended'],
+    [
+      'by the assignee',
+      extendWorld,
+      extend(addDays(END, 30)),
+      asUser('grace', at(10)),
+      'not-authorized',
+    ],
+    [
+      'to an earlier end',
+      extendWorld,
+      extend(addDays(END, -1)),
+      asUser('pat', at(10)),
+      'assignment-too-short',
+    ],
+    [
+      'a permanent assignment',
+      extendWorld,
+      extend(null, 'perm'),
+      asUser('pat', at(10)),
+      'invalid-value',
+    ],
+    [
+      'an ended assignment',
+      extendWorld,
+      extend(addDays(END, 30)),
+      asUser('pat', END),
+      'assignment-ended',
+    ],
     [
       'beyond the role’s limit when permanence is not allowed',
       () => {
@@ -410,8 +467,8 @@ describe('ExtendAssignment', () => {
       s.state,
       asUser('grace', plusMs(END, -60_000)),
     );
-    expect(d.ok && d.events[0]?.type === 'ActivationStarted' && d.events[0].activation.endsAt > END).toBe(
-      true,
-    );
+    expect(
+      d.ok && d.events[0]?.type === 'ActivationStarted' && d.events[0].activation.endsAt > END,
+    ).toBe(true);
   });
 });

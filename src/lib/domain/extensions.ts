@@ -54,7 +54,8 @@ export function hasExpired(assignment: Assignment, at: Iso): boolean {
   const end = assignment.endsAt;
   if (end === null || at < end) return false;
   return (
-    assignment.status === 'current' || (assignment.removedAt !== null && assignment.removedAt >= end)
+    assignment.status === 'current' ||
+    (assignment.removedAt !== null && assignment.removedAt >= end)
   );
 }
 

@@ -76,26 +76,25 @@ describe('ActivateRole with a start time', () => {
     expect(a).toMatchObject({ startsAt, endsAt, requestedAt: NOW, status: 'active' });
   });
 
-  const refused: [string, Partial<Extract<Command, { type: 'ActivateRole' }>>, RejectionCode][] =
+  const refused: [string, Partial<Extract<Command, { type: 'ActivateRole' }>>, RejectionCode][] = [
     [
-      [
-        `a start ${MAX_SCHEDULE_AHEAD_DAYS} days + 1 ms ahead`,
-        { startsAt: plusMs(addDays(NOW, 30), 1) },
-        'start-too-far-ahead',
-      ],
-      [
-        'a start exactly when the eligibility ends',
-        { assignmentId: 'e2', startsAt: E2_END },
-        'starts-after-assignment-end',
-      ],
-      [
-        'a start after the eligibility ends',
-        { assignmentId: 'e2', startsAt: addDays(E2_END, 1) },
-        'starts-after-assignment-end',
-      ],
-      ['a start that is not a time', { startsAt: 'tomorrow' }, 'invalid-value'],
-      ['a start without milliseconds', { startsAt: '2026-03-03T09:00:00Z' }, 'invalid-value'],
-    ];
+      `a start ${MAX_SCHEDULE_AHEAD_DAYS} days + 1 ms ahead`,
+      { startsAt: plusMs(addDays(NOW, 30), 1) },
+      'start-too-far-ahead',
+    ],
+    [
+      'a start exactly when the eligibility ends',
+      { assignmentId: 'e2', startsAt: E2_END },
+      'starts-after-assignment-end',
+    ],
+    [
+      'a start after the eligibility ends',
+      { assignmentId: 'e2', startsAt: addDays(E2_END, 1) },
+      'starts-after-assignment-end',
+    ],
+    ['a start that is not a time', { startsAt: 'tomorrow' }, 'invalid-value'],
+    ['a start without milliseconds', { startsAt: '2026-03-03T09:00:00Z' }, 'invalid-value'],
+  ];
   it.each(refused)('refuses %s', (_name, over, code) => {
     given(w.events).when(activate(over), asUser('grace', NOW)).thenRejects(code);
   });
@@ -234,7 +233,10 @@ describe('cancelling a scheduled activation', () => {
 
   it('removing the eligibility cancels a scheduled activation too', () => {
     const events = given(w.events)
-      .when({ type: 'RemoveAssignment', assignmentId: 'e1', justification: '' }, asUser('ada', at(30)))
+      .when(
+        { type: 'RemoveAssignment', assignmentId: 'e1', justification: '' },
+        asUser('ada', at(30)),
+      )
       .thenAccepts();
     expect(events).toContainEqual({
       type: 'ActivationDeactivated',
@@ -261,7 +263,9 @@ describe('scheduled activation with approval', () => {
       type: 'ActivationRequested',
       request: { startsAt: at(120) },
     });
-    const now = given(w.events).when(activate({ startsAt: NOW }), asUser('grace', NOW)).thenAccepts();
+    const now = given(w.events)
+      .when(activate({ startsAt: NOW }), asUser('grace', NOW))
+      .thenAccepts();
     expect(now[0]).toMatchObject({ type: 'ActivationRequested', request: { startsAt: null } });
   });
 

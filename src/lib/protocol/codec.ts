@@ -139,14 +139,7 @@ const COMMAND_FIELDS = {
   CancelRequest: ['type', 'requestId', 'justification'],
   RequestExtension: ['type', 'requestId', 'assignmentId', 'endsAt', 'justification'],
   RequestRenewal: ['type', 'requestId', 'assignmentId', 'endsAt', 'justification'],
-  DecideExtension: [
-    'type',
-    'requestId',
-    'decision',
-    'endsAt',
-    'assignmentType',
-    'justification',
-  ],
+  DecideExtension: ['type', 'requestId', 'decision', 'endsAt', 'assignmentType', 'justification'],
   ExtendAssignment: ['type', 'assignmentId', 'endsAt', 'justification'],
   SetBreakGlass: ['type', 'userId', 'breakGlass', 'justification'],
 } as const satisfies Record<UserCommand['type'], readonly string[]>;

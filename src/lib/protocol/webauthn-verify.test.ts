@@ -79,7 +79,7 @@ async function ed25519Case(challenge: Uint8Array) {
       await crypto.subtle.sign(
         { name: 'Ed25519' },
         pair.privateKey,
-        concatBytes(authData, await sha256(clientData)),
+        new Uint8Array(concatBytes(authData, await sha256(clientData))),
       ),
     );
     return {

@@ -14,6 +14,15 @@ export type PublishedRelayKey = {
   publicKey: string;
   vkey?: string;
   algorithm: string;
+  /** Every rotation of the checkpoint key, oldest first (docs/ledger.md "Key rotation"). */
+  rotations?: {
+    seq: number;
+    fromKeyName: string;
+    fromPublicKey: string;
+    toKeyName: string;
+    toPublicKey: string;
+    signature: string;
+  }[];
 };
 
 export type InclusionProof = {

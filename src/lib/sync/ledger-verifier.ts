@@ -1,8 +1,10 @@
 /**
  * Client-side verification of the relay's ledger (ARCHITECTURE §4, trust-anchors §1.7):
  *
- * 1. Pin the relay's Ed25519 key on first contact (trust on first use); a different key later is
- *    an alarm. Key rotation is not handled yet: any change of key raises "the relay key changed".
+ * 1. Pin the relay's Ed25519 key on first contact (trust on first use). A different key later is
+ *    accepted only through the relay's published rotation chain, each link signed by the key it
+ *    retires (the same signature the ledger's RotateRelayKey entry carries); anything else is an
+ *    alarm.
  * 2. Verify the newest checkpoint's signature with the pinned key.
  * 3. Against the last verified checkpoint: a smaller size is a rollback, the same size with
  *    another root is a fork, a larger size needs an RFC 9162 consistency proof (§2.1.4.2).
@@ -17,6 +19,7 @@ import { verifyCheckpoint, type Checkpoint } from '#ledger/checkpoint';
 import { leafHash, verifyConsistency, verifyInclusion } from '#ledger/merkle';
 import { importRelayVerifier, parseVerifierKey } from '#ledger/relay-key';
 import type { Iso } from '#domain/types';
+import { keyRotationMessage } from '#protocol/verify-ledger';
 import {
   fetchConsistencyProof,
   fetchInclusionProof,
@@ -100,13 +103,18 @@ export async function checkLatestCheckpoint(
     };
     await pins.put(pin);
   } else if (!sameKey(pin, key)) {
-    return {
-      status: 'failed',
-      failure: {
-        kind: 'key-changed',
-        message: `The relay key changed: this device pinned the key “${pin.keyName}” (${short(pin.publicKey)}) but the relay now publishes “${key.keyName}” (${short(key.publicKey)}). Key rotation is not verified yet, so Leasehold treats this as tampering.`,
-      },
-    };
+    const rotated = await followRotations(pin, key);
+    if (!rotated) {
+      return {
+        status: 'failed',
+        failure: {
+          kind: 'key-changed',
+          message: `The relay key changed: this device pinned the key “${pin.keyName}” (${short(pin.publicKey)}) but the relay now publishes “${key.keyName}” (${short(key.publicKey)}), and no rotation signed by the pinned key leads to it.`,
+        },
+      };
+    }
+    // Re-pinned in memory; stored together with the checkpoint once that verifies too.
+    pin = { ...pin, keyName: key.keyName, publicKey: key.publicKey };
   }
 
   if (note === null) {
@@ -259,6 +267,39 @@ function unavailableReason(error: unknown): string {
     return 'Verification paused: the relay cannot be reached.';
   }
   return `Verification unavailable: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/**
+ * Walks the published rotation chain from the pinned key. Each link must be signed by the key it
+ * retires over keyRotationMessage(log origin, new key, seq); true when the walk reaches the key
+ * the relay publishes now.
+ */
+async function followRotations(pin: LedgerPin, key: PublishedRelayKey): Promise<boolean> {
+  const logOrigin = pin.logOrigin ?? key.origin;
+  let current = pin.publicKey;
+  for (const link of key.rotations ?? []) {
+    if (link.fromPublicKey !== current) continue;
+    try {
+      const retiring = await crypto.subtle.importKey(
+        'raw',
+        new Uint8Array(fromBase64(current)),
+        { name: 'Ed25519' },
+        false,
+        ['verify'],
+      );
+      const valid = await crypto.subtle.verify(
+        { name: 'Ed25519' },
+        retiring,
+        new Uint8Array(fromBase64(link.signature)),
+        new Uint8Array(keyRotationMessage(logOrigin, link.toPublicKey, link.seq)),
+      );
+      if (!valid) return false;
+    } catch {
+      return false;
+    }
+    current = link.toPublicKey;
+  }
+  return current === key.publicKey;
 }
 
 function short(publicKey: string): string {

@@ -55,6 +55,13 @@ describe('readTenantState', () => {
     expect(state.customRoles).toEqual({});
   });
 
+  it('reads approval requests from the access document', () => {
+    const access = new Y.Doc();
+    const request = { id: 'req_act_2', status: 'PendingApproval', decisions: [] };
+    access.getMap('requests').set('req_act_2', request);
+    expect(readTenantState(new Y.Doc(), access).requests).toEqual({ req_act_2: request });
+  });
+
   it('gives an empty, not-set-up tenant for empty documents', () => {
     const state = readTenantState(new Y.Doc(), new Y.Doc());
     expect(state.setupCompletedAt).toBeNull();

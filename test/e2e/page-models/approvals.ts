@@ -1,6 +1,8 @@
 /** Page models for approvals: role settings, requesting, the approvals inbox, My requests. */
 import { expect, type Locator, type Page } from '@playwright/test';
 
+const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+
 /** Invites one person and returns their link, waiting for a link that differs from the last. */
 export async function inviteLink(page: Page, name: string): Promise<string> {
   const users = page.getByRole('region', { name: 'Users' });
@@ -70,7 +72,7 @@ export class RequesterPage {
       .filter({ has: this.page.getByRole('heading', { name: role, exact: true }) });
   }
   async openMyRoles() {
-    await this.page.getByRole('link', { name: 'My roles' }).click();
+    await nav(this.page).getByRole('link', { name: 'My roles' }).click();
     await expect(this.page.getByRole('heading', { name: 'My roles', level: 1 })).toBeVisible();
   }
   /** Asks for a role that needs approval; `says` is what the dialog must say before sending. */
@@ -91,7 +93,7 @@ export class RequesterPage {
     return this.page.getByRole('region', { name: 'Active now' });
   }
   async openMyRequests() {
-    await this.page.getByRole('link', { name: 'My requests' }).click();
+    await nav(this.page).getByRole('link', { name: 'My requests' }).click();
     await expect(this.page.getByRole('heading', { name: 'My requests', level: 1 })).toBeVisible();
   }
   /** A request on My requests, newest first: `index` 0 is the newest for that role. */
@@ -106,7 +108,7 @@ export class ApprovalsPage {
     this.page = page;
   }
   async open() {
-    await this.page.getByRole('link', { name: /^Approvals/ }).click();
+    await this.navLink().click();
     await expect(this.page.getByRole('heading', { name: 'Approvals', level: 1 })).toBeVisible();
   }
   navLink(): Locator {

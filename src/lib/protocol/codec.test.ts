@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { CommandShapeError, readUserCommand } from './codec';
+
+const T = '2026-03-02T09:00:00.000Z';
+const item = { activationId: 'act1', assignmentId: 'e1', durationMinutes: 60, startsAt: null };
+
+/** Commands the codec must read back unchanged. */
+const valid: Record<string, unknown>[] = [
+  {
+    type: 'ActivateRole',
+    activationId: 'act1',
+    assignmentId: 'e1',
+    durationMinutes: 60,
+    startsAt: T,
+    justification: 'why',
+    ticket: { system: 'Jira', number: 'SEC-1' },
+  },
+  { type: 'ActivateRoles', bundleId: 'b1', items: [item], justification: 'why', ticket: null },
+  { type: 'RequestExtension', requestId: 'x1', assignmentId: 'e1', endsAt: T, justification: 'j' },
+  { type: 'RequestRenewal', requestId: 'x1', assignmentId: 'e1', endsAt: T, justification: 'j' },
+  {
+    type: 'DecideExtension',
+    requestId: 'x1',
+    decision: 'approve',
+    endsAt: null,
+    assignmentType: 'active',
+    justification: 'j',
+  },
+  { type: 'ExtendAssignment', assignmentId: 'e1', endsAt: null, justification: 'j' },
+  { type: 'SetBreakGlass', userId: 'u1', breakGlass: true, justification: 'j' },
+];
+
+describe('readUserCommand for the issue-3 commands', () => {
+  it.each(valid.map((c) => [c.type, c]))('reads %s back unchanged', (_type, command) => {
+    expect(readUserCommand(command)).toEqual(command);
+  });
+
+  const without = (c: Record<string, unknown>, key: string) => {
+    const copy = { ...c };
+    delete copy[key];
+    return copy;
+  };
+  const invalid: [string, unknown, RegExp][] = [
+    ['ActivateRole without startsAt', without(valid[0]!, 'startsAt'), /startsAt is required/],
+    ['ActivateRole with a bad startsAt', { ...valid[0]!, startsAt: 'soon' }, /startsAt must be/],
+    ['an unknown field', { ...valid[6]!, admin: true }, /unknown field "admin"/],
+    ['a bundle of none', { ...valid[1]!, items: [] }, /1 to 10/],
+    ['a bundle of 11', { ...valid[1]!, items: Array(11).fill(item) }, /1 to 10/],
+    [
+      'a bundle item without startsAt',
+      { ...valid[1]!, items: [without(item, 'startsAt')] },
+      /startsAt/,
+    ],
+    ['a bundle item with extra fields', { ...valid[1]!, items: [{ ...item, x: 1 }] }, /items\[0\]/],
+    ['a bundle without ticket', without(valid[1]!, 'ticket'), /ticket is required/],
+    [
+      'DecideExtension without assignmentType',
+      without(valid[4]!, 'assignmentType'),
+      /assignmentType/,
+    ],
+    ['DecideExtension with another decision', { ...valid[4]!, decision: 'maybe' }, /decision/],
+    ['SetBreakGlass with a string flag', { ...valid[6]!, breakGlass: 'yes' }, /breakGlass/],
+    ['RequestExtension with a null end', { ...valid[2]!, endsAt: null }, /endsAt/],
+  ];
+  it.each(invalid)('refuses %s', (_name, command, message) => {
+    expect(() => readUserCommand(command)).toThrow(CommandShapeError);
+    expect(() => readUserCommand(command)).toThrow(message);
+  });
+});
