@@ -8,6 +8,7 @@ import { ROLE_IDS } from './catalogue';
 import { requiresPasskeyConfirmation } from './decide';
 import { describeEvent } from './describe';
 import type { RejectionCode } from './rejections';
+import { activationPath } from './requests';
 import { foldEvents } from './state';
 import { asUser, at, given, T0, World } from './test-support';
 import type { Command, DecisionContext, DomainEvent } from './types';
@@ -169,6 +170,13 @@ describe('a break-glass account activating', () => {
           },
         },
       ]);
+  });
+
+  it('the preview agrees: no approval needed for the flagged account', () => {
+    expect(activationPath(w.state, 'vic', 'vic-ga', at(2)).needsApproval).toBe(false);
+    expect(activationPath(breakGlassWorld().state, 'vic', 'vic-ga', at(2)).needsApproval).toBe(
+      true,
+    );
   });
 
   it('the same user without the flag must ask for approval and raises nothing', () => {

@@ -144,7 +144,8 @@ export function describeEvent(
       const r = event.request;
       const approvals =
         r.approvalsRequired === 1 ? '1 approval' : `${r.approvalsRequired} approvals`;
-      return `${nameOf(r.principalId)} asked to activate ${roleName(r.roleId)} for ${describeMinutes(r.durationMinutes)} (needs ${approvals} by ${formatInstant(r.expiresAt)})`;
+      const from = r.startsAt ? ` from ${formatInstant(r.startsAt)}` : '';
+      return `${nameOf(r.principalId)} asked to activate ${roleName(r.roleId)}${from} for ${describeMinutes(r.durationMinutes)} (needs ${approvals} by ${formatInstant(r.expiresAt)})`;
     }
     case 'RequestApproved':
       return `${nameOf(event.decision.approverId)} approved an activation request${reason(event.decision.justification)}`;

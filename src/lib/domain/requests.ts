@@ -133,7 +133,9 @@ export function activationPath(
 ): ActivationPath {
   const assignment = getOwn(state.assignments, assignmentId);
   const settings = assignment ? settingsFor(state, assignment.roleId) : null;
-  if (!assignment || !settings?.requireApproval) {
+  // A break-glass account never waits for approval (it raises an alert instead).
+  const breakGlass = getOwn(state.users, userId)?.breakGlass === true;
+  if (!assignment || !settings?.requireApproval || breakGlass) {
     return { needsApproval: false, approvers: [], approvalsRequired: 0 };
   }
   const approvers = [...approversFor(state, assignment.roleId, at)]

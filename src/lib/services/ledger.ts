@@ -6,15 +6,17 @@
  * checkpoint changes; checks run one at a time and coalesce.
  */
 import {
-  auditRowOf,
   countAudit,
   eachAuditRow,
   findRegistration,
+  forgetOthers,
+  indexEntries,
   queryAudit,
   type AuditFilter,
   type AuditLookup,
   type AuditPage,
   type AuditRow,
+  type AuditSource,
 } from '$lib/sync/audit-index';
 import {
   fetchCheckpoints,
@@ -30,7 +32,6 @@ import {
   checkLatestCheckpoint,
   type LedgerFailure,
 } from '$lib/sync/ledger-verifier';
-import type { LedgerEntry } from '#protocol/ledger-entry';
 import type { UserId } from '#domain/types';
 import type { LocalDb } from './local-db';
 
@@ -322,16 +323,14 @@ export class LedgerService {
         if (error instanceof LedgerEndpointMissingError) this.#mineSupported = false;
         break;
       }
-      const rows: AuditRow[] = [];
-      for (const { seq, entry } of page.entries) {
-        const parsed = parseEntry(entry);
-        if (parsed && parsed.seq === seq)
-          rows.push({ ...auditRowOf(entry, parsed, me, lookup), mine: 1 });
-      }
-      if (rows.length > 0) {
-        await this.#db.auditEntries.bulkPut(rows);
-        changed = true;
-      }
+      const written = await indexEntries(
+        this.#db.auditEntries,
+        page.entries.map(({ seq, entry }) => ({ seq, text: entry })),
+        me,
+        lookup,
+        1,
+      );
+      if (written > 0) changed = true;
       // Stop at the end; remember where the next scan starts (the size the relay scanned to).
       const next = page.next ?? page.size;
       await this.#db.ledgerMeta.put({ key, value: next });
@@ -362,12 +361,9 @@ export class LedgerService {
       const big = total - from > INDEX_CHUNK;
       while (from < total) {
         const end = Math.min(total, from + INDEX_CHUNK);
-        const rows: AuditRow[] = [];
-        for (let seq = from; seq < end; seq++) {
-          const parsed = parseEntry(texts[seq]!);
-          if (parsed && parsed.seq === seq) rows.push(auditRowOf(texts[seq]!, parsed, me, lookup));
-        }
-        await this.#db.auditEntries.bulkPut(rows);
+        const chunk: AuditSource[] = [];
+        for (let seq = from; seq < end; seq++) chunk.push({ seq, text: texts[seq]! });
+        await indexEntries(this.#db.auditEntries, chunk, me, lookup);
         await this.#db.ledgerMeta.put({ key, value: end });
         from = end;
         if (big) this.#emit({ indexing: { done: from, total } });
@@ -382,7 +378,7 @@ export class LedgerService {
   /** The user may no longer read the whole ledger: keep only the entries about them. */
   async forgetOthers(): Promise<void> {
     const me = this.#options.userId();
-    await this.#db.auditEntries.where('mine').equals(0).delete();
+    await forgetOthers(this.#db.auditEntries);
     if (me) await this.#db.ledgerMeta.delete(metaKey(me, 'auditIndexed'));
     this.#emit({ revision: this.#snapshot.revision + 1 });
   }
@@ -506,13 +502,5 @@ export class LedgerService {
     if (Object.keys(patch).length === 0) return;
     this.#snapshot = { ...this.#snapshot, ...patch };
     for (const listener of this.#listeners) listener(this.#snapshot);
-  }
-}
-
-function parseEntry(text: string): LedgerEntry | null {
-  try {
-    return JSON.parse(text) as LedgerEntry;
-  } catch {
-    return null;
   }
 }

@@ -174,6 +174,46 @@ export function auditRowOf(
   };
 }
 
+/** One ledger entry as received: its seq and its canonical JSON text. */
+export type AuditSource = { seq: number; text: string };
+
+/**
+ * Indexes entries (one bulkPut); an entry whose text does not parse or whose seq differs from
+ * the one it came with is skipped. Indexing a seq again replaces its row.
+ * @param forceMine 1 for entries the relay sent as the user's (/api/ledger/mine)
+ * @returns how many rows were written
+ */
+export async function indexEntries(
+  table: AuditTable,
+  sources: Iterable<AuditSource>,
+  me: UserId | null,
+  lookup: AuditLookup,
+  forceMine?: 1,
+): Promise<number> {
+  const rows: AuditRow[] = [];
+  for (const { seq, text } of sources) {
+    const parsed = parseEntry(text);
+    if (!parsed || parsed.seq !== seq) continue;
+    const row = auditRowOf(text, parsed, me, lookup);
+    rows.push(forceMine ? { ...row, mine: forceMine } : row);
+  }
+  if (rows.length > 0) await table.bulkPut(rows);
+  return rows.length;
+}
+
+/** The user may no longer read the whole ledger: drops every row that is not about them. */
+export function forgetOthers(table: AuditTable): Promise<number> {
+  return table.where('mine').equals(0).delete();
+}
+
+function parseEntry(text: string): LedgerEntry | null {
+  try {
+    return JSON.parse(text) as LedgerEntry;
+  } catch {
+    return null;
+  }
+}
+
 export type AuditFilter = {
   scope: 'mine' | 'all';
   actor?: string;
