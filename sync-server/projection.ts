@@ -130,7 +130,8 @@ export class Projection {
           setIn(dir, 'users', event.userId, state.users[event.userId]);
           break;
         case 'AlertRaised':
-          setIn(dir, 'alerts', event.alert.id, getOwn(alertsOf(state), event.alert.id));
+          // Alerts are for security readers: they live in the audit document, not the directory.
+          setIn(this.docs.audit, 'alerts', event.alert.id, getOwn(alertsOf(state), event.alert.id));
           break;
         case 'AssignmentRequested':
           setIn(
@@ -186,7 +187,6 @@ export class Projection {
       for (const r of Object.values(state.customRoles)) dir.getMap('roles').set(r.id, plain(r));
       for (const [id, s] of Object.entries(state.settings))
         dir.getMap('settings').set(id, plain(s));
-      for (const a of Object.values(alertsOf(state))) dir.getMap('alerts').set(a.id, plain(a));
     }, 'relay');
     acc.transact(() => {
       for (const a of Object.values(state.assignments))
@@ -199,6 +199,8 @@ export class Projection {
     }, 'relay');
     this.docs.audit.transact(() => {
       this.docs.audit.getArray<string>('entries').push(canonicalEntries);
+      for (const a of Object.values(alertsOf(state)))
+        this.docs.audit.getMap('alerts').set(a.id, plain(a));
       if (checkpoint) this.docs.audit.getMap('checkpoint').set('latest', checkpoint);
     }, 'relay');
   }

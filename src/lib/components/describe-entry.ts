@@ -3,7 +3,7 @@
  * why it was denied. Shared by the audit list, the entry page and the CSV export.
  */
 import { describeEvent, describeRejection } from '#domain/describe';
-import type { Command, DomainEvent, RoleId, UserId } from '#domain/types';
+import type { Command, DomainEvent, RoleId, TenantState, UserId } from '#domain/types';
 import type { Rejection } from '#domain/rejections';
 import { formatDuration } from './format';
 
@@ -24,7 +24,56 @@ export type Names = {
   roleName: (roleId: RoleId) => string;
   /** The role of an assignment, or 'a role' when this device does not know it. */
   roleOfAssignment: (assignmentId: string) => string;
+  /** "Bo User's request for Security Reader", or 'a request' when this device does not know it. */
+  requestOf: (requestId: string) => string;
 };
+
+/** Names read from the tenant read model (what this device has replicated). */
+export function namesFrom(tenant: {
+  state: TenantState;
+  nameOf: (userId: UserId) => string;
+  roleName: (roleId: RoleId) => string;
+}): Names {
+  const own = <T>(record: Record<string, T>, id: string): T | undefined =>
+    Object.hasOwn(record, id) ? record[id] : undefined;
+  return {
+    nameOf: (id) => tenant.nameOf(id),
+    roleName: (id) => tenant.roleName(id),
+    roleOfAssignment: (id) => {
+      const a = own(tenant.state.assignments, id);
+      return a ? tenant.roleName(a.roleId) : 'a role';
+    },
+    requestOf: (id) => {
+      const r = own(tenant.state.requests, id);
+      return r
+        ? `${tenant.nameOf(r.principalId)}’s request for ${tenant.roleName(r.roleId)}`
+        : 'a request';
+    },
+  };
+}
+
+/** Approval events name only the request: say whose and for which role. */
+function describeRequestEvent(event: DomainEvent, n: Names): string | null {
+  switch (event.type) {
+    case 'RequestApproved':
+      return `${n.nameOf(event.decision.approverId)} approved ${n.requestOf(event.requestId)}: “${event.decision.justification}”`;
+    case 'RequestDenied':
+      return `${n.nameOf(event.decision.approverId)} denied ${n.requestOf(event.requestId)}: “${event.decision.justification}”`;
+    case 'RequestGranted':
+      return `${n.requestOf(event.requestId)} reached its approvals and was granted`.replace(
+        /^./,
+        (c) => c.toUpperCase(),
+      );
+    case 'RequestCanceled':
+      return `${n.nameOf(event.by)} cancelled ${n.requestOf(event.requestId)}${event.justification ? `: “${event.justification}”` : ''}`;
+    case 'RequestExpired':
+      return `${n.requestOf(event.requestId)} expired with nobody deciding`.replace(/^./, (c) =>
+        c.toUpperCase(),
+      );
+    default:
+      return null;
+  }
+}
 
 function describeCommand(command: Command | null | undefined, type: string, n: Names): string {
   if (!command) return type === 'unparsed' ? 'An unreadable request' : `${type} request`;
@@ -55,6 +104,28 @@ function describeCommand(command: Command | null | undefined, type: string, n: N
       return 'Expire a role activation';
     case 'ExpireAssignment':
       return 'Expire a role assignment';
+    case 'UpdateRoleSettings':
+      return `Change the settings of ${n.roleName(command.roleId)}`;
+    case 'ActivateRoles':
+      return `Activate ${command.items.map((i) => n.roleOfAssignment(i.assignmentId)).join(', ')} together`;
+    case 'RequestExtension':
+      return `Ask to extend ${n.roleOfAssignment(command.assignmentId)} until ${command.endsAt.slice(0, 10)}`;
+    case 'RequestRenewal':
+      return `Ask to renew ${n.roleOfAssignment(command.assignmentId)} until ${command.endsAt.slice(0, 10)}`;
+    case 'DecideExtension':
+      return `${command.decision === 'approve' ? 'Approve' : 'Deny'} an extension or renewal request`;
+    case 'ExtendAssignment':
+      return `Extend ${n.roleOfAssignment(command.assignmentId)} ${command.endsAt ? `until ${command.endsAt.slice(0, 10)}` : 'permanently'}`;
+    case 'SetBreakGlass':
+      return `${command.breakGlass ? 'Mark' : 'Unmark'} ${n.nameOf(command.userId)} as a break-glass account`;
+    case 'ApproveRequest':
+      return `Approve ${n.requestOf(command.requestId)}`;
+    case 'DenyRequest':
+      return `Deny ${n.requestOf(command.requestId)}`;
+    case 'CancelRequest':
+      return `Cancel ${n.requestOf(command.requestId)}`;
+    case 'ExpireRequest':
+      return `Expire ${n.requestOf(command.requestId)}`;
     default:
       return `${type} request`;
   }
@@ -62,7 +133,9 @@ function describeCommand(command: Command | null | undefined, type: string, n: N
 
 export function describeWhat(entry: DescribableEntry, n: Names): string {
   if (entry.events.length > 0) {
-    return entry.events.map((e) => describeEvent(e, n.nameOf, n.roleName)).join('. ');
+    return entry.events
+      .map((e) => describeRequestEvent(e, n) ?? describeEvent(e, n.nameOf, n.roleName))
+      .join('. ');
   }
   return describeCommand(entry.signed?.envelope.command ?? entry.command, entry.commandType, n);
 }
@@ -93,4 +166,15 @@ export const COMMAND_TYPE_LABELS: Readonly<Record<string, string>> = {
   EnrolDevice: 'Sign in (enrol a device)',
   ExpireActivation: 'Activation ended on time',
   ExpireAssignment: 'Assignment ended on time',
+  UpdateRoleSettings: 'Change role settings',
+  ApproveRequest: 'Approve a request',
+  DenyRequest: 'Deny a request',
+  CancelRequest: 'Cancel a request',
+  ExpireRequest: 'Request timed out',
+  ActivateRoles: 'Activate several roles',
+  RequestExtension: 'Ask for an extension',
+  RequestRenewal: 'Ask for a renewal',
+  DecideExtension: 'Decide an extension or renewal',
+  ExtendAssignment: 'Extend an assignment',
+  SetBreakGlass: 'Mark a break-glass account',
 };

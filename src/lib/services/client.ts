@@ -457,11 +457,11 @@ export class LeaseholdClient {
   #derive(): void {
     const directory = this.#replicas.get('directory');
     const access = this.#replicas.get('access');
+    const audit = this.#replicas.get('audit');
     if (directory && access) {
-      this.#tenant = readTenantState(directory.doc, access.doc);
+      this.#tenant = readTenantState(directory.doc, access.doc, audit?.doc ?? null);
       this.#emitTenant();
     }
-    const audit = this.#replicas.get('audit');
     if (audit) {
       this.#audit = this.#auditReader.read(audit.doc);
       this.#emitAudit();

@@ -461,9 +461,9 @@ describe('date range boundaries', () => {
     expect(await seqs({ ...ALL, actor: ADA, from: '2026-11-01T10:00:00.000Z' })).toEqual([
       9, 8, 7, 3, 1,
     ]);
-    expect(
-      await seqs({ ...ALL, outcome: 'rejected', from: '2026-11-02T09:30:00.001Z' }),
-    ).toEqual([7]);
+    expect(await seqs({ ...ALL, outcome: 'rejected', from: '2026-11-02T09:30:00.001Z' })).toEqual([
+      7,
+    ]);
   });
 });
 
@@ -533,7 +533,12 @@ describe('paging', () => {
     const more = entry(10, '2026-11-04T08:00:00.000Z', {
       actor: ADA,
       commandType: 'CreateInvite',
-      signed: signed(ADA, { type: 'CreateInvite', inviteId: 'i', tokenHash: 'h', displayName: 'D' }),
+      signed: signed(ADA, {
+        type: 'CreateInvite',
+        inviteId: 'i',
+        tokenHash: 'h',
+        displayName: 'D',
+      }),
     });
     await indexEntries(db.auditEntries, [{ seq: 10, text: more }], ADA, LOOKUP);
     for (let i = cursors.length - 1; i >= 1; i--) {

@@ -15,8 +15,15 @@ function recordOf<T>(doc: Y.Doc, name: string): Record<string, T> {
   return out;
 }
 
-/** The tenant as this client last saw it. Passkeys stay on the relay: the map is always empty. */
-export function readTenantState(directory: Y.Doc, access: Y.Doc): TenantState {
+/**
+ * The tenant as this client last saw it. Passkeys stay on the relay: the map is always empty.
+ * Alerts come from the audit document, which only audit readers receive.
+ */
+export function readTenantState(
+  directory: Y.Doc,
+  access: Y.Doc,
+  audit: Y.Doc | null = null,
+): TenantState {
   const setupCompletedAt = directory.getMap<Iso | null>('meta').get('setupCompletedAt') ?? null;
   return {
     setupCompletedAt,
@@ -29,6 +36,8 @@ export function readTenantState(directory: Y.Doc, access: Y.Doc): TenantState {
     assignments: recordOf(access, 'assignments'),
     activations: recordOf(access, 'activations'),
     requests: recordOf(access, 'requests'),
+    assignmentRequests: recordOf(access, 'assignmentRequests'),
+    alerts: audit ? recordOf(audit, 'alerts') : {},
   };
 }
 
