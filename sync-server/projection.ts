@@ -4,7 +4,15 @@
  * are stored in the same transaction as the ledger entries and broadcast after the commit.
  */
 import * as Y from 'yjs';
-import { alertsOf, assignmentRequestsOf, getOwn } from '#domain/records';
+import {
+  administrativeUnitsOf,
+  alertsOf,
+  assignmentRequestsOf,
+  getOwn,
+  groupsOf,
+  scopesOf,
+} from '#domain/records';
+import { settingsKey } from '#domain/settings';
 import { requestIdFor } from '#domain/requests';
 import type { DomainEvent, TenantState } from '#domain/types';
 
@@ -105,9 +113,12 @@ export class Projection {
         case 'ActivationExpired':
           setIn(acc, 'activations', event.activationId, state.activations[event.activationId]);
           break;
-        case 'RoleSettingsUpdated':
-          setIn(dir, 'settings', event.roleId, state.settings[event.roleId]);
+        case 'RoleSettingsUpdated': {
+          // Resource roles' settings are keyed per role × scope (`settingsKey`).
+          const key = settingsKey(event.roleId, event.scopeId ?? null);
+          setIn(dir, 'settings', key, getOwn(state.settings, key));
           break;
+        }
         case 'ActivationRequested':
           setIn(acc, 'requests', event.request.id, state.requests[event.request.id]);
           break;
@@ -152,6 +163,40 @@ export class Projection {
         case 'AssignmentExtended':
           setIn(acc, 'assignments', event.assignmentId, state.assignments[event.assignmentId]);
           break;
+        case 'ScopeCreated':
+          setIn(dir, 'scopes', event.scope.id, getOwn(scopesOf(state), event.scope.id));
+          break;
+        case 'ScopeRenamed':
+        case 'ScopeDeleted':
+          setIn(dir, 'scopes', event.scopeId, getOwn(scopesOf(state), event.scopeId));
+          break;
+        case 'AdministrativeUnitCreated':
+          setIn(
+            dir,
+            'administrativeUnits',
+            event.unit.id,
+            getOwn(administrativeUnitsOf(state), event.unit.id),
+          );
+          break;
+        case 'AdministrativeUnitMembersSet':
+          setIn(
+            dir,
+            'administrativeUnits',
+            event.administrativeUnitId,
+            getOwn(administrativeUnitsOf(state), event.administrativeUnitId),
+          );
+          break;
+        case 'GroupCreated':
+          setIn(dir, 'groups', event.group.id, getOwn(groupsOf(state), event.group.id));
+          break;
+        case 'GroupMemberAdded':
+        case 'GroupMemberRemoved':
+        case 'GroupOwnerAdded':
+        case 'GroupOwnerRemoved':
+        case 'GroupNested':
+        case 'GroupUnnested':
+          setIn(dir, 'groups', event.groupId, getOwn(groupsOf(state), event.groupId));
+          break;
         default: {
           const never: never = event;
           throw new Error(`unprojected event ${(never as DomainEvent).type}`);
@@ -187,6 +232,10 @@ export class Projection {
       for (const r of Object.values(state.customRoles)) dir.getMap('roles').set(r.id, plain(r));
       for (const [id, s] of Object.entries(state.settings))
         dir.getMap('settings').set(id, plain(s));
+      for (const s of Object.values(scopesOf(state))) dir.getMap('scopes').set(s.id, plain(s));
+      for (const u of Object.values(administrativeUnitsOf(state)))
+        dir.getMap('administrativeUnits').set(u.id, plain(u));
+      for (const g of Object.values(groupsOf(state))) dir.getMap('groups').set(g.id, plain(g));
     }, 'relay');
     acc.transact(() => {
       for (const a of Object.values(state.assignments))

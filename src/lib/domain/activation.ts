@@ -4,9 +4,11 @@
  * offline too (ARCHITECTURE.md §5).
  */
 import { findRole } from './catalogue';
-import { getOwn } from './records';
+import { assignmentCovers, groupsOfUser } from './groups';
+import { getOwn, scopeOf } from './records';
 import { reject, type Rejection } from './rejections';
-import { settingsFor } from './settings';
+import { liveScope, scopeAncestry } from './scopes';
+import { settingsForAssignment } from './settings';
 import { addDays, addMinutes, earliest, formatInstant, latest } from './time';
 import type {
   Activation,
@@ -65,10 +67,15 @@ export function activeActivationsOf(state: TenantState, userId: UserId, at: Iso)
   );
 }
 
-/** The user's eligible assignments in force at `at` (the roles they could activate). */
+/**
+ * The user's eligible assignments in force at `at` (the roles they could activate): their own,
+ * and those of every group they are a member of then (directly, just in time, or nested).
+ */
 export function eligibleAssignmentsOf(state: TenantState, userId: UserId, at: Iso): Assignment[] {
+  const groups = groupsOfUser(state, userId, at);
   return Object.values(state.assignments).filter(
-    (a) => a.principalId === userId && a.type === 'eligible' && isAssignmentInForce(a, at),
+    (a) =>
+      a.type === 'eligible' && isAssignmentInForce(a, at) && assignmentCovers(a, userId, groups),
   );
 }
 
@@ -97,10 +104,13 @@ export function overlappingActivationFor(
   state: TenantState,
   assignmentId: AssignmentId,
   period: Period,
+  // A group's eligibility is activated by each member for themselves: only theirs overlap.
+  principalId?: UserId,
 ): Activation | undefined {
   return Object.values(state.activations).find(
     (a) =>
       a.assignmentId === assignmentId &&
+      (principalId === undefined || a.principalId === principalId) &&
       a.status === 'active' &&
       a.startsAt < period.endsAt &&
       period.startsAt < a.endsAt,
@@ -144,15 +154,27 @@ export function assignmentActivationBlocker(
     return reject('unknown-assignment', `There is no role assignment with id ${assignmentId}.`);
   }
   const role = roleNameOf(state, assignment);
-  // Someone else's eligibility, an active (not eligible) assignment, or a removed one.
+  // Someone else's eligibility (not theirs, nor of a group they are in now), an active (not
+  // eligible) assignment, or a removed one.
   if (
-    assignment.principalId !== userId ||
+    !assignmentCovers(assignment, userId, groupsOfUser(state, userId, at)) ||
     assignment.type !== 'eligible' ||
     assignment.status !== 'current'
   ) {
     return reject(
       'not-eligible',
       `You are not eligible to activate ${role} through this assignment.`,
+    );
+  }
+  // An assignment at a scope that was deleted covers nothing any more.
+  const scopeId = scopeOf(assignment);
+  if (
+    scopeId !== null &&
+    (!liveScope(state, scopeId) || scopeAncestry(state, scopeId).length === 0)
+  ) {
+    return reject(
+      'outside-scope',
+      `Your eligibility for ${role} was at a scope that no longer exists, so it covers nothing.`,
     );
   }
   if (at < assignment.startsAt) {
@@ -183,7 +205,7 @@ export function assignmentActivationBlocker(
   }
   // A duration `decide` will refuse anyway still needs some period to compare; the shortest
   // allowed one finds everything that overlaps the start.
-  const settings = settingsFor(state, assignment.roleId);
+  const settings = settingsForAssignment(state, assignment);
   const minutes = requested?.durationMinutes;
   const duration =
     typeof minutes === 'number' && Number.isInteger(minutes) && minutes >= MIN_ACTIVATION_MINUTES
@@ -193,7 +215,7 @@ export function assignmentActivationBlocker(
     startsAt,
     endsAt: activationEndsAt(assignment, settings, duration, startsAt),
   };
-  const overlapping = overlappingActivationFor(state, assignmentId, period);
+  const overlapping = overlappingActivationFor(state, assignmentId, period, userId);
   if (overlapping) {
     const when = isActivationScheduled(overlapping, at)
       ? `scheduled for you from ${formatInstant(overlapping.startsAt)}`
@@ -204,7 +226,7 @@ export function assignmentActivationBlocker(
     );
   }
   // One open request per assignment, so approvers never see two competing asks for one role.
-  const pending = pendingRequestFor(state, assignmentId, at);
+  const pending = pendingRequestFor(state, assignmentId, at, userId);
   if (pending) {
     return reject(
       'request-pending',
@@ -228,9 +250,14 @@ export function pendingRequestFor(
   state: TenantState,
   assignmentId: AssignmentId,
   at: Iso,
+  // Members of a group each have their own request for the group's eligibility.
+  principalId?: UserId,
 ): ActivationRequest | undefined {
   return Object.values(state.requests).find(
-    (r) => r.assignmentId === assignmentId && isRequestPending(r, at),
+    (r) =>
+      r.assignmentId === assignmentId &&
+      (principalId === undefined || r.principalId === principalId) &&
+      isRequestPending(r, at),
   );
 }
 

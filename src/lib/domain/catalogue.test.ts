@@ -14,7 +14,7 @@ const custom = (id: string, name: string): Role => ({
 });
 
 describe('catalogue', () => {
-  it('has the six built-in directory roles with stable ids', () => {
+  it('has the six built-in directory roles and four resource roles with stable ids', () => {
     expect(BUILT_IN_ROLES.map((r) => [r.id, r.name])).toEqual([
       ['global-administrator', 'Global Administrator'],
       ['privileged-role-administrator', 'Privileged Role Administrator'],
@@ -22,10 +22,14 @@ describe('catalogue', () => {
       ['security-reader', 'Security Reader'],
       ['global-reader', 'Global Reader'],
       ['user-administrator', 'User Administrator'],
+      ['owner', 'Owner'],
+      ['contributor', 'Contributor'],
+      ['reader', 'Reader'],
+      ['user-access-administrator', 'User Access Administrator'],
     ]);
-    for (const role of BUILT_IN_ROLES) {
+    for (const [i, role] of BUILT_IN_ROLES.entries()) {
       expect(role).toMatchObject({
-        kind: 'directory',
+        kind: i < 6 ? 'directory' : 'resource',
         builtIn: true,
         createdAt: '1970-01-01T00:00:00.000Z',
       });
@@ -52,9 +56,9 @@ describe('catalogue', () => {
     expect(
       allRoles(state)
         .map((r) => r.name)
-        .slice(6),
+        .slice(BUILT_IN_ROLES.length),
     ).toEqual(['Auditor 9', 'Auditor 10', 'zebra keeper']);
-    expect(allRoles(state).slice(0, 6)).toEqual([...BUILT_IN_ROLES]);
+    expect(allRoles(state).slice(0, BUILT_IN_ROLES.length)).toEqual([...BUILT_IN_ROLES]);
   });
 });
 

@@ -23,7 +23,7 @@ import {
   roleNameOf,
 } from './activation';
 import { alertIdFor } from './alerts';
-import { findRole, ROLE_IDS } from './catalogue';
+import { findRole, GROUP_MEMBER_PREFIX, GROUP_OWNER_PREFIX, ROLE_IDS } from './catalogue';
 import {
   extensionBlocker,
   hasExpired,
@@ -31,17 +31,35 @@ import {
   renewalAssignmentIdFor,
   renewalBlocker,
 } from './extensions';
-import { hasPermission, type Permission } from './permissions';
-import { assignmentRequestsOf, getOwn, hasOwn, isUsableId } from './records';
+import { decideOrganisationCommand } from './organisation';
+import {
+  canManageAssignment,
+  canManageRoleSettings,
+  hasPermission,
+  type Permission,
+} from './permissions';
+import {
+  administrativeUnitOf,
+  administrativeUnitsOf,
+  assignmentRequestsOf,
+  getOwn,
+  groupsOf,
+  hasOwn,
+  isUsableId,
+  principalKindOf,
+  scopeOf,
+} from './records';
 import { reject, type Rejection } from './rejections';
 import { approvalsOf, canApprove, requestIdFor } from './requests';
+import { liveScope } from './scopes';
 import {
   diffRoleSettings,
   normaliseRoleSettings,
   settingsFor,
+  settingsForAssignment,
   validateRoleSettings,
 } from './settings';
-import { wouldRemoveLastHolder } from './safeguards';
+import { assignmentCoversUser, wouldExpireLastHolder, wouldRemoveLastHolder } from './safeguards';
 import { applyEvent } from './state';
 import {
   addDays,
@@ -70,6 +88,7 @@ import type {
   NewPasskey,
   Passkey,
   RelayCommand,
+  Role,
   RoleSettings,
   TenantState,
   Ticket,
@@ -181,6 +200,19 @@ function decideUserCommand(command: UserCommand, state: TenantState, ctx: UserCo
       return extendAssignment(command, state, ctx);
     case 'SetBreakGlass':
       return setBreakGlass(command, state, ctx);
+    case 'CreateScope':
+    case 'RenameScope':
+    case 'DeleteScope':
+    case 'CreateAdministrativeUnit':
+    case 'SetAdministrativeUnitMembers':
+    case 'CreateGroup':
+    case 'AddGroupMember':
+    case 'RemoveGroupMember':
+    case 'AddGroupOwner':
+    case 'RemoveGroupOwner':
+    case 'NestGroup':
+    case 'UnnestGroup':
+      return decideOrganisationCommand(command, state, ctx);
     default: {
       const unhandled: never = command;
       return refuse(unknownCommand(unhandled));
@@ -339,6 +371,10 @@ function expireAssignment(
       ),
     );
   }
+  // PRODUCT.md "Safeguards": the last Global or Privileged Role Administrator does not expire;
+  // the assignment stays current (and in force, `isHeldOver`) until someone else holds the role.
+  const unsafe = wouldExpireLastHolder(state, assignment, at);
+  if (unsafe) return refuse(unsafe);
   // Activations never outlive their assignment; expire any the scheduler has not reached yet.
   const activations = activationsStillActiveFrom(state, assignment.id).map((a): DomainEvent => ({
     type: 'ActivationExpired',
@@ -443,6 +479,14 @@ function createRole(
     invalidText(command.description, 'The role description', { required: false });
   if (bad) return refuse(bad);
   if (!isUsableId(command.roleId)) return refuse(invalidIdRejection('role'));
+  // '@' separates role and scope in settings keys; the group prefixes name pseudo-roles.
+  if (
+    command.roleId.includes('@') ||
+    command.roleId.startsWith(GROUP_MEMBER_PREFIX) ||
+    command.roleId.startsWith(GROUP_OWNER_PREFIX)
+  ) {
+    return refuse(invalidIdRejection('role'));
+  }
   if (findRole(state, command.roleId)) {
     return refuse(reject('duplicate-id', `A role with id ${command.roleId} already exists.`));
   }
@@ -471,14 +515,39 @@ function assignRole(
   state: TenantState,
   ctx: UserContext,
 ): Decision {
-  const denied = requirePermission(state, ctx, 'manage-assignments', 'assign roles');
-  if (denied) return refuse(denied);
-  const principal = getOwn(state.users, command.principalId);
-  if (!principal || principal.status !== 'active') {
-    return refuse(reject('unknown-user', `There is no active user ${command.principalId}.`));
-  }
   const role = findRole(state, command.roleId);
+  const scopeId = command.scopeId ?? null;
+  // Permission first (default-deny), so nobody learns what exists above their scope.
+  if (!canManageAssignment(state, ctx.actor.id, command.roleId, scopeId, ctx.at)) {
+    return refuse(
+      reject(
+        'not-authorized',
+        scopeId === null
+          ? `Only ${PERMISSION_ROLE_NAMES['manage-assignments']} can assign roles; activate such a role first.`
+          : 'Only a Global Administrator, a Privileged Role Administrator, or an Owner or User Access Administrator at or above this scope can assign roles here.',
+      ),
+    );
+  }
+  const principalKind = command.principalKind ?? 'user';
+  const principal = assignee(state, command.principalId, principalKind);
+  if (!principal) {
+    return refuse(
+      principalKind === 'group'
+        ? reject('unknown-group', `There is no group ${command.principalId}.`)
+        : reject('unknown-user', `There is no active user ${command.principalId}.`),
+    );
+  }
   if (!role) return refuse(reject('unknown-role', `There is no role ${command.roleId}.`));
+  const administrativeUnitId = command.administrativeUnitId ?? null;
+  const badPlace = placeProblem(
+    state,
+    role,
+    principalKind,
+    principal.id,
+    scopeId,
+    administrativeUnitId,
+  );
+  if (badPlace) return refuse(badPlace);
   const badId = newIdProblem(state.assignments, command.assignmentId, 'assignment');
   if (badId) return refuse(badId);
   const type = command.assignmentType;
@@ -495,7 +564,7 @@ function assignRole(
   // applied before it was made (and clients' clocks run a little behind the relay's).
   const startsAt = command.startsAt == null ? ctx.at : latest(command.startsAt, ctx.at);
   const endsAt = command.endsAt;
-  const settings = settingsFor(state, role.id);
+  const settings = settingsFor(state, role.id, scopeId);
   const permanentAllowed =
     type === 'eligible' ? settings.allowPermanentEligible : settings.allowPermanentActive;
   const kind = type === 'eligible' ? 'eligible' : 'active';
@@ -542,7 +611,10 @@ function assignRole(
     (a) =>
       a.status === 'current' &&
       a.principalId === principal.id &&
+      principalKindOf(a) === principalKind &&
       a.roleId === role.id &&
+      scopeOf(a) === scopeId &&
+      administrativeUnitOf(a) === administrativeUnitId &&
       a.type === type &&
       periodsOverlap(a.startsAt, a.endsAt, startsAt, endsAt),
   );
@@ -568,8 +640,90 @@ function assignRole(
       justification: command.justification.trim(),
       status: 'current',
       removedAt: null,
+      // Only when set, so assignments to users tenant-wide look exactly as they always did.
+      ...(principalKind === 'group' ? { principalKind } : {}),
+      ...(scopeId !== null ? { scopeId } : {}),
+      ...(administrativeUnitId !== null ? { administrativeUnitId } : {}),
     },
   });
+}
+
+/** The assignee of an AssignRole: an enabled user, or an existing group (with a display name). */
+function assignee(
+  state: TenantState,
+  principalId: string,
+  kind: 'user' | 'group',
+): { id: string; displayName: string } | null {
+  if (kind === 'group') {
+    const group = getOwn(groupsOf(state), principalId);
+    return group ? { id: group.id, displayName: group.name } : null;
+  }
+  if (kind !== 'user') return null;
+  const user = getOwn(state.users, principalId);
+  return user && user.status === 'active' ? user : null;
+}
+
+/**
+ * Where a role may be assigned: resource roles at a live scope and nowhere else; directory
+ * roles tenant-wide or in an administrative unit (never Global or Privileged Role
+ * Administrator, whose reach is the tenant itself); group pseudo-roles neither, and never to
+ * their own group (a group cannot be its own member or owner).
+ */
+function placeProblem(
+  state: TenantState,
+  role: Role,
+  principalKind: 'user' | 'group',
+  principalId: string,
+  scopeId: string | null,
+  administrativeUnitId: string | null,
+): Rejection | null {
+  switch (role.kind) {
+    case 'resource':
+      if (administrativeUnitId !== null) {
+        return reject(
+          'invalid-scope',
+          `${role.name} is held at a scope, not in an administrative unit.`,
+        );
+      }
+      if (scopeId === null) {
+        return reject('invalid-scope', `${role.name} is a resource role: choose a scope.`);
+      }
+      return liveScope(state, scopeId)
+        ? null
+        : reject('unknown-scope', `There is no scope ${scopeId}.`);
+    case 'directory':
+      if (scopeId !== null) {
+        return reject(
+          'invalid-scope',
+          `${role.name} is a directory role and takes no resource scope.`,
+        );
+      }
+      if (administrativeUnitId === null) return null;
+      if (
+        role.id === ROLE_IDS.GlobalAdministrator ||
+        role.id === ROLE_IDS.PrivilegedRoleAdministrator
+      ) {
+        return reject('invalid-scope', `${role.name} always applies to the whole tenant.`);
+      }
+      return getOwn(administrativeUnitsOf(state), administrativeUnitId)
+        ? null
+        : reject(
+            'unknown-administrative-unit',
+            `There is no administrative unit ${administrativeUnitId}.`,
+          );
+    case 'group':
+      if (scopeId !== null || administrativeUnitId !== null) {
+        return reject('invalid-scope', `${role.name} takes no scope.`);
+      }
+      if (principalKind === 'group' && role.id.endsWith(`:${principalId}`)) {
+        return reject('group-cycle', 'A group cannot be its own member or owner.');
+      }
+      return null;
+    default: {
+      const unhandled: never = role.kind;
+      return reject('invalid-value', `Unknown role kind ${String(unhandled)}.`);
+    }
+  }
 }
 
 function removeAssignment(
@@ -577,9 +731,20 @@ function removeAssignment(
   state: TenantState,
   ctx: UserContext,
 ): Decision {
-  const denied = requirePermission(state, ctx, 'manage-assignments', 'remove role assignments');
-  if (denied) return refuse(denied);
   const assignment = getOwn(state.assignments, command.assignmentId);
+  // Scoped administrators may remove only what they could have assigned; others learn nothing.
+  if (
+    !assignment
+      ? !hasPermission(state, ctx.actor.id, 'manage-assignments', ctx.at)
+      : !canManageAssignment(state, ctx.actor.id, assignment.roleId, scopeOf(assignment), ctx.at)
+  ) {
+    return refuse(
+      reject(
+        'not-authorized',
+        `Only ${PERMISSION_ROLE_NAMES['manage-assignments']} (or a scope's Owner, or a group's owner, for theirs) can remove role assignments.`,
+      ),
+    );
+  }
   if (!assignment || assignment.status !== 'current') {
     return refuse(
       reject('unknown-assignment', `There is no current assignment ${command.assignmentId}.`),
@@ -651,7 +816,7 @@ function decideActivation(ask: ActivationAsk, state: TenantState, ctx: UserConte
     newIdProblem(state.requests, requestId, 'request') ??
     newIdProblem(assignmentRequestsOf(state), requestId, 'request');
   if (badId) return refuse(badId);
-  const settings = settingsFor(state, assignment.roleId);
+  const settings = settingsForAssignment(state, assignment);
   const duration = ask.durationMinutes;
   if (!Number.isInteger(duration) || duration < MIN_ACTIVATION_MINUTES) {
     return refuse(
@@ -705,7 +870,8 @@ function decideActivation(ask: ActivationAsk, state: TenantState, ctx: UserConte
       request: {
         id: requestId,
         assignmentId: assignment.id,
-        principalId: assignment.principalId,
+        // The actor, not the assignee: an eligibility inherited through a group is the member's.
+        principalId: ctx.actor.id,
         roleId: assignment.roleId,
         activationId: ask.activationId,
         durationMinutes: duration,
@@ -728,7 +894,7 @@ function decideActivation(ask: ActivationAsk, state: TenantState, ctx: UserConte
     activation: {
       id: ask.activationId,
       assignmentId: assignment.id,
-      principalId: assignment.principalId,
+      principalId: ctx.actor.id,
       roleId: assignment.roleId,
       startsAt,
       endsAt: activationEndsAt(assignment, settings, duration, startsAt),
@@ -802,10 +968,29 @@ function updateRoleSettings(
   state: TenantState,
   ctx: UserContext,
 ): Decision {
-  const denied = requirePermission(state, ctx, 'manage-roles', 'change role settings');
-  if (denied) return refuse(denied);
+  if (!canManageRoleSettings(state, ctx.actor.id, command.roleId, ctx.at)) {
+    return refuse(
+      reject(
+        'not-authorized',
+        `Only ${PERMISSION_ROLE_NAMES['manage-roles']} (or a group's owner, for its own) can change role settings; activate such a role first.`,
+      ),
+    );
+  }
   const role = findRole(state, command.roleId);
   if (!role) return refuse(reject('unknown-role', `There is no role ${command.roleId}.`));
+  // Resource roles' settings are per role × scope (and never inherited); others have no scope.
+  const scopeId = command.scopeId ?? null;
+  if (role.kind === 'resource' && scopeId === null) {
+    return refuse(
+      reject('invalid-scope', `${role.name}'s settings are set per scope: choose one.`),
+    );
+  }
+  if (role.kind !== 'resource' && scopeId !== null) {
+    return refuse(reject('invalid-scope', `${role.name}'s settings apply tenant-wide.`));
+  }
+  if (scopeId !== null && !liveScope(state, scopeId)) {
+    return refuse(reject('unknown-scope', `There is no scope ${scopeId}.`));
+  }
   const invalid = validateRoleSettings(command.settings);
   if (invalid) return refuse(invalid);
   const after = normaliseRoleSettings(command.settings);
@@ -814,7 +999,7 @@ function updateRoleSettings(
   if (missing !== undefined) {
     return refuse(reject('unknown-user', `There is no active user ${missing} to approve.`));
   }
-  const current = settingsFor(state, role.id);
+  const current = settingsFor(state, role.id, scopeId);
   // The ledger has no empty changes: an unchanged save is a mistake worth telling about.
   if (diffRoleSettings(current, after).length === 0) {
     return refuse(reject('invalid-value', `Nothing changed in ${role.name}’s settings.`));
@@ -824,6 +1009,7 @@ function updateRoleSettings(
   return accept({
     type: 'RoleSettingsUpdated',
     roleId: role.id,
+    ...(scopeId !== null ? { scopeId } : {}),
     before,
     after,
     by: ctx.actor.id,
@@ -881,7 +1067,7 @@ function decideRequest(
   // grantFailure proved the assignment exists.
   const assignment = getOwn(state.assignments, request.assignmentId) as Assignment;
   // Today's settings cap the length: a maximum lowered while the request waited still holds.
-  const settings = settingsFor(state, assignment.roleId);
+  const settings = settingsForAssignment(state, assignment);
   const startsAt = activationStartsAt(request.startsAt ?? null, ctx.at);
   return accept(
     approved,
@@ -918,14 +1104,18 @@ function grantFailure(state: TenantState, request: ActivationRequest, at: Iso): 
   if (getOwn(state.users, request.principalId)?.status !== 'active') {
     return 'The requester’s account is no longer active.';
   }
+  // An eligibility inherited through a group needs the requester to still be a member.
+  if (!assignmentCoversUser(state, assignment, request.principalId, at)) {
+    return 'The requester is no longer a member of the group the eligibility was assigned to.';
+  }
   // A scheduled request starts at the later of its start and the grant.
   const startsAt = activationStartsAt(request.startsAt ?? null, at);
   if (assignment.endsAt !== null && startsAt >= assignment.endsAt) {
     return 'The eligibility it asked to activate ends before the requested start.';
   }
-  const settings = settingsFor(state, assignment.roleId);
+  const settings = settingsForAssignment(state, assignment);
   const endsAt = activationEndsAt(assignment, settings, request.durationMinutes, startsAt);
-  if (overlappingActivationFor(state, assignment.id, { startsAt, endsAt })) {
+  if (overlappingActivationFor(state, assignment.id, { startsAt, endsAt }, request.principalId)) {
     return `${roleNameOf(state, request)} is already active or scheduled through the same eligibility for that time.`;
   }
   if (hasOwn(state.activations, request.activationId)) {
@@ -1181,7 +1371,8 @@ function decideExtension(
   }
   const role = findRole(state, request.roleId);
   if (!role) return refuse(reject('unknown-role', `There is no role ${request.roleId}.`));
-  const settings = settingsFor(state, role.id);
+  const asked = getOwn(state.assignments, request.assignmentId);
+  const settings = settingsFor(state, role.id, asked ? scopeOf(asked) : null);
   if (type === 'active' && settings.requirePasskeyOnActiveAssignment && !ctx.passkeyConfirmed) {
     return refuse(
       reject(
@@ -1278,7 +1469,7 @@ function extendAssignment(
   if (command.endsAt !== null && !isValidIso(command.endsAt)) {
     return refuse(reject('invalid-value', 'The end time is not a valid time.'));
   }
-  const settings = settingsFor(state, assignment.roleId);
+  const settings = settingsForAssignment(state, assignment);
   const badText = invalidText(command.justification, 'A justification', {
     required: assignment.type === 'active' && settings.requireJustificationOnActiveAssignment,
   });
@@ -1324,7 +1515,7 @@ function changeAssignment(
       ),
     );
   }
-  const settings = settingsFor(state, assignment.roleId);
+  const settings = settingsForAssignment(state, assignment);
   const bad = assignmentPeriodProblem(role, settings, type, ctx.at, endsAt, ctx.at);
   if (bad) return refuse(bad);
   const events: DomainEvent[] = [];
@@ -1531,16 +1722,29 @@ export function requiresPasskeyConfirmation(
       const assignment = getOwn(state.assignments, command.assignmentId);
       return (
         assignment?.type === 'active' &&
-        settingsFor(state, assignment.roleId).requirePasskeyOnActiveAssignment
+        settingsForAssignment(state, assignment).requirePasskeyOnActiveAssignment
       );
     }
     // Marking an account that may skip approval is always confirmed, like approving.
     case 'SetBreakGlass':
       return true;
+    case 'CreateScope':
+    case 'RenameScope':
+    case 'DeleteScope':
+    case 'CreateAdministrativeUnit':
+    case 'SetAdministrativeUnitMembers':
+    case 'CreateGroup':
+    case 'AddGroupMember':
+    case 'RemoveGroupMember':
+    case 'AddGroupOwner':
+    case 'RemoveGroupOwner':
+    case 'NestGroup':
+    case 'UnnestGroup':
+      return false;
     case 'AssignRole':
       return (
         command.assignmentType === 'active' &&
-        settingsFor(state, command.roleId).requirePasskeyOnActiveAssignment
+        settingsFor(state, command.roleId, command.scopeId ?? null).requirePasskeyOnActiveAssignment
       );
     // Approvers confirm every decision, whatever the role's settings (PRODUCT.md "Approver").
     case 'ApproveRequest':
@@ -1567,7 +1771,7 @@ export function requiresPasskeyConfirmation(
 
 function activationNeedsPasskey(state: TenantState, assignmentId: string): boolean {
   const assignment = getOwn(state.assignments, assignmentId);
-  return assignment ? settingsFor(state, assignment.roleId).requirePasskeyOnActivation : false;
+  return assignment ? settingsForAssignment(state, assignment).requirePasskeyOnActivation : false;
 }
 
 /**
@@ -1581,12 +1785,21 @@ export function dueWork(state: TenantState, at: Iso): RelayCommand[] {
   const activations = Object.values(state.activations)
     .filter((a) => a.status === 'active' && a.endsAt <= at)
     .sort((a, b) => compareByEnd(a.endsAt, a.id, b.endsAt, b.id));
+  // Expiries the safeguard would refuse are left out, so the scheduler does not retry them
+  // forever; the assignment stays in force (`isHeldOver`). Later ones in the same batch see
+  // the earlier ones gone, so of two last administrators ending together exactly one stays.
+  const expiring = new Set<string>();
   const assignments = Object.values(state.assignments)
     .filter(
       (a): a is Assignment & { endsAt: Iso } =>
         a.status === 'current' && a.endsAt !== null && a.endsAt <= at,
     )
-    .sort((a, b) => compareByEnd(a.endsAt, a.id, b.endsAt, b.id));
+    .sort((a, b) => compareByEnd(a.endsAt, a.id, b.endsAt, b.id))
+    .filter((a) => {
+      if (wouldExpireLastHolder(state, a, at, expiring)) return false;
+      expiring.add(a.id);
+      return true;
+    });
   const requests = Object.values(state.requests)
     .filter((r) => r.status === 'PendingApproval' && r.expiresAt <= at)
     .sort((a, b) => compareByEnd(a.expiresAt, a.id, b.expiresAt, b.id));
@@ -1609,7 +1822,8 @@ export function nextDueAt(state: TenantState): Iso | null {
   }
   for (const a of Object.values(state.assignments)) {
     if (a.status === 'current' && a.endsAt !== null && (next === null || a.endsAt < next)) {
-      next = a.endsAt;
+      // A held-over last administrator is not due: waking for it would spin the scheduler.
+      if (a.endsAt <= a.startsAt || !wouldExpireLastHolder(state, a, a.endsAt)) next = a.endsAt;
     }
   }
   for (const r of Object.values(state.requests)) {

@@ -68,6 +68,16 @@ export const REJECTION_TEXT: Record<RejectionCode, string> = {
   'not-an-approver': 'You are not an approver for this role.',
   'already-decided': 'You have already decided this request.',
   'request-pending': 'A request to activate this role is already waiting for approval.',
+  'unknown-scope': 'There is no such scope in the resource tree.',
+  'invalid-scope': 'This role cannot be assigned at that scope.',
+  'scope-not-empty': 'Only a scope with nothing below it can be deleted.',
+  'outside-scope': 'This assignment no longer covers any scope, so it cannot be used.',
+  'unknown-administrative-unit': 'There is no such administrative unit.',
+  'unknown-group': 'There is no such group.',
+  'group-cycle': 'A group cannot end up containing itself.',
+  'last-group-owner': 'A group must keep at least one owner.',
+  'already-member': 'That person or group is already there.',
+  'not-a-member': 'That person or group is not there.',
 };
 
 /**
@@ -177,6 +187,30 @@ export function describeEvent(
     }
     case 'AssignmentExtended':
       return `A role assignment was extended ${event.endsAt === null ? 'permanently' : `until ${formatInstant(event.endsAt)}`} (${event.assignmentType})`;
+    case 'ScopeCreated':
+      return `The ${event.scope.kind} ${event.scope.name} was added to the resource tree`;
+    case 'ScopeRenamed':
+      return `A scope was renamed to ${event.name}`;
+    case 'ScopeDeleted':
+      return `The scope ${event.scopeId} was deleted`;
+    case 'AdministrativeUnitCreated':
+      return `The administrative unit ${event.unit.name} was created`;
+    case 'AdministrativeUnitMembersSet':
+      return `The members of an administrative unit were set (${event.memberIds.length})`;
+    case 'GroupCreated':
+      return `The group ${event.group.name} was created`;
+    case 'GroupMemberAdded':
+      return `${nameOf(event.userId)} became a member of a group`;
+    case 'GroupMemberRemoved':
+      return `${nameOf(event.userId)} stopped being a member of a group`;
+    case 'GroupOwnerAdded':
+      return `${nameOf(event.userId)} became an owner of a group`;
+    case 'GroupOwnerRemoved':
+      return `${nameOf(event.userId)} stopped being an owner of a group`;
+    case 'GroupNested':
+      return `A group was nested in another`;
+    case 'GroupUnnested':
+      return `A nested group was taken out of another`;
     default: {
       const unhandled: never = event;
       return `Unknown event ${(unhandled as { type?: unknown }).type as string}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_ROLES, ROLE_IDS } from './catalogue';
+import { BUILT_IN_ROLES, findRole, ROLE_IDS } from './catalogue';
 import { hasPermission, PERMISSIONS, rolesHeldBy, type Permission } from './permissions';
 import { at, World } from './test-support';
 import type { RoleId } from './types';
@@ -28,6 +28,11 @@ const EXPECTED: Record<RoleId, readonly Permission[]> = {
   [SR]: ['read-audit', 'read-alerts'],
   [GR]: ['read-audit', 'read-alerts'],
   [UA]: ['manage-users'],
+  // Resource roles grant none of PIM's tenant-wide permissions (their power is scoped).
+  [ROLE_IDS.Owner]: [],
+  [ROLE_IDS.Contributor]: [],
+  [ROLE_IDS.Reader]: [],
+  [ROLE_IDS.UserAccessAdministrator]: [],
   helpdesk: [],
 };
 
@@ -37,10 +42,32 @@ world.run(
   { type: 'CreateRole', roleId: 'helpdesk', name: 'Helpdesk', description: '' },
   { at: at(0), actor: { kind: 'user', userId: 'ada', deviceId: 'd' }, passkeyConfirmed: true },
 );
+world.run(
+  { type: 'CreateScope', scopeId: 'sub', kind: 'subscription', name: 'Sub', parentId: null },
+  { at: at(0), actor: { kind: 'user', userId: 'ada', deviceId: 'd' }, passkeyConfirmed: true },
+);
 const holderOf = (roleId: RoleId) => `holder-of-${roleId}`;
 for (const roleId of Object.keys(EXPECTED)) {
   world.addUser(holderOf(roleId), `Holder of ${roleId}`);
-  world.assign(`assign-${roleId}`, holderOf(roleId), roleId, 'active');
+  if (findRole(world.state, roleId)?.kind === 'resource') {
+    // Resource roles are held at a scope.
+    world.run(
+      {
+        type: 'AssignRole',
+        assignmentId: `assign-${roleId}`,
+        principalId: holderOf(roleId),
+        roleId,
+        assignmentType: 'active',
+        startsAt: null,
+        endsAt: null,
+        justification: 'Owns the subscription',
+        scopeId: 'sub',
+      },
+      { at: at(0), actor: { kind: 'user', userId: 'ada', deviceId: 'd' }, passkeyConfirmed: true },
+    );
+  } else {
+    world.assign(`assign-${roleId}`, holderOf(roleId), roleId, 'active');
+  }
 }
 const state = world.state;
 

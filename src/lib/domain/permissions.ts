@@ -4,10 +4,11 @@
  * Activating one's own eligible role, cancelling one's own request and approving (approvers
  * need no role, `approversFor`) need no permission, so they are not listed here.
  */
-import { isActivationActive, isAssignmentInForce } from './activation';
-import { ROLE_IDS } from './catalogue';
+import { findRole, parseGroupRoleId, ROLE_IDS } from './catalogue';
+import { isGroupOwner } from './groups';
+import { grantsOf, holdsRoleAt } from './holdings';
 import { getOwn } from './records';
-import type { Iso, RoleId, TenantState, UserId } from './types';
+import type { GroupId, Iso, RoleId, ScopeId, TenantState, UserId } from './types';
 
 /** Every permission the domain checks. */
 export const PERMISSIONS = [
@@ -54,20 +55,24 @@ export const PERMISSION_ROLES: Readonly<Record<Permission, readonly RoleId[]>> =
 });
 
 /**
- * The roles the user holds at `at`: through an active assignment in force, or an activation
- * of an eligible one. Says nothing about whether the user is enabled; `hasPermission` does.
+ * The roles the user holds at `at`, at any scope: through an active assignment in force (to
+ * them or to a group they are a member of), or an activation of an eligible one. Says nothing
+ * about whether the user is enabled; `hasPermission` does.
  */
 export function rolesHeldBy(state: TenantState, userId: UserId, at: Iso): Set<RoleId> {
-  const held = new Set<RoleId>();
-  for (const a of Object.values(state.assignments)) {
-    if (a.principalId === userId && a.type === 'active' && isAssignmentInForce(a, at)) {
-      held.add(a.roleId);
-    }
-  }
-  for (const a of Object.values(state.activations)) {
-    if (a.principalId === userId && isActivationActive(a, at)) held.add(a.roleId);
-  }
-  return held;
+  return new Set(grantsOf(state, userId, at).map((g) => g.roleId));
+}
+
+/**
+ * The roles the user holds tenant-wide: not limited to a scope or an administrative unit.
+ * Only these grant PIM's own permissions; a scoped holder's powers are `canManageAssignment`'s.
+ */
+function rolesHeldTenantWide(state: TenantState, userId: UserId, at: Iso): Set<RoleId> {
+  return new Set(
+    grantsOf(state, userId, at)
+      .filter((g) => g.scopeId === null && g.administrativeUnitId === null)
+      .map((g) => g.roleId),
+  );
 }
 
 /** True only when an existing, enabled user holds at `at` a role that grants `permission`. */
@@ -82,6 +87,86 @@ export function hasPermission(
   // getOwn, so a permission name from outside the union grants nothing rather than throwing.
   const granting = getOwn(PERMISSION_ROLES, permission);
   if (!granting) return false;
-  const held = rolesHeldBy(state, userId, at);
+  const held = rolesHeldTenantWide(state, userId, at);
   return granting.some((roleId) => held.has(roleId));
+}
+
+/** The resource roles that let their holder manage assignments at and below their scope. */
+export const SCOPE_ADMIN_ROLES: readonly RoleId[] = [
+  ROLE_IDS.Owner,
+  ROLE_IDS.UserAccessAdministrator,
+];
+
+/**
+ * True when `userId` may create, change or remove assignments of `roleId` at `scopeId` at
+ * `at`. Default-deny:
+ * - Global and Privileged Role Administrators: any role, anywhere ('manage-assignments').
+ * - Owner or User Access Administrator at a scope: resource roles at that scope or below.
+ * - A group's owners: that group's just-in-time membership and ownership.
+ */
+export function canManageAssignment(
+  state: TenantState,
+  userId: UserId,
+  roleId: RoleId,
+  scopeId: ScopeId | null,
+  at: Iso,
+): boolean {
+  if (getOwn(state.users, userId)?.status !== 'active') return false;
+  if (hasPermission(state, userId, 'manage-assignments', at)) return true;
+  const role = findRole(state, roleId);
+  if (!role) return false;
+  switch (role.kind) {
+    case 'resource':
+      return (
+        scopeId !== null &&
+        SCOPE_ADMIN_ROLES.some((admin) => holdsRoleAt(state, userId, admin, scopeId, at))
+      );
+    case 'group': {
+      const parsed = parseGroupRoleId(roleId);
+      return parsed !== null && isGroupOwner(state, userId, parsed.groupId, at);
+    }
+    case 'directory':
+      return false;
+    default: {
+      const unhandled: never = role.kind;
+      void unhandled;
+      return false;
+    }
+  }
+}
+
+/**
+ * True when `userId` may change the settings of `roleId` (at `scopeId` for a resource role):
+ * Global and Privileged Role Administrators for every role; a group's owners for that group's
+ * member and owner settings. Owner and User Access Administrator manage assignments only.
+ */
+export function canManageRoleSettings(
+  state: TenantState,
+  userId: UserId,
+  roleId: RoleId,
+  at: Iso,
+): boolean {
+  if (hasPermission(state, userId, 'manage-roles', at)) return true;
+  const parsed = parseGroupRoleId(roleId);
+  return (
+    parsed !== null &&
+    getOwn(state.users, userId)?.status === 'active' &&
+    isGroupOwner(state, userId, parsed.groupId, at)
+  );
+}
+
+/**
+ * True when `userId` may change a group's permanent members, owners and nesting: Global and
+ * Privileged Role Administrators, and the group's own owners (permanent or just in time).
+ */
+export function canManageGroup(
+  state: TenantState,
+  userId: UserId,
+  groupId: GroupId,
+  at: Iso,
+): boolean {
+  if (hasPermission(state, userId, 'manage-assignments', at)) return true;
+  return (
+    getOwn(state.users, userId)?.status === 'active' && isGroupOwner(state, userId, groupId, at)
+  );
 }

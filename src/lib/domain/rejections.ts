@@ -67,6 +67,17 @@ export const REJECTION_CODES = [
   'not-an-approver',
   'already-decided',
   'request-pending',
+  // Scopes, administrative units and groups.
+  'unknown-scope',
+  'invalid-scope',
+  'scope-not-empty',
+  'outside-scope',
+  'unknown-administrative-unit',
+  'unknown-group',
+  'group-cycle',
+  'last-group-owner',
+  'already-member',
+  'not-a-member',
 ] as const;
 
 export type RejectionCode = (typeof REJECTION_CODES)[number];

@@ -3,9 +3,11 @@
  * last active Global Administrator or Privileged Role Administrator, and never the last
  * eligible Global Administrator when no Global Administrator is active.
  */
-import { isActivationActive, isAssignmentInForce } from './activation';
+import { isAssignmentInForce } from './activation';
 import { ROLE_IDS } from './catalogue';
-import { getOwn } from './records';
+import { holdersOf } from './holdings';
+import { groupsOfUser } from './groups';
+import { getOwn, principalKindOf, putOwn } from './records';
 import { reject, type Rejection } from './rejections';
 import type { Assignment, AssignmentId, Iso, RoleId, TenantState, UserId } from './types';
 
@@ -21,17 +23,8 @@ export function activeHoldersOf(
   at: Iso,
   without?: AssignmentId,
 ): Set<UserId> {
-  const holders = new Set<UserId>();
-  const enabled = (userId: UserId) => getOwn(state.users, userId)?.status === 'active';
-  for (const a of Object.values(state.assignments)) {
-    if (a.id === without || a.roleId !== roleId || a.type !== 'active') continue;
-    if (isAssignmentInForce(a, at) && enabled(a.principalId)) holders.add(a.principalId);
-  }
-  for (const a of Object.values(state.activations)) {
-    if (a.assignmentId === without || a.roleId !== roleId) continue;
-    if (isActivationActive(a, at) && enabled(a.principalId)) holders.add(a.principalId);
-  }
-  return holders;
+  // Members of a group assigned the role hold it too, and a lapsed last holder is held over.
+  return holdersOf(state, roleId, at, without);
 }
 
 /** True when some other enabled user (or this one, through another assignment) stays eligible. */
@@ -88,4 +81,79 @@ export function wouldRemoveLastHolder(
     }
   }
   return null;
+}
+
+/**
+ * Why letting `assignment` expire at `at` would leave the tenant without its last Global
+ * Administrator or Privileged Role Administrator (the same rule as `wouldRemoveLastHolder`,
+ * asked as if the assignment were still in force), or null when it may expire. `alsoExpiring`
+ * names assignments the scheduler is expiring in the same pass, which will not be there either.
+ */
+export function wouldExpireLastHolder(
+  state: TenantState,
+  assignment: Assignment,
+  at: Iso,
+  alsoExpiring: ReadonlySet<AssignmentId> = new Set(),
+): Rejection | null {
+  const role = assignment.roleId;
+  if (role !== ROLE_IDS.GlobalAdministrator && role !== ROLE_IDS.PrivilegedRoleAdministrator) {
+    return null;
+  }
+  if (assignment.status !== 'current') return null;
+  // "Before": as if it had not ended yet; "after": it and the others expiring now are gone.
+  const before = withAssignments(state, [{ ...assignment, endsAt: null }]);
+  const gone = [assignment.id, ...alsoExpiring].flatMap((id) => {
+    const a = getOwn(state.assignments, id);
+    return a ? [{ ...a, status: 'removed' as const }] : [];
+  });
+  const after = withAssignments(state, gone);
+  if (activeHoldersOf(after, role, at).size > 0) return null;
+  if (role === ROLE_IDS.GlobalAdministrator) {
+    const beforeHolders = activeHoldersOf(before, role, at).size > 0;
+    // The last eligible Global Administrator, when nobody holds the role, is the way back in.
+    const lastEligible =
+      assignment.type === 'eligible' &&
+      !Object.values(after.assignments).some(
+        (a) =>
+          a.roleId === role &&
+          a.type === 'eligible' &&
+          a.status === 'current' &&
+          a.startsAt <= at &&
+          getOwn(state.users, a.principalId)?.status === 'active',
+      );
+    return beforeHolders || lastEligible
+      ? reject(
+          'last-global-admin',
+          'The last Global Administrator cannot expire; assign another one first.',
+        )
+      : null;
+  }
+  return activeHoldersOf(before, role, at).size > 0
+    ? reject(
+        'last-privileged-role-admin',
+        'The last active Privileged Role Administrator cannot expire; assign another one first.',
+      )
+    : null;
+}
+
+/** A shallow copy of `state` with these assignments replaced. */
+function withAssignments(state: TenantState, replaced: readonly Assignment[]): TenantState {
+  const assignments = { ...state.assignments };
+  for (const a of replaced) putOwn(assignments, a.id, a);
+  return { ...state, assignments };
+}
+
+/**
+ * True when `assignment` applies to `userId` at `at`: it is theirs, or it is a group's and they
+ * are a member of the group then (directly, just in time, or through nesting).
+ */
+export function assignmentCoversUser(
+  state: TenantState,
+  assignment: Assignment,
+  userId: UserId,
+  at: Iso,
+): boolean {
+  return principalKindOf(assignment) === 'group'
+    ? groupsOfUser(state, userId, at).has(assignment.principalId)
+    : assignment.principalId === userId;
 }

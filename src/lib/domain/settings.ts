@@ -4,7 +4,7 @@
  */
 import { getOwn } from './records';
 import { reject, type Rejection } from './rejections';
-import type { RoleId, RoleSettings, TenantState } from './types';
+import type { Assignment, RoleId, RoleSettings, ScopeId, TenantState } from './types';
 
 /**
  * The settings of every role that has no override. Frozen, because it is shared by every
@@ -28,9 +28,35 @@ export const DEFAULT_ROLE_SETTINGS: RoleSettings = Object.freeze({
   offlineConfirmWindowMinutes: 480,
 });
 
-/** The settings in force for a role: its override, or the defaults. */
-export function settingsFor(state: TenantState, roleId: RoleId): RoleSettings {
-  return getOwn(state.settings, roleId) ?? DEFAULT_ROLE_SETTINGS;
+/**
+ * The key of a role's settings in `TenantState.settings`: the role id, or for a resource role
+ * at a scope `roleId@scopeId` (per role × scope, PRODUCT.md "Role settings"). Group member and
+ * owner settings are keyed by their pseudo-role ids, so they are per group × member/owner.
+ * Custom role ids may not contain '@', so the keys cannot collide.
+ */
+export function settingsKey(roleId: RoleId, scopeId: ScopeId | null): string {
+  return scopeId === null ? roleId : `${roleId}@${scopeId}`;
+}
+
+/**
+ * The settings in force for a role (at `scopeId` for a resource role): its override, or the
+ * defaults. Settings do not inherit down the resource tree: a scope without its own override
+ * uses the defaults, never its parent's settings.
+ */
+export function settingsFor(
+  state: TenantState,
+  roleId: RoleId,
+  scopeId: ScopeId | null = null,
+): RoleSettings {
+  return getOwn(state.settings, settingsKey(roleId, scopeId)) ?? DEFAULT_ROLE_SETTINGS;
+}
+
+/** The settings that govern an assignment: its role's, at its scope. */
+export function settingsForAssignment(
+  state: TenantState,
+  assignment: Pick<Assignment, 'roleId' | 'scopeId'>,
+): RoleSettings {
+  return settingsFor(state, assignment.roleId, assignment.scopeId ?? null);
 }
 
 /** Inclusive integer ranges, and the expiry choices offered when permanence is not allowed. */

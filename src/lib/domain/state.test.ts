@@ -19,6 +19,9 @@ describe('state', () => {
       requests: {},
       assignmentRequests: {},
       alerts: {},
+      scopes: {},
+      administrativeUnits: {},
+      groups: {},
     });
   });
 

@@ -6,8 +6,12 @@
  */
 import { getOwn, putOwn } from './records';
 import { requestIdFor } from './requests';
+import { settingsKey } from './settings';
 import type {
   ActivationRequest,
+  AdministrativeUnit,
+  Group,
+  Scope,
   Alert,
   AssignmentRequest,
   DomainEvent,
@@ -32,6 +36,9 @@ export function initialState(): TenantState {
     requests: {},
     assignmentRequests: {},
     alerts: {},
+    scopes: {},
+    administrativeUnits: {},
+    groups: {},
   };
 }
 
@@ -124,7 +131,8 @@ export function applyEvent(state: TenantState, event: DomainEvent): void {
       return;
     }
     case 'RoleSettingsUpdated':
-      putOwn(state.settings, event.roleId, {
+      // Resource roles' settings are per role × scope; older entries carry no scope.
+      putOwn(state.settings, settingsKey(event.roleId, event.scopeId ?? null), {
         ...event.after,
         approvers: [...event.after.approvers],
       });
@@ -219,6 +227,56 @@ export function applyEvent(state: TenantState, event: DomainEvent): void {
       }
       return;
     }
+    case 'ScopeCreated':
+      putOwn<Scope>((state.scopes ??= {}), event.scope.id, { ...event.scope });
+      return;
+    case 'ScopeRenamed': {
+      const scope = getOwn(state.scopes ?? {}, event.scopeId);
+      if (scope) scope.name = event.name;
+      return;
+    }
+    case 'ScopeDeleted': {
+      const scope = getOwn(state.scopes ?? {}, event.scopeId);
+      if (scope) scope.deletedAt = event.at;
+      return;
+    }
+    case 'AdministrativeUnitCreated':
+      putOwn<AdministrativeUnit>((state.administrativeUnits ??= {}), event.unit.id, {
+        ...event.unit,
+        memberIds: [...event.unit.memberIds],
+      });
+      return;
+    case 'AdministrativeUnitMembersSet': {
+      const unit = getOwn(state.administrativeUnits ?? {}, event.administrativeUnitId);
+      if (unit) unit.memberIds = [...event.memberIds];
+      return;
+    }
+    case 'GroupCreated':
+      putOwn<Group>((state.groups ??= {}), event.group.id, {
+        ...event.group,
+        memberIds: [...event.group.memberIds],
+        ownerIds: [...event.group.ownerIds],
+        nestedGroupIds: [...event.group.nestedGroupIds],
+      });
+      return;
+    case 'GroupMemberAdded':
+      addTo(state, event.groupId, 'memberIds', event.userId);
+      return;
+    case 'GroupMemberRemoved':
+      removeFrom(state, event.groupId, 'memberIds', event.userId);
+      return;
+    case 'GroupOwnerAdded':
+      addTo(state, event.groupId, 'ownerIds', event.userId);
+      return;
+    case 'GroupOwnerRemoved':
+      removeFrom(state, event.groupId, 'ownerIds', event.userId);
+      return;
+    case 'GroupNested':
+      addTo(state, event.groupId, 'nestedGroupIds', event.childGroupId);
+      return;
+    case 'GroupUnnested':
+      removeFrom(state, event.groupId, 'nestedGroupIds', event.childGroupId);
+      return;
     default: {
       const unhandled: never = event;
       throw new Error(`Unhandled event type: ${(unhandled as DomainEvent).type}`);
@@ -238,6 +296,19 @@ export function foldEvents(events: Iterable<DomainEvent>): TenantState {
   const state = initialState();
   for (const event of events) applyEvent(state, event);
   return state;
+}
+
+type GroupList = 'memberIds' | 'ownerIds' | 'nestedGroupIds';
+
+/** Adds `id` to one of a group's lists, once; lists stay sorted so every fold agrees. */
+function addTo(state: TenantState, groupId: string, list: GroupList, id: string): void {
+  const group = getOwn(state.groups ?? {}, groupId);
+  if (group && !group[list].includes(id)) group[list] = [...group[list], id].sort();
+}
+
+function removeFrom(state: TenantState, groupId: string, list: GroupList, id: string): void {
+  const group = getOwn(state.groups ?? {}, groupId);
+  if (group) group[list] = group[list].filter((x) => x !== id);
 }
 
 /** The assignment-request record, created on first write in states that predate it. */

@@ -13,6 +13,10 @@ export type ActivationId = string;
 export type InviteId = string;
 export type DeviceId = string;
 export type AlertId = string;
+/** A node of the resource tree (management group, subscription, resource group, resource). */
+export type ScopeId = string;
+export type GroupId = string;
+export type AdministrativeUnitId = string;
 
 export type User = {
   id: UserId;
@@ -52,7 +56,51 @@ export type Device = {
 
 export type DevicePublicKey = { kty: 'EC'; crv: 'P-256'; x: string; y: string };
 
-export type RoleKind = 'directory';
+/**
+ * 'directory': tenant-wide or in an administrative unit. 'resource': held at a scope of the
+ * resource tree. 'group': the pseudo-roles `group-member:<groupId>` and `group-owner:<groupId>`
+ * of PIM for Groups (never stored as roles; `findRole` derives them from the group).
+ */
+export type RoleKind = 'directory' | 'resource' | 'group';
+
+/** The kinds of resource-tree node, from the top; a child's kind comes after its parent's. */
+export type ScopeKind = 'management-group' | 'subscription' | 'resource-group' | 'resource';
+
+/**
+ * A node of the resource tree. Assignments at a scope apply at it and below it; role settings
+ * do not inherit. A deleted scope keeps its record (ledger history names it) but covers nothing.
+ */
+export type Scope = {
+  id: ScopeId;
+  kind: ScopeKind;
+  name: string;
+  parentId: ScopeId | null;
+  createdAt: Iso;
+  deletedAt: Iso | null;
+};
+
+/** A set of users that directory-role assignments can be limited to (e.g. a User Administrator for one office). */
+export type AdministrativeUnit = {
+  id: AdministrativeUnitId;
+  name: string;
+  memberIds: UserId[];
+  createdAt: Iso;
+};
+
+/**
+ * A group for PIM for Groups. `memberIds` and `ownerIds` are permanent; just-in-time membership
+ * and ownership are assignments of `group-member:<id>` / `group-owner:<id>`. Members of a nested
+ * group are members of this one.
+ */
+export type Group = {
+  id: GroupId;
+  name: string;
+  description: string;
+  memberIds: UserId[];
+  ownerIds: UserId[];
+  nestedGroupIds: GroupId[];
+  createdAt: Iso;
+};
 
 export type Role = {
   id: RoleId;
@@ -84,10 +132,21 @@ export type RoleSettings = {
 
 export type AssignmentType = 'eligible' | 'active';
 
-/** An eligible or active assignment of a role to a principal; endsAt null means permanent. */
+/**
+ * An eligible or active assignment of a role to a principal; endsAt null means permanent.
+ * The optional fields are absent in assignments made before scopes and groups existed: read
+ * them through `scopeOf`, `administrativeUnitOf`, `principalKindOf`.
+ */
 export type Assignment = {
   id: AssignmentId;
+  /** A user id, or a group id when `principalKind` is 'group' (its members inherit it). */
   principalId: UserId;
+  /** Absent means 'user'. */
+  principalKind?: 'user' | 'group';
+  /** Resource roles: the scope it applies at and below. Absent/null: tenant-wide (directory roles). */
+  scopeId?: ScopeId | null;
+  /** Directory roles: the administrative unit it is limited to. Absent/null: the whole tenant. */
+  administrativeUnitId?: AdministrativeUnitId | null;
   roleId: RoleId;
   type: AssignmentType;
   startsAt: Iso;
@@ -256,6 +315,12 @@ export type TenantState = {
   assignmentRequests?: Record<RequestId, AssignmentRequest>;
   /** Security alerts; optional for the same reason; read through `alertsOf`. */
   alerts?: Record<AlertId, Alert>;
+  /** The resource tree; optional for the same reason; read through `scopesOf`. */
+  scopes?: Record<ScopeId, Scope>;
+  /** Administrative units; read through `administrativeUnitsOf`. */
+  administrativeUnits?: Record<AdministrativeUnitId, AdministrativeUnit>;
+  /** PIM for Groups; read through `groupsOf`. */
+  groups?: Record<GroupId, Group>;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -274,7 +339,13 @@ export type UserCommand =
       type: 'AssignRole';
       assignmentId: AssignmentId;
       principalId: UserId;
+      /** Optional: absent means 'user'; 'group' makes the group's members inherit it. */
+      principalKind?: 'user' | 'group';
       roleId: RoleId;
+      /** Optional: required for resource roles, refused for others. */
+      scopeId?: ScopeId | null;
+      /** Optional: limits a directory role to an administrative unit. */
+      administrativeUnitId?: AdministrativeUnitId | null;
       assignmentType: AssignmentType;
       /** Omitted or null: starts now. */
       startsAt: Iso | null;
@@ -308,7 +379,13 @@ export type UserCommand =
   | { type: 'DeactivateRole'; activationId: ActivationId }
   | { type: 'RevokeDevice'; deviceId: DeviceId }
   /** Replaces a role's settings (manage-roles); the event records both old and new values. */
-  | { type: 'UpdateRoleSettings'; roleId: RoleId; settings: RoleSettings }
+  | {
+      type: 'UpdateRoleSettings';
+      roleId: RoleId;
+      settings: RoleSettings;
+      /** Optional: resource roles' settings are per role × scope, and required then. */
+      scopeId?: ScopeId | null;
+    }
   | { type: 'ApproveRequest'; requestId: RequestId; justification: string }
   | { type: 'DenyRequest'; requestId: RequestId; justification: string }
   | { type: 'CancelRequest'; requestId: RequestId; justification: string }
@@ -345,7 +422,40 @@ export type UserCommand =
       justification: string;
     }
   /** A Global Administrator marks or unmarks a break-glass account. */
-  | { type: 'SetBreakGlass'; userId: UserId; breakGlass: boolean; justification: string };
+  | { type: 'SetBreakGlass'; userId: UserId; breakGlass: boolean; justification: string }
+  /** Global Administrator: a node of the resource tree; parentId null makes a root. */
+  | {
+      type: 'CreateScope';
+      scopeId: ScopeId;
+      kind: ScopeKind;
+      name: string;
+      parentId: ScopeId | null;
+    }
+  | { type: 'RenameScope'; scopeId: ScopeId; name: string }
+  /** Only a scope with no child scopes; assignments left at it cover nothing any more. */
+  | { type: 'DeleteScope'; scopeId: ScopeId }
+  | { type: 'CreateAdministrativeUnit'; administrativeUnitId: AdministrativeUnitId; name: string }
+  /** Replaces the unit's members. */
+  | {
+      type: 'SetAdministrativeUnitMembers';
+      administrativeUnitId: AdministrativeUnitId;
+      memberIds: UserId[];
+    }
+  /** The creator names the first owner (a group always has one). */
+  | {
+      type: 'CreateGroup';
+      groupId: GroupId;
+      name: string;
+      description: string;
+      ownerId: UserId;
+    }
+  | { type: 'AddGroupMember'; groupId: GroupId; userId: UserId }
+  | { type: 'RemoveGroupMember'; groupId: GroupId; userId: UserId }
+  | { type: 'AddGroupOwner'; groupId: GroupId; userId: UserId }
+  | { type: 'RemoveGroupOwner'; groupId: GroupId; userId: UserId }
+  /** Makes `childGroupId`'s members members of `groupId` too. */
+  | { type: 'NestGroup'; groupId: GroupId; childGroupId: GroupId }
+  | { type: 'UnnestGroup'; groupId: GroupId; childGroupId: GroupId };
 
 /** One activation inside an ActivateRoles bundle. */
 export type BundleItem = {
@@ -406,6 +516,8 @@ export type DomainEvent =
   | {
       type: 'RoleSettingsUpdated';
       roleId: RoleId;
+      /** Resource roles: the scope these settings are for. Absent in older entries: none. */
+      scopeId?: ScopeId | null;
       before: RoleSettings;
       after: RoleSettings;
       by: UserId;
@@ -457,7 +569,24 @@ export type DomainEvent =
       endsAt: Iso | null;
       assignmentType: AssignmentType;
       at: Iso;
-    };
+    }
+  | { type: 'ScopeCreated'; scope: Scope }
+  | { type: 'ScopeRenamed'; scopeId: ScopeId; name: string; at: Iso }
+  | { type: 'ScopeDeleted'; scopeId: ScopeId; at: Iso }
+  | { type: 'AdministrativeUnitCreated'; unit: AdministrativeUnit }
+  | {
+      type: 'AdministrativeUnitMembersSet';
+      administrativeUnitId: AdministrativeUnitId;
+      memberIds: UserId[];
+      at: Iso;
+    }
+  | { type: 'GroupCreated'; group: Group }
+  | { type: 'GroupMemberAdded'; groupId: GroupId; userId: UserId; at: Iso }
+  | { type: 'GroupMemberRemoved'; groupId: GroupId; userId: UserId; at: Iso }
+  | { type: 'GroupOwnerAdded'; groupId: GroupId; userId: UserId; at: Iso }
+  | { type: 'GroupOwnerRemoved'; groupId: GroupId; userId: UserId; at: Iso }
+  | { type: 'GroupNested'; groupId: GroupId; childGroupId: GroupId; at: Iso }
+  | { type: 'GroupUnnested'; groupId: GroupId; childGroupId: GroupId; at: Iso };
 
 export type EventType = DomainEvent['type'];
 

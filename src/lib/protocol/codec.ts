@@ -29,6 +29,8 @@ type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** A role id: an id, or a PIM for Groups pseudo-role `group-member:<id>` / `group-owner:<id>`. */
+const ROLE_ID = /^(group-(member|owner):)?[A-Za-z0-9_-]{1,128}$/;
 const B64URL = /^[A-Za-z0-9_-]*$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -63,6 +65,12 @@ class Reader {
   id(o: Obj, key: string): string {
     const v = this.string(o, key, 128);
     if (!ID.test(v)) this.fail(`${key} must be 1–128 characters of A–Z, a–z, 0–9, _ or -`);
+    return v;
+  }
+
+  roleId(o: Obj, key: string): string {
+    const v = this.string(o, key, 142);
+    if (!ROLE_ID.test(v)) this.fail(`${key} must be a role id`);
     return v;
   }
 
@@ -109,6 +117,7 @@ const COMMAND_FIELDS = {
   CreateInvite: ['type', 'inviteId', 'tokenHash', 'displayName'],
   RevokeInvite: ['type', 'inviteId'],
   CreateRole: ['type', 'roleId', 'name', 'description'],
+  // principalKind, scopeId and administrativeUnitId are optional (older clients omit them).
   AssignRole: [
     'type',
     'assignmentId',
@@ -118,6 +127,9 @@ const COMMAND_FIELDS = {
     'startsAt',
     'endsAt',
     'justification',
+    'principalKind',
+    'scopeId',
+    'administrativeUnitId',
   ],
   RemoveAssignment: ['type', 'assignmentId', 'justification'],
   // startsAt is required (null: now), so the signed bytes say exactly when.
@@ -133,7 +145,8 @@ const COMMAND_FIELDS = {
   ActivateRoles: ['type', 'bundleId', 'items', 'justification', 'ticket'],
   DeactivateRole: ['type', 'activationId'],
   RevokeDevice: ['type', 'deviceId'],
-  UpdateRoleSettings: ['type', 'roleId', 'settings'],
+  // scopeId is optional: only resource roles' settings have one.
+  UpdateRoleSettings: ['type', 'roleId', 'settings', 'scopeId'],
   ApproveRequest: ['type', 'requestId', 'justification'],
   DenyRequest: ['type', 'requestId', 'justification'],
   CancelRequest: ['type', 'requestId', 'justification'],
@@ -142,6 +155,18 @@ const COMMAND_FIELDS = {
   DecideExtension: ['type', 'requestId', 'decision', 'endsAt', 'assignmentType', 'justification'],
   ExtendAssignment: ['type', 'assignmentId', 'endsAt', 'justification'],
   SetBreakGlass: ['type', 'userId', 'breakGlass', 'justification'],
+  CreateScope: ['type', 'scopeId', 'kind', 'name', 'parentId'],
+  RenameScope: ['type', 'scopeId', 'name'],
+  DeleteScope: ['type', 'scopeId'],
+  CreateAdministrativeUnit: ['type', 'administrativeUnitId', 'name'],
+  SetAdministrativeUnitMembers: ['type', 'administrativeUnitId', 'memberIds'],
+  CreateGroup: ['type', 'groupId', 'name', 'description', 'ownerId'],
+  AddGroupMember: ['type', 'groupId', 'userId'],
+  RemoveGroupMember: ['type', 'groupId', 'userId'],
+  AddGroupOwner: ['type', 'groupId', 'userId'],
+  RemoveGroupOwner: ['type', 'groupId', 'userId'],
+  NestGroup: ['type', 'groupId', 'childGroupId'],
+  UnnestGroup: ['type', 'groupId', 'childGroupId'],
 } as const satisfies Record<UserCommand['type'], readonly string[]>;
 
 export const USER_COMMAND_TYPES = Object.keys(COMMAND_FIELDS) as UserCommand['type'][];
@@ -179,6 +204,23 @@ function readBundleItems(r: Reader, value: unknown): BundleItem[] {
   });
 }
 
+const SCOPE_KINDS = ['management-group', 'subscription', 'resource-group', 'resource'] as const;
+
+/** Present or absent, null or an id (the caller decides whether absence is allowed). */
+function optionalId(r: Reader, o: Obj, key: string): string | null {
+  return o[key] === null || o[key] === undefined ? null : r.id(o, key);
+}
+
+/** A list of at most `max` distinct-or-not ids. */
+function readIdList(r: Reader, value: unknown, field: string, max: number): string[] {
+  if (!Array.isArray(value) || value.length > max)
+    r.fail(`${field} must be a list of at most ${max} ids`);
+  return value.map((v: unknown, i) => {
+    if (typeof v !== 'string' || !ID.test(v)) r.fail(`${field}[${i}] must be an id`);
+    return v;
+  });
+}
+
 /** Reads a user command; throws CommandShapeError naming the first bad field. */
 export function readUserCommand(value: unknown, cmdId: string | null = null): UserCommand {
   const r: Reader = new Reader('command', cmdId);
@@ -211,11 +253,20 @@ export function readUserCommand(value: unknown, cmdId: string | null = null): Us
         type: t,
         assignmentId: r.id(o, 'assignmentId'),
         principalId: r.id(o, 'principalId'),
-        roleId: r.id(o, 'roleId'),
+        roleId: r.roleId(o, 'roleId'),
         assignmentType: r.oneOf(o, 'assignmentType', ['eligible', 'active'] as const),
         startsAt: r.isoOrNull(o, 'startsAt'),
         endsAt: r.isoOrNull(o, 'endsAt'),
         justification: r.string(o, 'justification', 1000),
+        // Optional fields appear in the decoded command only when sent, so the bytes signed
+        // by older clients decode to exactly what they signed.
+        ...(Object.hasOwn(o, 'principalKind')
+          ? { principalKind: r.oneOf(o, 'principalKind', ['user', 'group'] as const) }
+          : {}),
+        ...(Object.hasOwn(o, 'scopeId') ? { scopeId: optionalId(r, o, 'scopeId') } : {}),
+        ...(Object.hasOwn(o, 'administrativeUnitId')
+          ? { administrativeUnitId: optionalId(r, o, 'administrativeUnitId') }
+          : {}),
       };
     case 'RemoveAssignment':
       return {
@@ -248,7 +299,12 @@ export function readUserCommand(value: unknown, cmdId: string | null = null): Us
     case 'RevokeDevice':
       return { type: t, deviceId: r.id(o, 'deviceId') };
     case 'UpdateRoleSettings':
-      return { type: t, roleId: r.id(o, 'roleId'), settings: readRoleSettings(r, o.settings) };
+      return {
+        type: t,
+        roleId: r.roleId(o, 'roleId'),
+        settings: readRoleSettings(r, o.settings),
+        ...(Object.hasOwn(o, 'scopeId') ? { scopeId: optionalId(r, o, 'scopeId') } : {}),
+      };
     case 'ApproveRequest':
     case 'DenyRequest':
     case 'CancelRequest':
@@ -294,6 +350,47 @@ export function readUserCommand(value: unknown, cmdId: string | null = null): Us
         breakGlass: r.bool(o, 'breakGlass'),
         justification: r.string(o, 'justification', 1000),
       };
+    case 'CreateScope':
+      if (!Object.hasOwn(o, 'parentId')) r.fail('parentId is required (null for a root)');
+      return {
+        type: t,
+        scopeId: r.id(o, 'scopeId'),
+        kind: r.oneOf(o, 'kind', SCOPE_KINDS),
+        name: r.string(o, 'name', 200),
+        parentId: optionalId(r, o, 'parentId'),
+      };
+    case 'RenameScope':
+      return { type: t, scopeId: r.id(o, 'scopeId'), name: r.string(o, 'name', 200) };
+    case 'DeleteScope':
+      return { type: t, scopeId: r.id(o, 'scopeId') };
+    case 'CreateAdministrativeUnit':
+      return {
+        type: t,
+        administrativeUnitId: r.id(o, 'administrativeUnitId'),
+        name: r.string(o, 'name', 200),
+      };
+    case 'SetAdministrativeUnitMembers':
+      return {
+        type: t,
+        administrativeUnitId: r.id(o, 'administrativeUnitId'),
+        memberIds: readIdList(r, o.memberIds, 'memberIds', 1000),
+      };
+    case 'CreateGroup':
+      return {
+        type: t,
+        groupId: r.id(o, 'groupId'),
+        name: r.string(o, 'name', 200),
+        description: r.string(o, 'description', 1000),
+        ownerId: r.id(o, 'ownerId'),
+      };
+    case 'AddGroupMember':
+    case 'RemoveGroupMember':
+    case 'AddGroupOwner':
+    case 'RemoveGroupOwner':
+      return { type: t, groupId: r.id(o, 'groupId'), userId: r.id(o, 'userId') };
+    case 'NestGroup':
+    case 'UnnestGroup':
+      return { type: t, groupId: r.id(o, 'groupId'), childGroupId: r.id(o, 'childGroupId') };
     default: {
       const never: never = t;
       return never;

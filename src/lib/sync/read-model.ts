@@ -38,6 +38,9 @@ export function readTenantState(
     requests: recordOf(access, 'requests'),
     assignmentRequests: recordOf(access, 'assignmentRequests'),
     alerts: audit ? recordOf(audit, 'alerts') : {},
+    scopes: recordOf(directory, 'scopes'),
+    administrativeUnits: recordOf(directory, 'administrativeUnits'),
+    groups: recordOf(directory, 'groups'),
   };
 }
 
