@@ -26,6 +26,8 @@ export type Names = {
   roleOfAssignment: (assignmentId: string) => string;
   /** "Bo User's request for Security Reader", or 'a request' when this device does not know it. */
   requestOf: (requestId: string) => string;
+  /** A group's name when `id` names a group (approver lists hold users and groups). */
+  groupName?: (id: string) => string | undefined;
 };
 
 /** Names read from the tenant read model (what this device has replicated). */
@@ -39,6 +41,7 @@ export function namesFrom(tenant: {
   return {
     nameOf: (id) => tenant.nameOf(id),
     roleName: (id) => tenant.roleName(id),
+    groupName: (id) => own(tenant.state.groups ?? {}, id)?.name,
     roleOfAssignment: (id) => {
       const a = own(tenant.state.assignments, id);
       return a ? tenant.roleName(a.roleId) : 'a role';
@@ -100,6 +103,8 @@ function describeCommand(command: Command | null | undefined, type: string, n: N
       return `Accept an invite as ${command.displayName}`;
     case 'EnrolDevice':
       return `Enrol the device “${command.device.label}”`;
+    case 'AddPasskey':
+      return `Add a passkey and the device “${command.device.label}”`;
     case 'ExpireActivation':
       return 'Expire a role activation';
     case 'ExpireAssignment':
@@ -134,7 +139,7 @@ function describeCommand(command: Command | null | undefined, type: string, n: N
 export function describeWhat(entry: DescribableEntry, n: Names): string {
   if (entry.events.length > 0) {
     return entry.events
-      .map((e) => describeRequestEvent(e, n) ?? describeEvent(e, n.nameOf, n.roleName))
+      .map((e) => describeRequestEvent(e, n) ?? describeEvent(e, n.nameOf, n.roleName, n.groupName))
       .join('. ');
   }
   return describeCommand(entry.signed?.envelope.command ?? entry.command, entry.commandType, n);

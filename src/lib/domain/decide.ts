@@ -22,6 +22,7 @@ import {
   overlappingActivationFor,
   roleNameOf,
 } from './activation';
+import { addPasskey } from './devices';
 import { alertIdFor } from './alerts';
 import { findRole, GROUP_MEMBER_PREFIX, GROUP_OWNER_PREFIX, ROLE_IDS } from './catalogue';
 import {
@@ -119,6 +120,7 @@ const RELAY_COMMAND_TYPES: Readonly<Record<RelayCommand['type'], true>> = {
   CompleteSetup: true,
   AcceptInvite: true,
   EnrolDevice: true,
+  AddPasskey: true,
   ExpireActivation: true,
   ExpireAssignment: true,
   ExpireRequest: true,
@@ -228,6 +230,8 @@ function decideRelayCommand(command: RelayCommand, state: TenantState, at: Iso):
       return acceptInvite(command, state, at);
     case 'EnrolDevice':
       return enrolDevice(command, state, at);
+    case 'AddPasskey':
+      return addPasskey(command, state, at);
     case 'ExpireActivation':
       return expireActivation(command, state, at);
     case 'ExpireAssignment':
@@ -991,13 +995,19 @@ function updateRoleSettings(
   if (scopeId !== null && !liveScope(state, scopeId)) {
     return refuse(reject('unknown-scope', `There is no scope ${scopeId}.`));
   }
-  const invalid = validateRoleSettings(command.settings);
+  const isGroup = (id: string) => getOwn(groupsOf(state), id) !== undefined;
+  const invalid = validateRoleSettings(command.settings, isGroup);
   if (invalid) return refuse(invalid);
   const after = normaliseRoleSettings(command.settings);
-  // Approvers must be able to act now; a disabled or unknown id would be a silent hole.
-  const missing = after.approvers.find((id) => getOwn(state.users, id)?.status !== 'active');
+  // Approvers must be able to act now; a disabled or unknown id would be a silent hole. A
+  // group approver stands for its members (`approversFor`).
+  const missing = after.approvers.find(
+    (id) => !isGroup(id) && getOwn(state.users, id)?.status !== 'active',
+  );
   if (missing !== undefined) {
-    return refuse(reject('unknown-user', `There is no active user ${missing} to approve.`));
+    return refuse(
+      reject('unknown-user', `There is no active user or group ${missing} to approve.`),
+    );
   }
   const current = settingsFor(state, role.id, scopeId);
   // The ledger has no empty changes: an unchanged save is a mistake worth telling about.

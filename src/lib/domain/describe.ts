@@ -101,6 +101,7 @@ export function describeEvent(
   event: DomainEvent,
   nameOf: (userId: UserId) => string,
   roleName: (roleId: RoleId) => string,
+  groupName?: (id: string) => string | undefined,
 ): string {
   switch (event.type) {
     case 'SetupCompleted':
@@ -146,7 +147,7 @@ export function describeEvent(
       return `A role activation ended at ${formatInstant(event.at)}`;
     case 'RoleSettingsUpdated': {
       const changes = diffRoleSettings(event.before, event.after)
-        .map((c) => describeSettingChange(c, nameOf))
+        .map((c) => describeSettingChange(c, nameOf, groupName))
         .join('; ');
       return `${nameOf(event.by)} changed ${roleName(event.roleId)}’s settings: ${changes}`;
     }
@@ -230,14 +231,16 @@ function period(startsAt: Iso, endsAt: Iso | null, createdAt: Iso): string {
 
 /**
  * One changed setting for people: "maximum activation 8 h → 4 h", "approval required off →
- * on", "approvers default → Grace, Alan". For the audit's diff view and `describeEvent`.
+ * on", "approvers default → Grace, Alan, group Security leads". For the audit's diff view and
+ * `describeEvent`. `groupName` names an approver entry that is a group (undefined: not one).
  */
 export function describeSettingChange(
   change: RoleSettingChange,
   nameOf: (userId: UserId) => string,
+  groupName?: (id: string) => string | undefined,
 ): string {
   const show = (value: RoleSettingChange['before']) =>
-    formatSettingValue(change.field, value, nameOf);
+    formatSettingValue(change.field, value, nameOf, groupName);
   return `${SETTING_LABELS[change.field]} ${show(change.before)} → ${show(change.after)}`;
 }
 
@@ -246,11 +249,16 @@ export function formatSettingValue(
   field: RoleSettingChange['field'],
   value: RoleSettingChange['before'],
   nameOf: (userId: UserId) => string,
+  groupName?: (id: string) => string | undefined,
 ): string {
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   if (Array.isArray(value)) {
     // An empty list is not "nobody": it means the Privileged Role and Global Administrators.
-    return value.length === 0 ? 'default' : value.map(nameOf).join(', ');
+    const approver = (id: string) => {
+      const group = groupName?.(id);
+      return group === undefined ? nameOf(id) : `group ${group}`;
+    };
+    return value.length === 0 ? 'default' : value.map(approver).join(', ');
   }
   switch (field) {
     case 'maxActivationMinutes':

@@ -6,10 +6,11 @@
  */
 import { isRequestPending, roleNameOf } from './activation';
 import { ROLE_IDS } from './catalogue';
-import { getOwn } from './records';
+import { membersOf } from './groups';
+import { getOwn, groupsOf, scopeOf } from './records';
 import { reject, type Rejection } from './rejections';
 import { activeHoldersOf } from './safeguards';
-import { settingsFor } from './settings';
+import { settingsFor, settingsForAssignment } from './settings';
 import { formatInstant } from './time';
 import type {
   ActivationId,
@@ -18,6 +19,7 @@ import type {
   Iso,
   RequestId,
   RoleId,
+  ScopeId,
   TenantState,
   UserId,
 } from './types';
@@ -33,21 +35,51 @@ export function requestIdFor(activationId: ActivationId): RequestId {
 }
 
 /**
- * Who may approve or deny a request for `roleId` at `at`: the role's named approvers who are
- * still enabled users, or, when none are named, the enabled users actively holding Privileged
- * Role Administrator or Global Administrator (Entra's default for directory roles). Evaluated
- * when each decision is made, so an administrator who activates later may still decide.
- * Includes the requester when they qualify; `canApprove` excludes them.
+ * Who may approve or deny a request for `roleId` (at `scopeId` for a resource role) at `at`:
+ * the people the role's settings name, each approver entry being a user or a group, so a
+ * group stands for its members at `at` (permanent, nested and just-in-time ones while
+ * active); only enabled users count. When none are named, the enabled users actively holding
+ * Privileged Role Administrator or Global Administrator (Entra's default for directory roles).
+ * Evaluated when each decision is made, so an administrator who activates later, or a JIT
+ * member of an approver group, may still decide. A set of people: someone named directly and
+ * through a group is one approver, so the quorum counts distinct people. Includes the
+ * requester when they qualify; `canApprove` excludes them.
  */
-export function approversFor(state: TenantState, roleId: RoleId, at: Iso): Set<UserId> {
-  const named = settingsFor(state, roleId).approvers;
+export function approversFor(
+  state: TenantState,
+  roleId: RoleId,
+  at: Iso,
+  scopeId: ScopeId | null = null,
+): Set<UserId> {
+  const named = settingsFor(state, roleId, scopeId).approvers;
   if (named.length > 0) {
-    return new Set(named.filter((id) => getOwn(state.users, id)?.status === 'active'));
+    const people = new Set<UserId>();
+    const groups = groupsOf(state);
+    for (const id of named) {
+      if (getOwn(state.users, id)) people.add(id);
+      else if (getOwn(groups, id)) for (const m of membersOf(state, id, at)) people.add(m);
+    }
+    return new Set([...people].filter((id) => getOwn(state.users, id)?.status === 'active'));
   }
   return new Set([
     ...activeHoldersOf(state, ROLE_IDS.PrivilegedRoleAdministrator, at),
     ...activeHoldersOf(state, ROLE_IDS.GlobalAdministrator, at),
   ]);
+}
+
+/** The scope whose settings govern a request: its assignment's (null when unknown or tenant-wide). */
+function requestScope(state: TenantState, request: ActivationRequest): ScopeId | null {
+  const assignment = getOwn(state.assignments, request.assignmentId);
+  return assignment ? scopeOf(assignment) : null;
+}
+
+/** The people who may decide `request` at `at` (`approversFor` at the request's scope). */
+export function approversOfRequest(
+  state: TenantState,
+  request: ActivationRequest,
+  at: Iso,
+): Set<UserId> {
+  return approversFor(state, request.roleId, at, requestScope(state, request));
 }
 
 /** The distinct users who have approved the request so far. */
@@ -86,7 +118,7 @@ export function canApprove(
   if (request.principalId === userId) {
     return reject('approver-is-requester', 'Nobody can approve or deny their own request.');
   }
-  if (!approversFor(state, request.roleId, at).has(userId)) {
+  if (!approversOfRequest(state, request, at).has(userId)) {
     return reject('not-an-approver', `You are not an approver for ${role}.`);
   }
   const earlier = request.decisions.find((d) => d.approverId === userId);
@@ -132,13 +164,13 @@ export function activationPath(
   at: Iso,
 ): ActivationPath {
   const assignment = getOwn(state.assignments, assignmentId);
-  const settings = assignment ? settingsFor(state, assignment.roleId) : null;
+  const settings = assignment ? settingsForAssignment(state, assignment) : null;
   // A break-glass account never waits for approval (it raises an alert instead).
   const breakGlass = getOwn(state.users, userId)?.breakGlass === true;
   if (!assignment || !settings?.requireApproval || breakGlass) {
     return { needsApproval: false, approvers: [], approvalsRequired: 0 };
   }
-  const approvers = [...approversFor(state, assignment.roleId, at)]
+  const approvers = [...approversFor(state, assignment.roleId, at, scopeOf(assignment))]
     .filter((id) => id !== userId)
     .sort();
   return { needsApproval: true, approvers, approvalsRequired: settings.approvalsRequired };

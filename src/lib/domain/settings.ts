@@ -102,8 +102,14 @@ const BOOLEAN_SETTINGS = [
  * Why these settings cannot be saved (an 'invalid-value' rejection naming the first bad
  * setting), or null when they are all within range. Checks runtime types too, because settings
  * arrive from clients as JSON. Whether the approvers exist is for `decide`, which has the state.
+ * Approver entries are user ids or group ids; `isGroup` says which are groups (an existing
+ * group's id), whose members change over time, so M-of-N is only checked against a list of
+ * users alone.
  */
-export function validateRoleSettings(s: RoleSettings): Rejection | null {
+export function validateRoleSettings(
+  s: RoleSettings,
+  isGroup: (id: string) => boolean = () => false,
+): Rejection | null {
   if (typeof s !== 'object' || s === null) {
     return reject('invalid-value', 'Role settings must be an object of settings.');
   }
@@ -131,14 +137,16 @@ export function validateRoleSettings(s: RoleSettings): Rejection | null {
   }
   const approvers: unknown = s.approvers;
   if (!Array.isArray(approvers) || !approvers.every((a) => typeof a === 'string' && a !== '')) {
-    return reject('invalid-value', 'Approvers must be a list of user ids.');
+    return reject('invalid-value', 'Approvers must be a list of user and group ids.');
   }
   if (new Set(approvers).size !== approvers.length) {
     return reject('invalid-value', 'Each approver may be listed only once.');
   }
   // M-of-N needs N ≥ M, or no request could ever be granted. An empty list means the
-  // Privileged Role and Global Administrators, whose number changes, so it is not checked.
-  if (approvers.length > 0 && s.approvalsRequired > approvers.length) {
+  // Privileged Role and Global Administrators, whose number changes, so it is not checked;
+  // nor is a list with a group in it, whose members change.
+  const onlyUsers = approvers.every((a: string) => !isGroup(a));
+  if (approvers.length > 0 && onlyUsers && s.approvalsRequired > approvers.length) {
     return reject(
       'invalid-value',
       `${LABELS.approvalsRequired} (${s.approvalsRequired}) cannot exceed the number of approvers (${approvers.length}).`,

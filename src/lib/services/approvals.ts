@@ -3,7 +3,7 @@
  * "Approvals"). Separate from `commands.ts` so the approvals flow can grow without touching it.
  */
 import { normaliseRoleSettings } from '#domain/settings';
-import type { RequestId, RoleId, RoleSettings, UserCommand } from '#domain/types';
+import type { RequestId, RoleId, RoleSettings, ScopeId, UserCommand } from '#domain/types';
 
 export type DecisionVerdict = 'approve' | 'deny';
 
@@ -25,7 +25,19 @@ export function cancelRequest(requestId: RequestId, justification = ''): UserCom
   return { type: 'CancelRequest', requestId, justification: justification.trim() };
 }
 
-/** Replaces a role's settings with `settings`, whole (the relay records the before and after). */
-export function updateRoleSettings(roleId: RoleId, settings: RoleSettings): UserCommand {
-  return { type: 'UpdateRoleSettings', roleId, settings: normaliseRoleSettings(settings) };
+/**
+ * Replaces a role's settings with `settings`, whole (the relay records the before and after);
+ * `scopeId` for a resource role, whose settings are per role × scope.
+ */
+export function updateRoleSettings(
+  roleId: RoleId,
+  settings: RoleSettings,
+  scopeId: ScopeId | null = null,
+): UserCommand {
+  return {
+    type: 'UpdateRoleSettings',
+    roleId,
+    settings: normaliseRoleSettings(settings),
+    ...(scopeId !== null ? { scopeId } : {}),
+  };
 }

@@ -4,10 +4,14 @@
  */
 import { randomId, sha256, toBase64Url, utf8 } from '#ledger/bytes';
 import type {
+  AdministrativeUnitId,
   AssignmentId,
   AssignmentType,
+  GroupId,
   Iso,
   RoleId,
+  ScopeId,
+  ScopeKind,
   Ticket,
   UserCommand,
   UserId,
@@ -49,7 +53,13 @@ export function createRole(name: string, description: string): UserCommand {
 
 export type AssignRoleInput = {
   principalId: UserId;
+  /** Omitted: a user. 'group': the group's members inherit it. */
+  principalKind?: 'user' | 'group';
   roleId: RoleId;
+  /** Resource roles: the scope it applies at and below. */
+  scopeId?: ScopeId | null;
+  /** Directory roles: limits it to an administrative unit. */
+  administrativeUnitId?: AdministrativeUnitId | null;
   assignmentType: AssignmentType;
   /** null: permanent. */
   endsAt: Iso | null;
@@ -61,12 +71,59 @@ export function assignRole(input: AssignRoleInput): UserCommand {
     type: 'AssignRole',
     assignmentId: `a_${randomId()}`,
     principalId: input.principalId,
+    ...(input.principalKind === 'group' ? { principalKind: 'group' as const } : {}),
     roleId: input.roleId,
+    ...(input.scopeId ? { scopeId: input.scopeId } : {}),
+    ...(input.administrativeUnitId ? { administrativeUnitId: input.administrativeUnitId } : {}),
     assignmentType: input.assignmentType,
     startsAt: null,
     endsAt: input.endsAt,
     justification: input.justification.trim(),
   };
+}
+
+export function createScope(kind: ScopeKind, name: string, parentId: ScopeId | null): UserCommand {
+  return { type: 'CreateScope', scopeId: `s_${randomId()}`, kind, name: name.trim(), parentId };
+}
+
+export function renameScope(scopeId: ScopeId, name: string): UserCommand {
+  return { type: 'RenameScope', scopeId, name: name.trim() };
+}
+
+export function deleteScope(scopeId: ScopeId): UserCommand {
+  return { type: 'DeleteScope', scopeId };
+}
+
+export function createGroup(name: string, description: string, ownerId: UserId): UserCommand {
+  return {
+    type: 'CreateGroup',
+    groupId: `g_${randomId()}`,
+    name: name.trim(),
+    description: description.trim(),
+    ownerId,
+  };
+}
+
+/** Adds or removes a permanent member or owner of a group. */
+export function groupPerson(
+  change: 'add' | 'remove',
+  relation: 'member' | 'owner',
+  groupId: GroupId,
+  userId: UserId,
+): UserCommand {
+  const type =
+    change === 'add'
+      ? relation === 'member'
+        ? 'AddGroupMember'
+        : 'AddGroupOwner'
+      : relation === 'member'
+        ? 'RemoveGroupMember'
+        : 'RemoveGroupOwner';
+  return { type, groupId, userId };
+}
+
+export function nestGroup(groupId: GroupId, childGroupId: GroupId, nest = true): UserCommand {
+  return { type: nest ? 'NestGroup' : 'UnnestGroup', groupId, childGroupId };
 }
 
 export function removeAssignment(assignmentId: AssignmentId, justification: string): UserCommand {
