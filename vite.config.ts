@@ -34,6 +34,8 @@ export default defineConfig({
         globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,webmanifest}'],
         // The API, sockets and ledger are live data: never answer them from the precache.
         navigateFallbackDenylist: [/^\/api\//, /^\/sync\//, /^\/\.well-known\//, /^\/healthz/],
+        // generateSW has no notification-click handler of its own: static/sw-notifications.js.
+        importScripts: ['/sw-notifications.js'],
       },
       kit: { adapterFallback: 'index.html', spa: true, includeVersionFile: true },
     }),

@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { MAX_OFFLINE_WINDOW_MINUTES } from '#domain/offline';
 import { getOwn } from '#domain/records';
 import type { DevicePublicKey, NewDevice, RelayCommand } from '#domain/types';
 import { randomId, toBase64 } from '#ledger/bytes';
@@ -32,6 +33,42 @@ import { hashToken, type Relay } from './relay';
 const MAX_BODY_BYTES = 64 * 1024;
 const CEREMONY_TTL_MS = 5 * 60_000;
 const NONCE_TTL_MS = 5 * 60_000;
+/** How long an "add a device" link stays usable. */
+const DEVICE_LINK_TTL_MS = 10 * 60_000;
+const deviceLinkKey = (tokenHash: string) => `device-link:${tokenHash}`;
+
+/** The user an unexpired, unused "add a device" link belongs to. */
+async function findDeviceLink(
+  relay: Relay,
+  token: string,
+): Promise<{ userId: string; key: string }> {
+  const key = deviceLinkKey(await hashToken(token));
+  const raw = await relay.storage.getMeta(key);
+  const link = raw ? (JSON.parse(raw) as { userId: string; expiresAt: string }) : null;
+  if (!link)
+    throw new HttpError(
+      404,
+      'device-link-invalid',
+      'This link is not valid or was already used. Make a new one.',
+    );
+  if (link.expiresAt <= isoAt(relay.clock.now()))
+    throw new HttpError(
+      410,
+      'device-link-expired',
+      'This link has expired. Make a new one on your other device.',
+    );
+  const user = getOwn(relay.state.users, link.userId);
+  if (!user || user.status !== 'active')
+    throw new HttpError(
+      403,
+      'device-link-invalid',
+      'The person this link was made for can no longer sign in.',
+    );
+  return { userId: link.userId, key };
+}
+
+/** Most unused pooled nonces one device may hold (K): bounds what a stolen device can pre-sign. */
+export const NONCE_POOL_SIZE = 8;
 const SESSION_CHALLENGE_TTL_MS = 2 * 60_000;
 const MAX_PENDING = 10_000;
 
@@ -46,7 +83,7 @@ class HttpError extends Error {
 }
 
 type Ceremony = {
-  kind: 'setup' | 'invite' | 'signin';
+  kind: 'setup' | 'invite' | 'signin' | 'add-device';
   nonce: string;
   devicePublicKey: DevicePublicKey;
   deviceLabel: string;
@@ -150,6 +187,12 @@ function takeCeremony(
   if (ceremony.expiresAt < relay.clock.now())
     throw new HttpError(410, 'ceremony-expired', 'This passkey request expired; start again.');
   return ceremony;
+}
+
+function credentialsOf(relay: Relay, userId: string): { id: string; transports: string[] }[] {
+  return Object.values(relay.state.passkeys)
+    .filter((p) => p.userId === userId)
+    .map((p) => ({ id: p.id, transports: p.transports }));
 }
 
 async function startCeremony(relay: Relay, ceremony: Omit<Ceremony, 'nonce' | 'expiresAt'>) {
@@ -386,22 +429,126 @@ const POST_ROUTES: Record<string, Route> = {
     const session = await relay.createSession(device.userId, device.id);
     return { ...session, userId: device.userId };
   },
+  /** A single-use link (10 minutes) that lets another device of the same user add its passkey. */
+  '/api/devices/link': async (relay, req) => {
+    const session = await relay.resolveSession(bearer(req));
+    if (!session) throw new HttpError(401, 'unauthenticated', 'Sign in again.');
+    const token = randomId(32);
+    const expiresAt = isoAt(relay.clock.now() + DEVICE_LINK_TTL_MS);
+    await relay.storage.setMeta(
+      deviceLinkKey(await hashToken(token)),
+      JSON.stringify({ userId: session.userId, expiresAt, by: session.deviceId }),
+    );
+    log('info', 'device link issued', { userId: session.userId, deviceId: session.deviceId });
+    return { token, expiresAt };
+  },
+  '/api/add-device/options': async (relay, _req, body) => {
+    const token = str(body, 'token', 200);
+    const link = await findDeviceLink(relay, token);
+    const device = readDevice(body);
+    const user = getOwn(relay.state.users, link.userId)!;
+    return startCeremony(relay, {
+      kind: 'add-device',
+      devicePublicKey: device.publicKey,
+      deviceLabel: device.label,
+      displayName: user.displayName,
+      userId: user.id,
+      token,
+      inviteId: null,
+    });
+  },
+  '/api/add-device/verify': async (relay, _req, body) => {
+    const ceremony = takeCeremony(relay, body, 'add-device');
+    const link = await findDeviceLink(relay, ceremony.token);
+    if (link.userId !== ceremony.userId)
+      throw new HttpError(403, 'device-link-invalid', 'This link belongs to someone else.');
+    const passkey = await verifyRegistration(
+      relay.rp,
+      body.response,
+      await enrolmentChallenge(ceremony.nonce, ceremony.devicePublicKey),
+    );
+    if (!passkey)
+      throw new HttpError(400, 'passkey-invalid', 'The passkey could not be verified. Try again.');
+    const device: NewDevice = {
+      id: await deviceIdFor(ceremony.devicePublicKey),
+      publicKey: ceremony.devicePublicKey,
+      label: ceremony.deviceLabel,
+    };
+    const outcome = await relay.pipeline.submitCeremony(
+      { type: 'AddPasskey', userId: ceremony.userId, passkey, device },
+      evidence(relay, 'registration', ceremony.nonce, body.response),
+      // Single use: the link is consumed in the same commit as the new passkey.
+      [[link.key, null]],
+    );
+    if (!outcome.ok) throw rejectionToHttp(outcome);
+    return { userId: ceremony.userId, deviceId: device.id, seq: outcome.seq };
+  },
   '/api/confirm/nonce': async (relay, req) => {
     const session = await relay.resolveSession(bearer(req));
     if (!session) throw new HttpError(401, 'unauthenticated', 'Sign in again.');
     const nonce = randomId(32);
-    const expiresAt = isoAt(relay.clock.now() + NONCE_TTL_MS);
+    const now = relay.clock.now();
+    const expiresAt = isoAt(now + NONCE_TTL_MS);
     await relay.storage.putNonce({
       nonce,
       deviceId: session.deviceId,
       userId: session.userId,
       expiresAt,
       usedSeq: null,
+      kind: 'online',
+      issuedAt: isoAt(now),
     });
-    const allowCredentials = Object.values(relay.state.passkeys)
-      .filter((p) => p.userId === session.userId)
-      .map((p) => ({ id: p.id, transports: p.transports }));
-    return { nonce, expiresAt, rpId: relay.rp.rpId, allowCredentials };
+    return {
+      nonce,
+      expiresAt,
+      rpId: relay.rp.rpId,
+      allowCredentials: credentialsOf(relay, session.userId),
+    };
+  },
+  /**
+   * Tops the device's pool of offline confirmation nonces up to K (body `{ retire?: string[] }`:
+   * unused nonces the device gives up first, e.g. stale ones). A device never holds more than K
+   * live ones; nonces already spent on queued commands stay live until those arrive. Each is
+   * single-use, bound to the device, and expires after the longest offline window (24 h); the
+   * pipeline accepts it only within the window of the role the command concerns, at arrival.
+   */
+  '/api/confirm/nonce-pool': async (relay, req, body) => {
+    const session = await relay.resolveSession(bearer(req));
+    if (!session) throw new HttpError(401, 'unauthenticated', 'Sign in again.');
+    const retire: unknown = body.retire ?? [];
+    if (
+      !Array.isArray(retire) ||
+      retire.length > NONCE_POOL_SIZE * 4 ||
+      !retire.every((n) => typeof n === 'string' && n.length <= 100)
+    ) {
+      throw new HttpError(400, 'invalid-request', '"retire" must be a short list of nonces.');
+    }
+    const now = relay.clock.now();
+    const issuedAt = isoAt(now);
+    const expiresAt = isoAt(now + MAX_OFFLINE_WINDOW_MINUTES * 60_000);
+    await relay.storage.retirePoolNonces(session.deviceId, retire as string[], issuedAt);
+    const live = await relay.storage.countLivePoolNonces(session.deviceId, issuedAt);
+    const nonces: { nonce: string; issuedAt: string; expiresAt: string }[] = [];
+    for (let i = live; i < NONCE_POOL_SIZE; i++) {
+      const nonce = randomId(32);
+      await relay.storage.putNonce({
+        nonce,
+        deviceId: session.deviceId,
+        userId: session.userId,
+        expiresAt,
+        usedSeq: null,
+        kind: 'pool',
+        issuedAt,
+      });
+      nonces.push({ nonce, issuedAt, expiresAt });
+    }
+    log('info', 'nonce pool issued', { deviceId: session.deviceId, issued: nonces.length });
+    return {
+      nonces,
+      poolSize: NONCE_POOL_SIZE,
+      rpId: relay.rp.rpId,
+      allowCredentials: credentialsOf(relay, session.userId),
+    };
   },
   '/api/test/clock': async (relay, _req, body) => {
     const clock = relay.options.testClock;

@@ -7,6 +7,7 @@
  * nobody hears an outcome before that commit, and Yjs updates are broadcast only after it.
  */
 import { decide } from '#domain/decide';
+import { offlineWindowFor, pooledNonceRefusal } from '#domain/offline';
 import { getOwn } from '#domain/records';
 import { applyEvent } from '#domain/state';
 import type { Rejection, RejectionCode } from '#domain/rejections';
@@ -398,6 +399,15 @@ export class CommandPipeline {
         return refuse('nonce-used', 'The confirmation nonce was already used.');
       if (nonce.expiresAt <= at)
         return refuse('nonce-expired', 'The confirmation nonce has expired; confirm again.');
+      if (nonce.kind === 'pool') {
+        // A pre-issued nonce (offline confirmation): the role's window, counted at arrival.
+        const refusal = pooledNonceRefusal(
+          offlineWindowFor(envelope.command, state),
+          nonce.issuedAt,
+          at,
+        );
+        if (refusal) return refuse('nonce-expired', refusal);
+      }
       const passkey = getOwn(state.passkeys, confirmation.assertion.id);
       if (!passkey || passkey.userId !== device.userId) {
         return refuse('confirmation-invalid', 'The passkey used is not registered to this user.');

@@ -27,6 +27,20 @@ CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, user_id TEXT N
 CREATE INDEX IF NOT EXISTS sessions_device ON sessions (device_id);
 `;
 
+/** Adds the nonce pool columns to databases created before offline confirmation existed. */
+function migrateNonces(db: Database.Database): void {
+  const columns = new Set(
+    db
+      .prepare<[], { name: string }>('PRAGMA table_info(nonces)')
+      .all()
+      .map((c) => c.name),
+  );
+  if (!columns.has('kind'))
+    db.exec("ALTER TABLE nonces ADD COLUMN kind TEXT NOT NULL DEFAULT 'online'");
+  if (!columns.has('issued_at')) db.exec('ALTER TABLE nonces ADD COLUMN issued_at TEXT');
+  db.exec('CREATE INDEX IF NOT EXISTS nonces_device ON nonces (device_id, kind)');
+}
+
 type EntryRow = { seq: number; bytes: Buffer; leaf_hash: Buffer };
 
 const bytesOf = (b: Buffer): Uint8Array =>
@@ -39,6 +53,7 @@ export function openSqliteStorage(file: string): RelayStorage {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
+  migrateNonces(db);
 
   const q = {
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -64,7 +79,13 @@ export function openSqliteStorage(file: string): RelayStorage {
       { cmd_id: string; digest: string; seq: number | null; reply: string }
     >('SELECT * FROM commands WHERE cmd_id = ?'),
     putNonce: db.prepare(
-      'INSERT INTO nonces (nonce, device_id, user_id, expires_at, used_seq) VALUES (?, ?, ?, ?, NULL)',
+      'INSERT INTO nonces (nonce, device_id, user_id, expires_at, used_seq, kind, issued_at) VALUES (?, ?, ?, ?, NULL, ?, ?)',
+    ),
+    retirePool: db.prepare(
+      "UPDATE nonces SET expires_at = ? WHERE nonce = ? AND device_id = ? AND kind = 'pool' AND used_seq IS NULL AND expires_at > ?",
+    ),
+    countPool: db.prepare<[string, string], { n: number }>(
+      "SELECT COUNT(*) AS n FROM nonces WHERE device_id = ? AND kind = 'pool' AND used_seq IS NULL AND expires_at > ?",
     ),
     getNonce: db.prepare<
       [string],
@@ -74,6 +95,8 @@ export function openSqliteStorage(file: string): RelayStorage {
         user_id: string;
         expires_at: string;
         used_seq: number | null;
+        kind: string | null;
+        issued_at: string | null;
       }
     >('SELECT * FROM nonces WHERE nonce = ?'),
     useNonce: db.prepare('UPDATE nonces SET used_seq = ? WHERE nonce = ? AND used_seq IS NULL'),
@@ -145,7 +168,7 @@ export function openSqliteStorage(file: string): RelayStorage {
       return r ? { cmdId: r.cmd_id, digest: r.digest, seq: r.seq, reply: r.reply } : null;
     },
     async putNonce(n: StoredNonce) {
-      q.putNonce.run(n.nonce, n.deviceId, n.userId, n.expiresAt);
+      q.putNonce.run(n.nonce, n.deviceId, n.userId, n.expiresAt, n.kind, n.issuedAt);
     },
     async getNonce(nonce): Promise<StoredNonce | null> {
       const r = q.getNonce.get(nonce);
@@ -156,8 +179,18 @@ export function openSqliteStorage(file: string): RelayStorage {
             userId: r.user_id,
             expiresAt: r.expires_at,
             usedSeq: r.used_seq,
+            kind: r.kind === 'pool' ? 'pool' : 'online',
+            issuedAt: r.issued_at ?? r.expires_at,
           }
         : null;
+    },
+    async retirePoolNonces(deviceId, nonces, at) {
+      db.transaction(() => {
+        for (const nonce of nonces) q.retirePool.run(at, nonce, deviceId, at);
+      })();
+    },
+    async countLivePoolNonces(deviceId, at) {
+      return q.countPool.get(deviceId, at)?.n ?? 0;
     },
     async putSession(s: StoredSession) {
       q.putSession.run(s.tokenHash, s.userId, s.deviceId, s.expiresAt);

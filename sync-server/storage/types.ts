@@ -21,6 +21,14 @@ export type StoredNonce = {
   userId: string;
   expiresAt: string;
   usedSeq: number | null;
+  /**
+   * 'online': fetched just before the passkey prompt (short TTL). 'pool': pre-issued for
+   * offline confirmation; the pipeline accepts it only within the offline window of the role
+   * the command concerns, counted from `issuedAt` to arrival. Rows from before pools existed
+   * read as 'online' with issuedAt = expiresAt.
+   */
+  kind: 'online' | 'pool';
+  issuedAt: string;
 };
 
 export type StoredSession = {
@@ -54,6 +62,10 @@ export interface RelayStorage {
   findCommand(cmdId: string): Promise<StoredCommand | null>;
   putNonce(nonce: StoredNonce): Promise<void>;
   getNonce(nonce: string): Promise<StoredNonce | null>;
+  /** Ends the listed unused pooled nonces of a device at `at` (the device gives up stale ones). */
+  retirePoolNonces(deviceId: string, nonces: readonly string[], at: string): Promise<void>;
+  /** How many pooled nonces of a device are unused and expire after `at` (caps the pool at K). */
+  countLivePoolNonces(deviceId: string, at: string): Promise<number>;
   putSession(session: StoredSession): Promise<void>;
   getSession(tokenHash: string): Promise<StoredSession | null>;
   deleteSessionsOfDevice(deviceId: string): Promise<void>;

@@ -3,7 +3,23 @@
  * HTTP API, the document replicas, the outbox and the domain core. The state layer subscribes to
  * it; nothing here touches a browser API until `start()` runs (called from onMount).
  */
+import { liveQuery } from 'dexie';
 import { CommandChannel, type ChannelStatus, type CommandOutcome } from '$lib/sync/command-channel';
+import {
+  clearPool,
+  needsRefill,
+  poolOf,
+  storeRefill,
+  takePooledNonce,
+  type NoncePoolReply,
+} from '$lib/sync/nonce-pool';
+import {
+  countWaiting,
+  dismissOutcomes,
+  pruneOutcomes,
+  queuedCommands,
+  type OutboxRecord,
+} from '$lib/sync/outbox';
 import { AuditReader, readTenantState } from '$lib/sync/read-model';
 import { DocReplica, type DocName, type ReplicaStatus } from '$lib/sync/replica';
 import {
@@ -23,6 +39,7 @@ import {
 } from '$lib/webauthn/device-key';
 import {
   confirmIntent,
+  registerWithDeviceLink,
   registerWithInvite,
   registerWithSetupToken,
   signInWithPasskey,
@@ -36,11 +53,13 @@ import { commandSigningBytes, sessionSigningBytes } from '#protocol/confirmation
 import type { LedgerEntry } from '#protocol/ledger-entry';
 import type { CommandEnvelope, CommandIntent } from '#protocol/messages';
 import { decide, requiresPasskeyConfirmation } from '#domain/decide';
+import { offlineWindowFor } from '#domain/offline';
 import { hasPermission } from '#domain/permissions';
 import type { Rejection } from '#domain/rejections';
 import { initialState } from '#domain/state';
 import type { DeviceId, TenantState, UserCommand, UserId } from '#domain/types';
 import { LedgerService } from './ledger';
+import { Notifier } from './notifications';
 import { openLocalDb, type LocalDb } from './local-db';
 
 export type Phase = 'loading' | 'signed-out' | 'signed-in';
@@ -64,7 +83,16 @@ export type SessionSnapshot = {
 export type CommandProgress = 'checking' | 'confirming' | 'sending' | 'waiting';
 
 export type CommandResult =
-  | { ok: true; cmdId: string; seq: number }
+  | {
+      ok: true;
+      cmdId: string;
+      /** null while queued. */ seq: number | null;
+      /**
+       * Made offline: confirmed and stored in the outbox, sent on reconnect; its outcome shows
+       * in the sync status once the relay decides.
+       */
+      queued?: boolean;
+    }
   | {
       ok: false;
       rejection: Rejection;
@@ -73,6 +101,21 @@ export type CommandResult =
     };
 
 export type RelayStatus = { setupDone: boolean; rpId: string; origin: string; seq: number };
+
+/** A command that had to wait in the outbox, and what became of it once the relay decided. */
+export type QueuedCommand = {
+  cmdId: string;
+  command: UserCommand;
+  createdAt: string;
+  /** Confirmed offline with a pre-issued nonce. */
+  state: 'waiting' | 'accepted' | 'rejected';
+  seq: number | null;
+  rejection: Rejection | null;
+};
+
+/** How often the pool of offline confirmation nonces is checked while online. */
+const NONCE_POOL_CHECK_MS = 5 * 60_000;
+const NONCE_POOL_LOCK = 'leasehold-nonce-pool';
 
 type Listener<T> = (value: T) => void;
 
@@ -103,6 +146,10 @@ export class LeaseholdClient {
   #generation = 0;
   #ledger: LedgerService | null = null;
   #auditCheckpoint: string | null = null;
+  #noncePoolTimer: ReturnType<typeof setInterval> | null = null;
+  #stopWaitingCount: (() => void) | null = null;
+  #notifier = new Notifier();
+  #notifyTimer: ReturnType<typeof setInterval> | null = null;
 
   #session: SessionSnapshot = {
     phase: 'loading',
@@ -129,6 +176,8 @@ export class LeaseholdClient {
       this.#authRetry = null;
       this.#connectWhenAuthenticated();
     }
+    // The network changed under open sockets: make each prove it is alive (heartbeat).
+    for (const replica of this.#replicas.values()) replica.probe();
     this.#updateConnection();
   };
 
@@ -243,6 +292,16 @@ export class LeaseholdClient {
       onPendingChange: (count) => this.#setSession({ pendingCommands: count }),
     });
     this.#auditTimer = setInterval(() => void this.#syncAuditAccess(), 15_000);
+    this.#noncePoolTimer = setInterval(() => void this.#refillNoncePool(), NONCE_POOL_CHECK_MS);
+    // "N commands waiting", also offline and across tabs (Dexie's live queries see other tabs).
+    const outbox = this.#requireDb().outbox;
+    const waiting = liveQuery(() => countWaiting(outbox)).subscribe({
+      next: (count) => this.#setSession({ pendingCommands: count }),
+      error: (error: unknown) => console.warn('Could not count the outbox.', error),
+    });
+    this.#stopWaitingCount = () => waiting.unsubscribe();
+    // "Ends in 10 minutes" needs no state change: look again every 30 s.
+    this.#notifyTimer = setInterval(() => this.#notify(), 30_000);
     this.#connectWhenAuthenticated();
   }
 
@@ -256,6 +315,13 @@ export class LeaseholdClient {
     this.#replicas.clear();
     this.#replicaStatus.clear();
     if (this.#auditTimer) clearInterval(this.#auditTimer);
+    if (this.#noncePoolTimer) clearInterval(this.#noncePoolTimer);
+    this.#noncePoolTimer = null;
+    this.#stopWaitingCount?.();
+    this.#stopWaitingCount = null;
+    if (this.#notifyTimer) clearInterval(this.#notifyTimer);
+    this.#notifyTimer = null;
+    this.#notifier = new Notifier();
     if (this.#authRetry) clearTimeout(this.#authRetry);
     this.#auditTimer = null;
     this.#authRetry = null;
@@ -361,6 +427,7 @@ export class LeaseholdClient {
       }
     }
     await db.outbox.clear();
+    if (device) await clearPool(db.noncePool, device.deviceId);
     await this.ledger.clearUser();
     await forgetDevice(db.device);
     this.#tenant = initialState();
@@ -461,6 +528,7 @@ export class LeaseholdClient {
     if (directory && access) {
       this.#tenant = readTenantState(directory.doc, access.doc, audit?.doc ?? null);
       this.#emitTenant();
+      this.#notify();
     }
     if (audit) {
       this.#audit = this.#auditReader.read(audit.doc);
@@ -522,8 +590,13 @@ export class LeaseholdClient {
       this.#channelFailures = 0;
       // Every (re)connect: the relay may have moved on (or been tampered with) meanwhile.
       void this.ledger.check();
+      void this.#refillNoncePool();
     }
-    if (status === 'closed') this.#channelFailures++;
+    if (status === 'closed') {
+      this.#channelFailures++;
+      // The commands socket died (perhaps silently): check the document sockets too.
+      for (const replica of this.#replicas.values()) replica.probe();
+    }
     this.#updateConnection();
   }
 
@@ -567,6 +640,20 @@ export class LeaseholdClient {
     );
   }
 
+  /** Registers this browser's own passkey for the user who made the "add a device" link. */
+  addThisDevice(token: string): Promise<EnrolmentResult> {
+    return this.#enrol((transport, device) => registerWithDeviceLink(transport, device, token));
+  }
+
+  /** A single-use link (valid 10 minutes) for adding another device, e.g. a phone. */
+  async createDeviceLink(): Promise<{ url: string; expiresAt: string }> {
+    const { token, expiresAt } = await this.#authorized<{ token: string; expiresAt: string }>(
+      '/api/devices/link',
+      {},
+    );
+    return { url: `${location.origin}/add-device#token=${token}`, expiresAt };
+  }
+
   signIn(): Promise<EnrolmentResult> {
     return this.#enrol((transport, device) => signInWithPasskey(transport, device));
   }
@@ -584,6 +671,7 @@ export class LeaseholdClient {
     this.#teardown();
     const enrolled: DeviceRecord = { ...device, userId: result.userId };
     await db.outbox.clear();
+    await db.noncePool.clear();
     await saveDevice(db.device, enrolled);
     sessionStorage.removeItem(NOTICE_KEY);
     this.#tenant = initialState();
@@ -637,20 +725,29 @@ export class LeaseholdClient {
     };
     let confirmation: CommandEnvelope['confirmation'] = null;
     if (requiresPasskeyConfirmation(plain, this.#tenant, intent.issuedAt)) {
-      const nonce = await this.#authorized<ConfirmationNonce>('/api/confirm/nonce', {});
+      const nonce = await this.#confirmationNonce(plain, device);
+      if ('code' in nonce) return { ok: false, rejection: nonce, seq: null, local: true };
       onProgress('confirming');
       confirmation = await confirmIntent(nonce, intent);
     }
     const envelope: CommandEnvelope = { ...intent, confirmation };
     const signature = await signWithDeviceKey(device, commandSigningBytes(envelope));
     onProgress(channel.status === 'open' && navigator.onLine ? 'sending' : 'waiting');
-    const outcome: CommandOutcome = await channel.send({ envelope, signature });
-    if (outcome.seq !== null) {
+    const stored = await channel.store({ envelope, signature });
+    const noteReceipt = (outcome: CommandOutcome) => {
+      if (outcome.seq === null) return;
       this.ledger.noteOwnEntry(
         outcome.seq,
         plain.type === 'ActivateRole' && outcome.t === 'ack' ? plain.activationId : null,
       );
+    };
+    if (stored.queued) {
+      // Offline: nobody should wait on a dialog for the network; the sync status reports it.
+      void stored.outcome.then(noteReceipt);
+      return { ok: true, cmdId: intent.cmdId, seq: null, queued: true };
     }
+    const outcome: CommandOutcome = await stored.outcome;
+    noteReceipt(outcome);
     if (outcome.t === 'ack') return { ok: true, cmdId: intent.cmdId, seq: outcome.seq };
     return {
       ok: false,
@@ -658,6 +755,107 @@ export class LeaseholdClient {
       seq: outcome.seq,
       local: false,
     };
+  }
+
+  /**
+   * A relay nonce for a passkey confirmation: a fresh one while online; offline, one from this
+   * device's pre-issued pool that the relay will still accept for this command (the offline
+   * window of its role, counted from the nonce's issue time to the command's arrival).
+   */
+  async #confirmationNonce(
+    command: UserCommand,
+    device: DeviceRecord,
+  ): Promise<ConfirmationNonce | Rejection> {
+    if (navigator.onLine && !this.#relayUnreachable) {
+      try {
+        return await this.#authorized<ConfirmationNonce>('/api/confirm/nonce', {});
+      } catch (error) {
+        if (!(error instanceof RelayUnreachableError)) throw error;
+        this.#relayUnreachable = true;
+        this.#updateConnection();
+      }
+    }
+    const window = offlineWindowFor(command, this.#tenant);
+    if (window.minutes <= 0) {
+      return {
+        code: 'nonce-expired',
+        message: `You are offline. ${window.reason ?? 'Offline confirmation is off for this role.'}`,
+      };
+    }
+    // Leave a minute for the trip to the relay once the network is back.
+    const now = Date.now();
+    const notIssuedBefore = new Date(now - (window.minutes - 1) * 60_000).toISOString();
+    const pooled = await takePooledNonce(
+      this.#requireDb().noncePool,
+      device.deviceId,
+      notIssuedBefore,
+      new Date(now).toISOString(),
+    );
+    if (!pooled) {
+      return {
+        code: 'nonce-expired',
+        message:
+          'You are offline and this device has no offline confirmations left for this role. Connect to the network to confirm.',
+      };
+    }
+    return pooled;
+  }
+
+  /**
+   * Keeps this device's pool of offline confirmation nonces full and fresh while online. One tab
+   * at a time (Web Lock); unused stale nonces are handed back so the device never holds more
+   * than the relay's K.
+   */
+  async #refillNoncePool(): Promise<void> {
+    const device = this.#device;
+    if (!device || !this.#token || !navigator.onLine) return;
+    const db = this.#requireDb();
+    const run = async () => {
+      const pool = await poolOf(db.noncePool, device.deviceId);
+      if (!needsRefill(pool, Date.now())) return;
+      const retire = pool.map((n) => n.nonce);
+      try {
+        const reply = await this.#authorized<NoncePoolReply>('/api/confirm/nonce-pool', {
+          retire,
+        });
+        if (device !== this.#device) return;
+        await storeRefill(db.noncePool, device.deviceId, retire, reply);
+      } catch (error) {
+        console.warn('Could not refill the offline confirmation pool.', error);
+      }
+    };
+    if (navigator.locks) await navigator.locks.request(NONCE_POOL_LOCK, run);
+    else await run();
+  }
+
+  /** OS notifications for new approval requests and activations about to end (if allowed). */
+  #notify(): void {
+    const userId = this.#session.userId;
+    if (!userId || this.#session.phase !== 'signed-in') return;
+    void this.#notifier.check(this.#tenant, userId, Date.now());
+  }
+
+  /** How many offline confirmations this device holds (for the devices page). */
+  async offlineConfirmationsLeft(): Promise<number> {
+    const device = this.#device;
+    if (!device) return 0;
+    return (await poolOf(this.#requireDb().noncePool, device.deviceId)).length;
+  }
+
+  /** Commands that had to wait (made offline, or sent again after a reload), newest first. */
+  onQueuedCommands(listener: Listener<QueuedCommand[]>): () => void {
+    const db = this.#requireDb();
+    void pruneOutcomes(db.outbox, Date.now());
+    const subscription = liveQuery(() => queuedCommands(db.outbox)).subscribe({
+      next: (records) => listener(records.map(toQueuedCommand)),
+      error: (error: unknown) => console.warn('Could not read the outbox.', error),
+    });
+    return () => subscription.unsubscribe();
+  }
+
+  /** Forgets the outcomes already shown. */
+  async dismissQueuedOutcomes(): Promise<void> {
+    await dismissOutcomes(this.#requireDb().outbox);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -686,6 +884,21 @@ export class LeaseholdClient {
     const value = { entries: this.#audit, readable: this.#auditReadable };
     for (const listener of this.#auditListeners) listener(value);
   }
+}
+
+function toQueuedCommand(record: OutboxRecord): QueuedCommand {
+  const outcome = record.outcome ?? null;
+  return {
+    cmdId: record.cmdId,
+    command: record.signed.envelope.command as UserCommand,
+    createdAt: record.createdAt,
+    state: !outcome ? 'waiting' : outcome.t === 'ack' ? 'accepted' : 'rejected',
+    seq: outcome?.seq ?? null,
+    rejection:
+      outcome?.t === 'reject'
+        ? { code: outcome.code as Rejection['code'], message: outcome.message }
+        : null,
+  };
 }
 
 let client: LeaseholdClient | null = null;

@@ -6,6 +6,7 @@ export {
   type CommandResult,
   type ConnectionStatus,
   type Phase,
+  type QueuedCommand,
   type RelayStatus,
   type SessionSnapshot,
 } from './client';

@@ -122,9 +122,10 @@ export class LedgerService {
     if (owner?.value !== user) {
       await this.#db.transaction(
         'rw',
-        [this.#db.auditEntries, this.#db.receipts, this.#db.ledgerMeta],
+        [this.#db.auditEntries, this.#db.auditSearch, this.#db.receipts, this.#db.ledgerMeta],
         async () => {
           await this.#db.auditEntries.clear();
+          await this.#db.auditSearch.clear();
           await this.#db.receipts.clear();
           await this.#db.ledgerMeta.clear();
           await this.#db.ledgerMeta.put({ key: 'indexUser', value: user });
@@ -387,9 +388,10 @@ export class LedgerService {
   async clearUser(): Promise<void> {
     await this.#db.transaction(
       'rw',
-      [this.#db.auditEntries, this.#db.receipts, this.#db.ledgerMeta],
+      [this.#db.auditEntries, this.#db.auditSearch, this.#db.receipts, this.#db.ledgerMeta],
       async () => {
         await this.#db.auditEntries.clear();
+        await this.#db.auditSearch.clear();
         await this.#db.receipts.clear();
         await this.#db.ledgerMeta.clear();
       },

@@ -1,5 +1,6 @@
 /**
- * The app's Dexie database `leasehold`: the device key (one row), the command outbox, and what
+ * The app's Dexie database `leasehold`: the device key (one row), the command outbox, the pool of
+ * offline confirmation nonces, and what
  * this device knows about the relay's ledger (pinned key and checkpoint, tamper alarms,
  * inclusion receipts, and the offline audit index).
  * Opened lazily from a function, never at module top level (the build imports modules in Node).
@@ -7,7 +8,14 @@
 import Dexie from 'dexie';
 import type { DeviceTable } from '$lib/webauthn/device-key';
 import { OUTBOX_SCHEMA, type OutboxTable } from '$lib/sync/outbox';
-import { AUDIT_SCHEMA, type AuditTable } from '$lib/sync/audit-index';
+import { NONCE_POOL_SCHEMA, type NoncePoolTable } from '$lib/sync/nonce-pool';
+import {
+  AUDIT_SCHEMA,
+  AUDIT_SEARCH_SCHEMA,
+  rebuildSearch,
+  type AuditSearchTable,
+  type AuditTable,
+} from '$lib/sync/audit-index';
 import {
   LEDGER_ALARM_SCHEMA,
   LEDGER_META_SCHEMA,
@@ -27,6 +35,7 @@ export type LocalDb = Dexie & {
   receipts: LedgerReceiptTable;
   ledgerMeta: LedgerMetaTable;
   auditEntries: AuditTable;
+  noncePool: NoncePoolTable;
 };
 
 let db: LocalDb | null = null;
@@ -44,6 +53,12 @@ export function openLocalDb(): LocalDb {
     ledgerMeta: LEDGER_META_SCHEMA,
     auditEntries: AUDIT_SCHEMA,
   });
+  fresh.version(3).stores({ noncePool: NONCE_POOL_SCHEMA });
+  // The justifications beside the index, so text search does not read every full row.
+  fresh
+    .version(3)
+    .stores({ auditSearch: AUDIT_SEARCH_SCHEMA })
+    .upgrade((tx) => rebuildSearch(tx.table('auditEntries') as AuditTable));
   db = fresh;
   return fresh;
 }

@@ -70,6 +70,19 @@ export class SessionState {
     await this.#client.signIn();
   }
 
+  /** "Add a device": registers this browser's passkey with a link from another device. */
+  async addThisDevice(token: string): Promise<void> {
+    await this.#client.addThisDevice(token);
+  }
+
+  createDeviceLink(): Promise<{ url: string; expiresAt: string }> {
+    return this.#client.createDeviceLink();
+  }
+
+  offlineConfirmationsLeft(): Promise<number> {
+    return this.#client.offlineConfirmationsLeft();
+  }
+
   /** The domain's verdict on the command right now (passkey assumed), or null when it would pass. */
   preview(command: UserCommand): Rejection | null {
     return this.#client.preview(command);

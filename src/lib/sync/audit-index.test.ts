@@ -8,6 +8,7 @@ import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AUDIT_SCHEMA,
+  AUDIT_SEARCH_SCHEMA,
   auditRowOf,
   countAudit,
   eachAuditRow,
@@ -228,7 +229,7 @@ let dbCount = 0;
 
 beforeEach(async () => {
   db = new Dexie(`audit-index-test-${++dbCount}`) as Dexie & { auditEntries: AuditTable };
-  db.version(1).stores({ auditEntries: AUDIT_SCHEMA });
+  db.version(1).stores({ auditEntries: AUDIT_SCHEMA, auditSearch: AUDIT_SEARCH_SCHEMA });
   await db.open();
 });
 

@@ -38,6 +38,19 @@ export const AUDIT_SCHEMA =
   'seq, ts, actor, commandType, outcome, roleId, target, activationId, mine, *registers, ' +
   '[actor+seq], [commandType+seq], [outcome+seq], [roleId+seq], [target+seq], [mine+seq]';
 
+/**
+ * The justification text of the rows that have one (`search` of AuditRow), in the sibling
+ * table `auditSearch` of the same database: text search reads these small rows in one go
+ * instead of every full row (whose `text` makes reading 100,000 of them take seconds).
+ */
+export type AuditSearchRow = { seq: number; search: string };
+export type AuditSearchTable = Table<AuditSearchRow, number>;
+export const AUDIT_SEARCH_TABLE = 'auditSearch';
+export const AUDIT_SEARCH_SCHEMA = 'seq';
+
+const searchTableOf = (table: AuditTable): AuditSearchTable =>
+  table.db.table<AuditSearchRow, number>(AUDIT_SEARCH_TABLE);
+
 /** What the row builder may look up to name the role and person of id-only entries. */
 export type AuditLookup = {
   assignments: Record<string, Assignment>;
@@ -148,6 +161,7 @@ export function auditRowOf(
       case 'CompleteSetup':
       case 'AcceptInvite':
       case 'EnrolDevice':
+      case 'AddPasskey':
         target ||= command.userId;
         break;
       default:
@@ -197,13 +211,37 @@ export async function indexEntries(
     const row = auditRowOf(text, parsed, me, lookup);
     rows.push(forceMine ? { ...row, mine: forceMine } : row);
   }
-  if (rows.length > 0) await table.bulkPut(rows);
+  if (rows.length === 0) return 0;
+  const search = searchTableOf(table);
+  await table.db.transaction('rw', table, search, async () => {
+    await table.bulkPut(rows);
+    await search.bulkPut(rows.filter((r) => r.search).map(({ seq, search }) => ({ seq, search })));
+    const blank = rows.filter((r) => !r.search).map((r) => r.seq);
+    if (blank.length > 0) await search.bulkDelete(blank);
+  });
   return rows.length;
 }
 
 /** The user may no longer read the whole ledger: drops every row that is not about them. */
 export function forgetOthers(table: AuditTable): Promise<number> {
-  return table.where('mine').equals(0).delete();
+  const search = searchTableOf(table);
+  return table.db.transaction('rw', table, search, async () => {
+    const others = await table.where('mine').equals(0).primaryKeys();
+    await table.bulkDelete(others);
+    await search.bulkDelete(others);
+    return others.length;
+  });
+}
+
+/** Fills the search table from the rows already indexed (a database made before it existed). */
+export async function rebuildSearch(table: AuditTable): Promise<void> {
+  const search = searchTableOf(table);
+  const rows: AuditSearchRow[] = [];
+  await table.each((r) => {
+    if (r.search) rows.push({ seq: r.seq, search: r.search });
+  });
+  await search.clear();
+  await search.bulkPut(rows);
 }
 
 function parseEntry(text: string): LedgerEntry | null {
@@ -230,6 +268,20 @@ export type AuditFilter = {
 
 type Equality = 'target' | 'roleId' | 'actor' | 'commandType' | 'outcome' | 'mine';
 
+function equalitiesOf(filter: AuditFilter): [Equality, string | number][] {
+  const equalities: [Equality, string | number][] = [];
+  if (filter.target) equalities.push(['target', filter.target]);
+  if (filter.roleId) equalities.push(['roleId', filter.roleId]);
+  if (filter.actor) equalities.push(['actor', filter.actor]);
+  if (filter.commandType) equalities.push(['commandType', filter.commandType]);
+  if (filter.outcome) equalities.push(['outcome', filter.outcome]);
+  if (filter.scope === 'mine') equalities.push(['mine', 1]);
+  return equalities;
+}
+
+const wordsOf = (filter: AuditFilter): string[] =>
+  (filter.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+
 /** Turns a date range into a seq range: the relay's time never goes backwards along seq. */
 async function seqRange(table: AuditTable, filter: AuditFilter): Promise<[number, number] | null> {
   let lo = 0;
@@ -247,7 +299,10 @@ async function seqRange(table: AuditTable, filter: AuditFilter): Promise<[number
   return lo <= hi ? [lo, hi] : null;
 }
 
-/** The filtered rows with seq in [lo, hi], newest first, walking the most selective index. */
+/**
+ * The rows with seq in [lo, hi], newest first, for a filter of at most one equality and no text
+ * (matchingSeqs answers the others): one index walk that reads only the rows it returns.
+ */
 function collection(
   table: AuditTable,
   filter: AuditFilter,
@@ -255,15 +310,7 @@ function collection(
   hi: number,
   newestFirst = true,
 ): Collection<AuditRow, number> {
-  const equalities: [Equality, string | number][] = [];
-  if (filter.target) equalities.push(['target', filter.target]);
-  if (filter.roleId) equalities.push(['roleId', filter.roleId]);
-  if (filter.actor) equalities.push(['actor', filter.actor]);
-  if (filter.commandType) equalities.push(['commandType', filter.commandType]);
-  if (filter.outcome) equalities.push(['outcome', filter.outcome]);
-  if (filter.scope === 'mine') equalities.push(['mine', 1]);
-  const [first, ...rest] = equalities;
-  const words = (filter.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  const [first] = equalitiesOf(filter);
   let base: Collection<AuditRow, number>;
   if (first) {
     const [field, value] = first;
@@ -271,13 +318,42 @@ function collection(
   } else {
     base = table.where(':id').between(lo, hi, true, true);
   }
-  if (newestFirst) base = base.reverse();
-  if (rest.length === 0 && words.length === 0) return base;
-  return base.filter(
-    (row) =>
-      rest.every(([field, value]) => row[field] === value) &&
-      words.every((word) => row.search.includes(word)),
-  );
+  return newestFirst ? base.reverse() : base;
+}
+
+/**
+ * The matching seqs in [lo, hi], ascending, when the filter needs more than one index (several
+ * equalities, or text): each equality is one index read of primary keys, the text one read of
+ * the search table, and the sets are intersected without reading any full row. null when one
+ * index walk answers the filter (collection() then reads only the rows it returns).
+ */
+async function matchingSeqs(
+  table: AuditTable,
+  filter: AuditFilter,
+  lo: number,
+  hi: number,
+): Promise<number[] | null> {
+  const equalities = equalitiesOf(filter);
+  const words = wordsOf(filter);
+  if (words.length === 0 && equalities.length < 2) return null;
+  let seqs: number[] | null = null;
+  if (words.length > 0) {
+    const rows = await searchTableOf(table).where(':id').between(lo, hi, true, true).toArray();
+    seqs = rows.filter((r) => words.every((w) => r.search.includes(w))).map((r) => r.seq);
+  }
+  for (const [field, value] of equalities) {
+    if (seqs !== null && seqs.length === 0) break;
+    const keys = await table
+      .where(`[${field}+seq]`)
+      .between([value, lo], [value, hi], true, true)
+      .primaryKeys();
+    if (seqs === null) seqs = keys;
+    else {
+      const has = new Set(keys);
+      seqs = seqs.filter((seq) => has.has(seq));
+    }
+  }
+  return seqs ?? [];
 }
 
 export type AuditPage = {
@@ -299,9 +375,12 @@ export async function queryAudit(
   if (!range) return { rows: [], next: null };
   const hi = before === null ? range[1] : Math.min(range[1], before - 1);
   if (hi < range[0]) return { rows: [], next: null };
-  const rows = await collection(table, filter, range[0], hi)
-    .limit(limit + 1)
-    .toArray();
+  const seqs = await matchingSeqs(table, filter, range[0], hi);
+  const rows = seqs
+    ? await rowsOf(table, seqs.slice(-(limit + 1)).reverse())
+    : await collection(table, filter, range[0], hi)
+        .limit(limit + 1)
+        .toArray();
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   return { rows: page, next: more ? page[page.length - 1]!.seq : null };
@@ -311,6 +390,8 @@ export async function queryAudit(
 export async function countAudit(table: AuditTable, filter: AuditFilter): Promise<number> {
   const range = await seqRange(table, filter);
   if (!range) return 0;
+  const seqs = await matchingSeqs(table, filter, range[0], range[1]);
+  if (seqs) return seqs.length;
   return collection(table, filter, range[0], range[1]).count();
 }
 
@@ -325,7 +406,18 @@ export async function eachAuditRow(
 ): Promise<void> {
   const range = await seqRange(table, filter);
   if (!range) return;
-  await collection(table, filter, range[0], range[1], false).each(onRow);
+  const seqs = await matchingSeqs(table, filter, range[0], range[1]);
+  if (!seqs) {
+    await collection(table, filter, range[0], range[1], false).each(onRow);
+    return;
+  }
+  for (let i = 0; i < seqs.length; i += 1000) {
+    for (const row of await rowsOf(table, seqs.slice(i, i + 1000))) onRow(row);
+  }
+}
+
+async function rowsOf(table: AuditTable, seqs: number[]): Promise<AuditRow[]> {
+  return (await table.bulkGet(seqs)).filter((r): r is AuditRow => r !== undefined);
 }
 
 /** The entry that registered a credential (PasskeyRegistered), if this device has it. */

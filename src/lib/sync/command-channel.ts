@@ -2,11 +2,29 @@
  * The commands websocket (`/sync/commands?token=…`, JSON frames of #protocol/messages).
  * Each signed command goes through the durable outbox first; the channel (re)sends everything
  * unsettled whenever the relay says hello, and settles a command when its ack or reject arrives.
- * A heartbeat notices dead connections; reconnects back off exponentially.
+ *
+ * Exactly once across tabs: a flush runs under the Web Lock `leasehold-outbox`, so only one tab
+ * re-sends the queue at a time and holds the lock until the answers are in; the others then find
+ * nothing left. The relay's cmdId idempotency covers any remaining race. Outcomes are announced
+ * to the other tabs on a BroadcastChannel, so the tab that made a command hears its answer even
+ * when another tab sent it.
+ *
+ * Heartbeat: an open socket does not close when the network goes away (trust-anchors §3.3), so
+ * the channel pings every 15 s, and at once when the browser reports a network change; no pong
+ * within 10 s closes the socket and reconnects with exponential backoff.
  */
 import { CloseCode } from '#protocol/close-codes';
 import type { ClientFrame, ServerFrame, SignedCommand } from '#protocol/messages';
-import { enqueue, markSent, settle, unsettled, type OutboxTable } from './outbox';
+import {
+  countWaiting,
+  enqueue,
+  markQueued,
+  markSent,
+  settle,
+  unsettled,
+  type OutboxOutcome,
+  type OutboxTable,
+} from './outbox';
 
 export type CommandOutcome = Extract<ServerFrame, { t: 'ack' } | { t: 'reject' }>;
 export type ChannelStatus = 'connecting' | 'open' | 'closed';
@@ -25,9 +43,15 @@ export type CommandChannelOptions = {
   onPendingChange?(count: number): void;
 };
 
-const HEARTBEAT_MS = 20_000;
+const HEARTBEAT_MS = 15_000;
 const PONG_TIMEOUT_MS = 10_000;
 const MAX_BACKOFF_MS = 15_000;
+/** How long a flushing tab keeps the outbox lock while waiting for the relay's answers. */
+const FLUSH_HOLD_MS = 15_000;
+const LOCK_NAME = 'leasehold-outbox';
+const BROADCAST_NAME = 'leasehold-outbox';
+
+type Broadcast = { t: 'settled'; outcome: CommandOutcome } | { t: 'changed' };
 
 export class CommandChannel {
   #ws: WebSocket | null = null;
@@ -40,7 +64,15 @@ export class CommandChannel {
   #waiters = new Map<string, (outcome: CommandOutcome) => void>();
   #status: ChannelStatus = 'closed';
   readonly #options: CommandChannelOptions;
-  readonly #onOnline = () => this.#reconnectNow();
+  #broadcast: BroadcastChannel | null = null;
+  /** Resolves the flush that waits for these commands' answers. */
+  #flushWaiters = new Set<() => void>();
+  readonly #onOnline = () => {
+    // A socket that looks open may have died with the old network: prove it, or reconnect now.
+    if (this.#ws && this.#ready) this.probe();
+    else this.#reconnectNow();
+  };
+  readonly #onOffline = () => this.probe();
 
   constructor(options: CommandChannelOptions) {
     this.#options = options;
@@ -54,12 +86,21 @@ export class CommandChannel {
     if (!this.#stopped) return;
     this.#stopped = false;
     window.addEventListener('online', this.#onOnline);
+    window.addEventListener('offline', this.#onOffline);
+    if (typeof BroadcastChannel !== 'undefined') {
+      this.#broadcast = new BroadcastChannel(BROADCAST_NAME);
+      this.#broadcast.onmessage = (event: MessageEvent<Broadcast>) => void this.#heard(event.data);
+    }
+    void this.#reportPending();
     this.#open();
   }
 
   stop(): void {
     this.#stopped = true;
     window.removeEventListener('online', this.#onOnline);
+    window.removeEventListener('offline', this.#onOffline);
+    this.#broadcast?.close();
+    this.#broadcast = null;
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = null;
     this.#drop();
@@ -71,13 +112,40 @@ export class CommandChannel {
    * While offline the promise stays pending: the command goes out on reconnect.
    */
   async send(signed: SignedCommand): Promise<CommandOutcome> {
+    return (await this.store(signed)).outcome;
+  }
+
+  /**
+   * Stores the command durably and sends it when connected. Resolves once it is stored, with
+   * whether it had to wait (offline) and a promise of the relay's answer.
+   */
+  async store(
+    signed: SignedCommand,
+  ): Promise<{ queued: boolean; outcome: Promise<CommandOutcome> }> {
     const cmdId = signed.envelope.cmdId;
     // Wait for the answer before storing: a reconnect flush may send it while we store it.
     const outcome = new Promise<CommandOutcome>((resolve) => this.#waiters.set(cmdId, resolve));
-    await enqueue(this.#options.outbox, signed, new Date().toISOString());
+    const queued = !this.#ready || !navigator.onLine;
+    await enqueue(this.#options.outbox, signed, new Date().toISOString(), queued);
     await this.#reportPending();
+    this.#announce({ t: 'changed' });
     if (this.#ready) this.#transmit(signed);
-    return outcome;
+    return { queued, outcome };
+  }
+
+  /** Sends everything unsettled now, if connected (e.g. after another tab queued commands). */
+  flushNow(): void {
+    if (this.#ready) void this.#flush();
+  }
+
+  /**
+   * Checks the connection at once: a ping that gets no pong within the timeout closes the
+   * socket and reconnects. Used when the network may have changed under an open socket.
+   */
+  probe(timeoutMs = PONG_TIMEOUT_MS): void {
+    if (!this.#ws || !this.#ready) return;
+    if (!this.#sendFrame({ t: 'ping', id: String(Date.now()) })) return;
+    this.#armPongTimer(timeoutMs);
   }
 
   /** Reconnect at once (for example after a new session token). */
@@ -166,19 +234,75 @@ export class CommandChannel {
 
   async #settle(outcome: CommandOutcome): Promise<void> {
     const cmdId = outcome.cmdId as string;
-    await settle(this.#options.outbox, cmdId);
+    const stored: OutboxOutcome =
+      outcome.t === 'ack'
+        ? { t: 'ack', seq: outcome.seq }
+        : { t: 'reject', code: outcome.code, message: outcome.message, seq: outcome.seq };
+    const first = await settle(this.#options.outbox, cmdId, stored, new Date().toISOString());
     await this.#reportPending();
+    this.#resolve(outcome);
+    for (const wake of this.#flushWaiters) wake();
+    // Only the tab that recorded the answer tells the others (and its own listeners).
+    if (first) {
+      this.#options.onSettled?.(outcome);
+      this.#announce({ t: 'settled', outcome });
+    }
+  }
+
+  #resolve(outcome: CommandOutcome): void {
+    const cmdId = outcome.cmdId as string;
     const waiter = this.#waiters.get(cmdId);
     this.#waiters.delete(cmdId);
     waiter?.(outcome);
-    this.#options.onSettled?.(outcome);
   }
 
-  async #flush(): Promise<void> {
-    for (const record of await unsettled(this.#options.outbox)) {
-      if (!this.#ready) return;
-      this.#transmit(record.signed);
+  /** Another tab settled a command or changed the queue. */
+  async #heard(message: Broadcast): Promise<void> {
+    if (message.t === 'settled') this.#resolve(message.outcome);
+    await this.#reportPending();
+  }
+
+  #announce(message: Broadcast): void {
+    try {
+      this.#broadcast?.postMessage(message);
+    } catch {
+      // A closed channel: the other tabs read the outbox themselves on their next flush.
     }
+  }
+
+  /**
+   * Re-sends the unsettled commands, one tab at a time (Web Lock), and keeps the lock until
+   * their answers are in (or the connection drops, or FLUSH_HOLD_MS pass).
+   */
+  async #flush(): Promise<void> {
+    const run = async () => {
+      const records = await unsettled(this.#options.outbox);
+      if (records.length === 0 || !this.#ready) return;
+      await markQueued(
+        this.#options.outbox,
+        records.map((r) => r.cmdId),
+      );
+      for (const record of records) {
+        if (!this.#ready) return;
+        this.#transmit(record.signed);
+      }
+      const deadline = Date.now() + FLUSH_HOLD_MS;
+      while (this.#ready && Date.now() < deadline) {
+        if ((await unsettled(this.#options.outbox)).length === 0) return;
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            this.#flushWaiters.delete(wake);
+            clearTimeout(timer);
+            resolve();
+          };
+          const timer = setTimeout(wake, 500);
+          this.#flushWaiters.add(wake);
+        });
+      }
+    };
+    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+    if (locks) await locks.request(LOCK_NAME, run);
+    else await run();
   }
 
   #transmit(signed: SignedCommand): void {
@@ -197,15 +321,19 @@ export class CommandChannel {
     this.#stopHeartbeat();
     this.#heartbeatTimer = setInterval(() => {
       if (!this.#sendFrame({ t: 'ping', id: String(Date.now()) })) return;
-      if (this.#pongTimer) return;
-      this.#pongTimer = setTimeout(() => {
-        // No pong: the connection is dead even if the browser has not noticed yet.
-        this.#pongTimer = null;
-        this.#drop();
-        this.#setStatus('closed');
-        this.#scheduleReconnect();
-      }, PONG_TIMEOUT_MS);
+      this.#armPongTimer(PONG_TIMEOUT_MS);
     }, HEARTBEAT_MS);
+  }
+
+  #armPongTimer(timeoutMs: number): void {
+    if (this.#pongTimer) return;
+    this.#pongTimer = setTimeout(() => {
+      // No pong: the connection is dead even if the browser has not noticed yet.
+      this.#pongTimer = null;
+      this.#drop();
+      this.#setStatus('closed');
+      this.#scheduleReconnect();
+    }, timeoutMs);
   }
 
   #stopHeartbeat(): void {
@@ -219,6 +347,7 @@ export class CommandChannel {
   #drop(): void {
     this.#stopHeartbeat();
     this.#ready = false;
+    for (const wake of this.#flushWaiters) wake();
     const ws = this.#ws;
     this.#ws = null;
     if (ws) {
@@ -247,6 +376,6 @@ export class CommandChannel {
   }
 
   async #reportPending(): Promise<void> {
-    this.#options.onPendingChange?.(await this.#options.outbox.count());
+    this.#options.onPendingChange?.(await countWaiting(this.#options.outbox));
   }
 }

@@ -7,6 +7,11 @@ import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import { Awareness } from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as encoding from 'lib0/encoding';
+
+/** y-websocket's message type for sync frames. */
+const MESSAGE_SYNC = 0;
 
 export type DocName = 'directory' | 'access' | 'audit';
 export type ReplicaStatus = 'connecting' | 'connected' | 'synced' | 'disconnected';
@@ -19,12 +24,21 @@ export type ReplicaHandlers = {
 
 /** How often the provider asks the relay for news; the answer also proves the link is alive. */
 const RESYNC_MS = 15_000;
+/**
+ * Heartbeat: an open socket does not close when the network goes away (trust-anchors §3.3).
+ * Nothing heard for a resync period plus this long — or no answer this long after a probe —
+ * closes the socket; the provider then reconnects with its own backoff.
+ */
+const SILENCE_MS = 10_000;
+const WATCHDOG_MS = 2_500;
 
 export class DocReplica {
   readonly doc = new Y.Doc();
   #persistence: IndexeddbPersistence | null = null;
   #provider: WebsocketProvider | null = null;
   #awareness: Awareness | null = null;
+  #watchdog: ReturnType<typeof setInterval> | null = null;
+  #probeSince: number | null = null;
 
   readonly name: DocName;
   readonly deviceId: string;
@@ -67,6 +81,41 @@ export class DocReplica {
     provider.on('closed', ({ code }) => handlers.onClosed(code));
     this.#provider = provider;
     this.#awareness = awareness;
+    this.#watchdog = setInterval(() => this.#checkAlive(), WATCHDOG_MS);
+  }
+
+  /**
+   * Asks the relay for news now; no answer within SILENCE_MS closes the socket and reconnects.
+   * Called when the browser reports a network change under an open socket.
+   */
+  probe(): void {
+    const provider = this.#provider;
+    const ws = provider?.ws;
+    if (!provider?.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) return;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    ws.send(encoding.toUint8Array(encoder));
+    this.#probeSince ??= Date.now();
+  }
+
+  #checkAlive(): void {
+    const provider = this.#provider;
+    if (!provider?.wsconnected) {
+      this.#probeSince = null;
+      return;
+    }
+    const now = Date.now();
+    const lastHeard = provider.wsLastMessageReceived;
+    if (this.#probeSince !== null && lastHeard >= this.#probeSince) this.#probeSince = null;
+    const probeUnanswered = this.#probeSince !== null && now - this.#probeSince > SILENCE_MS;
+    const silent = now - lastHeard > RESYNC_MS + SILENCE_MS;
+    if (probeUnanswered || silent) {
+      this.#probeSince = null;
+      // disconnect() then connect(): the provider drops the dead socket and opens a new one.
+      provider.disconnect();
+      provider.connect();
+    }
   }
 
   /** New session token: used from the next connection; reconnects if the relay had given up. */
@@ -82,6 +131,8 @@ export class DocReplica {
   }
 
   disconnect(): void {
+    if (this.#watchdog) clearInterval(this.#watchdog);
+    this.#watchdog = null;
     this.#provider?.destroy();
     this.#awareness?.destroy();
     this.#provider = null;

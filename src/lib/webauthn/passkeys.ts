@@ -54,6 +54,18 @@ export function registerWithSetupToken(
   return register(transport, '/api/setup', device, { token, displayName });
 }
 
+/**
+ * Another device of an existing user ("Add a device"): registers this device's own passkey with
+ * the single-use link a signed-in device made.
+ */
+export function registerWithDeviceLink(
+  transport: CeremonyTransport,
+  device: DeviceRecord,
+  token: string,
+): Promise<EnrolmentResult> {
+  return register(transport, '/api/add-device', device, { token });
+}
+
 /** A new member: registers a passkey with an invite token. */
 export function registerWithInvite(
   transport: CeremonyTransport,
@@ -83,9 +95,9 @@ export async function signInWithPasskey(
 
 async function register(
   transport: CeremonyTransport,
-  base: '/api/setup' | '/api/invite',
+  base: '/api/setup' | '/api/invite' | '/api/add-device',
   device: DeviceRecord,
-  fields: { token: string; displayName: string },
+  fields: { token: string; displayName?: string },
 ): Promise<EnrolmentResult> {
   const start = await transport.post<CeremonyStart<PublicKeyCredentialCreationOptionsJSON>>(
     `${base}/options`,

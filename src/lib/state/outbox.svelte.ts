@@ -1,0 +1,109 @@
+/**
+ * Commands that had to wait in the outbox (made offline, or re-sent after a reload) and what the
+ * relay decided about each, in words. Provided through context from the root layout.
+ */
+import { createContext } from 'svelte';
+import type { LeaseholdClient, QueuedCommand } from '$lib/services';
+import { findRole } from '#domain/catalogue';
+import { describeRejection } from '#domain/describe';
+import { getOwn } from '#domain/records';
+import type { TenantState, UserCommand } from '#domain/types';
+
+export type QueuedRow = {
+  cmdId: string;
+  what: string;
+  outcome: string;
+  tone: 'waiting' | 'ok' | 'pending' | 'bad';
+};
+
+export class OutboxState {
+  items = $state<QueuedCommand[]>([]);
+  readonly waiting = $derived(this.items.filter((i) => i.state === 'waiting').length);
+  readonly decided = $derived(this.items.filter((i) => i.state !== 'waiting').length);
+
+  readonly #client: LeaseholdClient;
+
+  constructor(client: LeaseholdClient) {
+    this.#client = client;
+  }
+
+  /** Follows the outbox; returns the cleanup for onMount. */
+  follow(): () => void {
+    return this.#client.onQueuedCommands((items) => (this.items = items));
+  }
+
+  dismiss(): Promise<void> {
+    return this.#client.dismissQueuedOutcomes();
+  }
+
+  /** Each queued command and its outcome in plain words, against the current tenant state. */
+  rows(state: TenantState): QueuedRow[] {
+    return this.items.map((item) => describeQueued(item, state));
+  }
+}
+
+function roleName(state: TenantState, roleId: string | undefined): string {
+  if (!roleId) return 'a role';
+  return findRole(state, roleId)?.name ?? roleId;
+}
+
+function describeCommand(command: UserCommand, state: TenantState): string {
+  switch (command.type) {
+    case 'ActivateRole':
+      return `Activate ${roleName(state, getOwn(state.assignments, command.assignmentId)?.roleId)}`;
+    case 'ActivateRoles':
+      return `Activate ${command.items.length} roles`;
+    case 'ApproveRequest':
+    case 'DenyRequest':
+    case 'CancelRequest': {
+      const request = getOwn(state.requests, command.requestId);
+      const who = request ? (getOwn(state.users, request.principalId)?.displayName ?? '') : '';
+      const verb =
+        command.type === 'ApproveRequest'
+          ? 'Approve'
+          : command.type === 'DenyRequest'
+            ? 'Deny'
+            : 'Cancel';
+      const role = roleName(state, request?.roleId);
+      return `${verb} the request${who ? ` from ${who}` : ''} for ${role}`;
+    }
+    case 'DeactivateRole':
+      return `Deactivate ${roleName(state, getOwn(state.activations, command.activationId)?.roleId)}`;
+    default:
+      return command.type.replace(/([a-z])([A-Z])/g, '$1 $2');
+  }
+}
+
+function describeQueued(item: QueuedCommand, state: TenantState): QueuedRow {
+  const what = describeCommand(item.command, state);
+  if (item.state === 'waiting') {
+    return { cmdId: item.cmdId, what, outcome: 'Waiting to send', tone: 'waiting' };
+  }
+  if (item.state === 'accepted') {
+    const command = item.command;
+    const request =
+      command.type === 'ActivateRole'
+        ? getOwn(state.requests, `req_${command.activationId}`)
+        : undefined;
+    if (request?.status === 'PendingApproval') {
+      return { cmdId: item.cmdId, what, outcome: 'Sent: now pending approval', tone: 'pending' };
+    }
+    return { cmdId: item.cmdId, what, outcome: 'Accepted', tone: 'ok' };
+  }
+  const rejection = item.rejection ?? { code: 'malformed-command', message: '' };
+  let reason = describeRejection(rejection);
+  const command = item.command;
+  if (
+    rejection.code === 'request-not-pending' &&
+    'requestId' in command &&
+    getOwn(state.requests, command.requestId)?.status === 'Canceled'
+  ) {
+    reason = `The request was cancelled meanwhile. ${reason}`;
+  }
+  return { cmdId: item.cmdId, what, outcome: `Rejected: ${reason}`, tone: 'bad' };
+}
+
+const [getOutbox, setOutboxContext] = createContext<OutboxState>();
+
+export const useOutbox = getOutbox;
+export const setOutbox = setOutboxContext;
