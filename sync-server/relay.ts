@@ -287,7 +287,19 @@ export class Relay {
       ws.off('message', hold);
       for (const [data, isBinary] of early) ws.emit('message', data, isBinary);
     };
-    const session = await this.resolveSession(token);
+        let session: Session | null;
+    try {
+      session = await this.resolveSession(token);
+    } catch (error) {
+      // The relay is shutting down (storage closed) or storage failed: refuse, never crash.
+      log('warn', 'session lookup failed', { error: String(error) });
+      ws.close(CloseCode.GoingAway, 'the relay cannot serve this connection now');
+      return;
+    }
+    if (this.#closed) {
+      ws.close(CloseCode.GoingAway, 'relay shutting down');
+      return;
+    }
     if (!session) {
       ws.close(CloseCode.Unauthenticated, 'sign in again: the session is missing or expired');
       return;

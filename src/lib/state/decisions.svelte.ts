@@ -87,8 +87,13 @@ export class DecisionRun {
                     : `${step}…`;
             },
           );
+                    // Offline, a decision is only queued: say so, the relay decides when it arrives.
           outcome = result.ok
-            ? { id: item.id, ok: true, message: done }
+            ? {
+                id: item.id,
+                ok: true,
+                message: result.queued ? `${done} on this device; waiting to send` : done,
+              }
             : {
                 id: item.id,
                 ok: false,
