@@ -287,7 +287,7 @@ export class Relay {
       ws.off('message', hold);
       for (const [data, isBinary] of early) ws.emit('message', data, isBinary);
     };
-        let session: Session | null;
+    let session: Session | null;
     try {
       session = await this.resolveSession(token);
     } catch (error) {

@@ -35,6 +35,7 @@ export type LocalDb = Dexie & {
   receipts: LedgerReceiptTable;
   ledgerMeta: LedgerMetaTable;
   auditEntries: AuditTable;
+  auditSearch: AuditSearchTable;
   noncePool: NoncePoolTable;
 };
 
@@ -56,7 +57,7 @@ export function openLocalDb(): LocalDb {
   fresh.version(3).stores({ noncePool: NONCE_POOL_SCHEMA });
   // The justifications beside the index, so text search does not read every full row.
   fresh
-    .version(3)
+    .version(4)
     .stores({ auditSearch: AUDIT_SEARCH_SCHEMA })
     .upgrade((tx) => rebuildSearch(tx.table('auditEntries') as AuditTable));
   db = fresh;

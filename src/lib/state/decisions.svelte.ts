@@ -87,7 +87,7 @@ export class DecisionRun {
                     : `${step}…`;
             },
           );
-                    // Offline, a decision is only queued: say so, the relay decides when it arrives.
+          // Offline, a decision is only queued: say so, the relay decides when it arrives.
           outcome = result.ok
             ? {
                 id: item.id,

@@ -16,8 +16,10 @@ import {
   forgetOthers,
   indexEntries,
   queryAudit,
+  rebuildSearch,
   type AuditFilter,
   type AuditLookup,
+  type AuditSearchTable,
   type AuditSource,
   type AuditTable,
 } from './audit-index';
@@ -224,11 +226,11 @@ const NO_LOOKUP: AuditLookup = { assignments: {}, activations: {} };
 const sources = (texts: readonly string[] = TEXTS): AuditSource[] =>
   texts.map((text, seq) => ({ seq, text }));
 
-let db: Dexie & { auditEntries: AuditTable };
+let db: Dexie & { auditEntries: AuditTable; auditSearch: AuditSearchTable };
 let dbCount = 0;
 
 beforeEach(async () => {
-  db = new Dexie(`audit-index-test-${++dbCount}`) as Dexie & { auditEntries: AuditTable };
+  db = new Dexie(`audit-index-test-${++dbCount}`) as typeof db;
   db.version(1).stores({ auditEntries: AUDIT_SCHEMA, auditSearch: AUDIT_SEARCH_SCHEMA });
   await db.open();
 });
@@ -656,5 +658,37 @@ describe('losing read-audit', () => {
     expect(await forgetOthers(db.auditEntries)).toBe(8);
     expect(await forgetOthers(db.auditEntries)).toBe(0);
     expect(await seqs(ALL)).toEqual([7, 0]);
+  });
+});
+
+describe('the search table beside the index', () => {
+  it('holds the lower-cased justification of exactly the rows that have one', async () => {
+    await indexAll(ADA);
+    expect(await db.auditSearch.toArray()).toEqual([
+      { seq: 3, search: 'month-end close' },
+      { seq: 4, search: 'invoice run 7 jira fin-42' },
+      { seq: 5, search: 'quarter close, clock drift' },
+      { seq: 7, search: 'urgent incident response' },
+      { seq: 9, search: 'left the finance team' },
+    ]);
+  });
+
+  it('follows re-indexing and forgetting', async () => {
+    await indexAll(BO);
+    const blank = entry(4, '2026-11-02T09:00:00.000Z', { actor: BO, commandType: 'unparsed' });
+    await indexEntries(db.auditEntries, [{ seq: 4, text: blank }], BO, LOOKUP);
+    expect(await db.auditSearch.get(4)).toBeUndefined();
+    expect(await seqs({ ...ALL, text: 'invoice' })).toEqual([]);
+    await forgetOthers(db.auditEntries);
+    expect((await db.auditSearch.toArray()).map((r) => r.seq)).toEqual([3, 5, 9]);
+  });
+
+  it('is rebuilt from the index (a database made before the table existed)', async () => {
+    await indexAll(ADA);
+    await db.auditSearch.clear();
+    expect(await seqs({ ...ALL, text: 'close' })).toEqual([]);
+    await rebuildSearch(db.auditEntries);
+    expect(await seqs({ ...ALL, text: 'close' })).toEqual([5, 3]);
+    expect(await db.auditSearch.count()).toBe(5);
   });
 });
