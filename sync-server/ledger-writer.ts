@@ -1,10 +1,15 @@
 /**
  * Seals ledger entries: assigns seq, canonicalises (RFC 8785), hashes the leaf (RFC 9162),
  * keeps the incremental root, and signs a checkpoint after each batch.
+ *
+ * The single writer must not wait on the tree for every entry: leaves are hashed synchronously
+ * here and appended to the tree in seq order on a chain that `flush()` (and so `checkpoint()`)
+ * awaits once per batch, before anything is committed.
  */
+import { createHash } from 'node:crypto';
 import { canonicalize } from '#ledger/canonical-json';
 import { sha256, toBase64Url, utf8 } from '#ledger/bytes';
-import { MerkleTree, leafHash } from '#ledger/merkle';
+import { MerkleTree } from '#ledger/merkle';
 import { signCheckpoint } from '#ledger/checkpoint';
 import type { LedgerEntry } from '#protocol/ledger-entry';
 import type { StoredEntry } from './storage/types';
@@ -18,27 +23,42 @@ export class LedgerWriter {
   readonly tree: MerkleTree;
   private readonly signer: RelaySigner;
   readonly origin: string;
+  #size: number;
+  #appends: Promise<void> = Promise.resolve();
   constructor(tree: MerkleTree, signer: RelaySigner, origin: string) {
     this.tree = tree;
     this.signer = signer;
     this.origin = origin;
+    this.#size = tree.size;
   }
 
+  /** Entries sealed so far (the tree catches up at `flush()`). */
   get size(): number {
-    return this.tree.size;
+    return this.#size;
+  }
+
+  /** Resolves once every sealed leaf is in the tree. */
+  async flush(): Promise<void> {
+    await this.#appends;
   }
 
   /** Seals the next entry. The caller commits it durably before telling anyone. */
   async seal(draft: Omit<LedgerEntry, 'seq' | 'v'>): Promise<SealedEntry> {
-    const entry = { v: 1, seq: this.tree.size, ...draft } as LedgerEntry;
+    const entry = { v: 1, seq: this.#size, ...draft } as LedgerEntry;
     const canonical = canonicalize(entry);
     const bytes = utf8(canonical);
-    const hash = await leafHash(bytes);
-    await this.tree.append(hash);
+    // RFC 9162 §2.1.1 leaf hash, SHA-256(0x00 ‖ entry): the same bytes #ledger/merkle's leafHash
+    // hashes (the restart and verifier tests recompute it with that function).
+    const hash = new Uint8Array(
+      createHash('sha256').update(Uint8Array.of(0)).update(bytes).digest(),
+    );
+    this.#size += 1;
+    this.#appends = this.#appends.then(() => this.tree.append(hash));
     return { entry, canonical, stored: { seq: entry.seq, bytes, leafHash: hash } };
   }
 
   async checkpoint(): Promise<string> {
+    await this.flush();
     return signCheckpoint(
       { origin: this.origin, size: this.tree.size, root: await this.tree.root() },
       this.signer,

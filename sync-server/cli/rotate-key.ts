@@ -79,7 +79,8 @@ export async function rotateRelayKey({
       rejection: null,
       keyRotation,
     });
-    // The first checkpoint after the rotation entry is the new key's.
+    // The first checkpoint after the rotation entry is the new key's (once the leaf is in the tree).
+    await oldWriter.flush();
     const note = await new LedgerWriter(tree, newSigner, origin).checkpoint();
 
     // The audit document replicates every entry and the latest checkpoint to the app.
