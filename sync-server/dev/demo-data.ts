@@ -3,7 +3,7 @@
  * passkey-confirmed activations, approvals with quorum, a denial and pending requests — all sent
  * through the relay's real pipeline, so the ledger is a genuine, verifiable history.
  */
-import { ROLE_IDS } from '#domain/catalogue';
+import { ROLE_IDS, groupMemberRoleId } from '#domain/catalogue';
 import { DEFAULT_ROLE_SETTINGS } from '#domain/settings';
 import type { RoleId, RoleSettings, UserCommand } from '#domain/types';
 import { randomId } from '#ledger/bytes';
@@ -272,6 +272,77 @@ export async function loadDemoOrganisation(relay: Relay, h: RelayEndpoint, userC
   }
   const db = eligible.find((x) => x.roleId === roleIds['Database Operator'])!;
   await activate(db, 60, 'Vacuum the orders table', { system: 'Jira', number: 'OPS-1207' });
+
+  // A resource tree: assignments at a scope apply below it; each scope's settings are its own.
+  const scope = async (
+    name: string,
+    kind: 'management-group' | 'subscription' | 'resource-group',
+    parentId: string | null,
+  ) => {
+    const scopeId = `s_${randomId(9)}`;
+    await send({ type: 'CreateScope', scopeId, kind, name, parentId });
+    return scopeId;
+  };
+  const root = await scope('Contoso', 'management-group', null);
+  const prod = await scope('Production', 'subscription', root);
+  const payments = await scope('rg-payments', 'resource-group', prod);
+  await scope('rg-identity', 'resource-group', prod);
+  const staging = await scope('Staging', 'subscription', root);
+
+  // Groups: an on-call group made eligible for Contributor on Production, so its members inherit
+  // it; JIT membership of the database group; a nested group.
+  const group = async (name: string, description: string, owner: Person, members: Person[]) => {
+    const groupId = `g_${randomId(9)}`;
+    await send({ type: 'CreateGroup', groupId, name, description, ownerId: owner.user.userId });
+    for (const m of members) await send({ type: 'AddGroupMember', groupId, userId: m.user.userId });
+    return groupId;
+  };
+  const onCall = await group('Payments on-call', 'Engineers on the payments rota.', leads[0]!, [
+    person(20),
+    person(21),
+    person(22),
+    person(23),
+  ]);
+  const dba = await group(
+    'Database admins',
+    'People who may join the DBA group just in time.',
+    leads[1]!,
+    [person(24)],
+  );
+  const sre = await group('SRE', 'Site reliability engineering.', leads[2]!, [
+    person(25),
+    person(26),
+  ]);
+  await send({ type: 'NestGroup', groupId: onCall, childGroupId: sre });
+  const scoped = async (
+    principalId: string,
+    roleId: RoleId,
+    scopeId: string | null,
+    principalKind: 'user' | 'group',
+    justification: string,
+  ) =>
+    send({
+      type: 'AssignRole',
+      assignmentId: `a_${randomId(9)}`,
+      principalId,
+      principalKind,
+      roleId,
+      scopeId,
+      assignmentType: 'eligible',
+      startsAt: null,
+      endsAt: null,
+      justification,
+    });
+  await scoped(onCall, ROLE_IDS.Contributor, prod, 'group', 'Payments on-call rota');
+  await scoped(person(27).user.userId, ROLE_IDS.Owner, payments, 'user', 'Payments service owner');
+  await scoped(person(28).user.userId, ROLE_IDS.Reader, staging, 'user', 'QA reads staging');
+  await scoped(
+    person(29).user.userId,
+    groupMemberRoleId(dba),
+    null,
+    'user',
+    'Joins the DBA group for maintenance windows',
+  );
 
   // You join by invite; the demo makes you a Global Administrator as soon as you do.
   const secret = randomId(32);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_IDS } from '#domain/catalogue';
+import { groupsOf, principalKindOf, scopeOf, scopesOf } from '#domain/records';
 import { settingsFor } from '#domain/settings';
 import { verifyLedger } from '#protocol/verify-ledger';
 import { fromBase64 } from '#ledger/bytes';
@@ -26,6 +27,18 @@ describe('the demo organisation', () => {
       expect(
         Object.values(state.activations).filter((a) => a.status === 'active').length,
       ).toBeGreaterThan(3);
+      // A resource tree and groups, with a group eligible at a subscription.
+      expect(Object.keys(scopesOf(state))).toHaveLength(5);
+      expect(
+        Object.values(groupsOf(state))
+          .map((g) => g.name)
+          .sort(),
+      ).toEqual(['Database admins', 'Payments on-call', 'SRE']);
+      expect(
+        Object.values(state.assignments).some(
+          (a) => principalKindOf(a) === 'group' && scopeOf(a) !== null,
+        ),
+      ).toBe(true);
 
       const key = (await (await fetch(`${h.http}/.well-known/leasehold/relay-key`)).json()) as {
         origin: string;
