@@ -739,7 +739,16 @@ export async function handleHttp(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  // A request target Node accepts can still be an invalid URL (e.g. "//"): refuse, never crash.
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    log('info', 'http request refused', { status: 400, code: 'invalid-request' });
+    return send(res, 400, {
+      error: { code: 'invalid-request', message: 'The request path is not a valid URL.' },
+    });
+  }
   try {
     if (req.method === 'POST') {
       const route = POST_ROUTES[url.pathname];

@@ -140,7 +140,9 @@ export class CommandPipeline {
 
   /** Resolves when everything queued so far has been committed. */
   async drain(): Promise<void> {
-    while (this.#running || this.#queue.length > 0) await new Promise((r) => setTimeout(r, 5));
+    while (!this.#failed && (this.#running || this.#queue.length > 0)) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
   #enqueue(work: Work): void {
@@ -180,39 +182,44 @@ export class CommandPipeline {
       after: [],
     };
     for (const work of batch) {
+      const sealedBefore = draft.write.entries.length;
       try {
         await this.#process(work, draft);
       } catch (error) {
-        // A bug in one command must not take the others down; its sender hears nothing durable.
         log('error', 'command processing failed', {
           error: String((error as Error)?.stack ?? error),
         });
+        if (draft.write.entries.length !== sealedBefore) {
+          // It failed after sealing: state and ledger already hold it, so committing would make
+          // durable what its sender was told failed. Stop instead, as for a failed commit.
+          return this.#stop(error, batch);
+        }
+        // Failed before sealing: nothing of it is in the batch; the others go on.
         this.#failWork(work);
       }
     }
     let checkpoint = '';
-    if (draft.write.entries.length > 0) {
-      checkpoint = await ledger.checkpoint();
-      projection.projectCheckpoint(checkpoint);
-      draft.write.checkpoint = {
-        size: ledger.size,
-        note: checkpoint,
-        createdAt: isoAt(this.deps.clock.now()),
-      };
-    }
-    const docUpdates = projection.takeUpdates();
-    draft.write.docUpdates = docUpdates.map((u) => ({ ...u, seq: ledger.size }));
+    let docUpdates: { doc: DocName; update: Uint8Array }[] = [];
     try {
+      if (draft.write.entries.length > 0) {
+        checkpoint = await ledger.checkpoint();
+        projection.projectCheckpoint(checkpoint);
+        draft.write.checkpoint = {
+          size: ledger.size,
+          note: checkpoint,
+          createdAt: isoAt(this.deps.clock.now()),
+        };
+      }
+      docUpdates = projection.takeUpdates();
+      draft.write.docUpdates = docUpdates.map((u) => ({ ...u, seq: ledger.size }));
       await storage.commit(draft.write);
     } catch (error) {
-      // Memory is now ahead of disk: stop rather than acknowledge anything that is not durable.
-      this.#failed = error;
-      log('error', 'storage commit failed; the relay stops accepting commands', {
+      // Memory is now ahead of disk (sealing, signing or the commit failed): stop rather than
+      // acknowledge anything that is not durable, and never let the failure escape as a crash.
+      log('error', 'checkpoint or storage commit failed; the relay stops accepting commands', {
         error: String(error),
       });
-      for (const work of batch) this.#failWork(work);
-      this.deps.onFatal(error);
-      return;
+      return this.#stop(error, batch);
     }
     // Replies first: what is durable is acknowledged even if fan-out then trips over a socket.
     for (const reply of draft.after) reply();
@@ -231,6 +238,13 @@ export class CommandPipeline {
         });
       }
     }
+  }
+
+  /** Fail-stop: nothing more is accepted; every waiting sender hears a failure, none hangs. */
+  #stop(error: unknown, batch: Work[]): void {
+    this.#failed = error;
+    for (const work of [...batch, ...this.#queue.splice(0)]) this.#failWork(work);
+    this.deps.onFatal(error);
   }
 
   #failWork(work: Work): void {

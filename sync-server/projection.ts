@@ -53,8 +53,11 @@ export class Projection {
   /** Takes the updates written since the last call, merged per document. */
   takeUpdates(): { doc: DocName; update: Uint8Array }[] {
     const byDoc = new Map<DocName, Uint8Array[]>();
-    for (const { doc, update } of this.#pending)
-      byDoc.set(doc, [...(byDoc.get(doc) ?? []), update]);
+    for (const { doc, update } of this.#pending) {
+      const list = byDoc.get(doc);
+      if (list) list.push(update);
+      else byDoc.set(doc, [update]);
+    }
     this.#pending = [];
     return [...byDoc].map(([doc, updates]) => ({
       doc,

@@ -261,7 +261,14 @@ export class Relay {
   // --- websockets -----------------------------------------------------------------------------
 
   #upgrade(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      // An upgrade to an invalid URL must not throw out of the event handler (a crash).
+      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+      return;
+    }
     const match = /^\/sync\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
     if (!match) {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
