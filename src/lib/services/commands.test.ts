@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromBase64Url, sha256, toBase64Url, utf8 } from '#ledger/bytes';
-import { activateRole, createInvite, endOfLocalDay } from './commands';
+import { activateRoleAt } from './activation-extras';
+import { createInvite, endOfLocalDay } from './commands';
 
 describe('createInvite', () => {
   it('puts a 32-byte secret in the link fragment and only its hash in the command', async () => {
@@ -18,16 +19,17 @@ describe('createInvite', () => {
   });
 });
 
-describe('activateRole', () => {
+describe('activateRoleAt', () => {
   it('makes a fresh activation id each time and trims the text', () => {
     const input = {
       assignmentId: 'a_1',
       durationMinutes: 60,
       justification: ' why ',
       ticket: null,
+      startsAt: null,
     };
-    const a = activateRole(input);
-    const b = activateRole(input);
+    const a = activateRoleAt(input);
+    const b = activateRoleAt(input);
     expect(a.type === 'ActivateRole' && a.activationId.startsWith('act_')).toBe(true);
     expect(a).not.toEqual(b);
     expect(a).toMatchObject({ justification: 'why', ticket: null, durationMinutes: 60 });

@@ -12,31 +12,9 @@ import type {
   RoleId,
   ScopeId,
   ScopeKind,
-  Ticket,
   UserCommand,
   UserId,
 } from '#domain/types';
-
-export type ActivateRoleInput = {
-  assignmentId: AssignmentId;
-  durationMinutes: number;
-  justification: string;
-  ticket: Ticket | null;
-};
-
-export function activateRole(input: ActivateRoleInput): UserCommand {
-  return {
-    type: 'ActivateRole',
-    activationId: `act_${randomId()}`,
-    assignmentId: input.assignmentId,
-    durationMinutes: input.durationMinutes,
-    startsAt: null,
-    justification: input.justification.trim(),
-    ticket: input.ticket
-      ? { system: input.ticket.system.trim(), number: input.ticket.number.trim() }
-      : null,
-  };
-}
 
 export function deactivateRole(activationId: string): UserCommand {
   return { type: 'DeactivateRole', activationId };

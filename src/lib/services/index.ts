@@ -22,10 +22,4 @@ export {
 } from './ledger';
 export type { AuditFilter, AuditPage, AuditRow } from '$lib/sync/audit-index';
 export type { LedgerAlarm } from '$lib/sync/ledger-store';
-export {
-  auditCsv,
-  csvField,
-  exportLedgerTar,
-  reverifyPasskey,
-  type PasskeyCheck,
-} from './audit-tools';
+export { auditCsv, exportLedgerTar, reverifyPasskey, type PasskeyCheck } from './audit-tools';
