@@ -12,6 +12,7 @@ import {
   RoleSettingsPage,
   inviteLink,
 } from './page-models/approvals';
+import { openCountingProfile } from './page-models/activation-extras';
 import { expect, openProfile, test } from './support/fixtures';
 
 const MIN = 60_000;
@@ -50,7 +51,13 @@ test('requests wait for a quorum of approvers, can be denied, expire, and are de
     return page;
   };
   const bo = new RequesterPage(await join('Bo User'));
-  const cy = new ApprovalsPage(await join('Cy User'));
+  // Cy's passkey assertions are counted: the bulk decision takes exactly one.
+  const cyProfile = await openCountingProfile(
+    await profile(PHONE),
+    await inviteLink(admin, 'Cy User'),
+  );
+  await new InvitePage(cyProfile.page).join('Cy User');
+  const cy = new ApprovalsPage(cyProfile.page);
   const di = new ApprovalsPage(await join('Di User'));
   const ed = new ApprovalsPage(await join('Ed User'));
 
@@ -165,7 +172,7 @@ test('requests wait for a quorum of approvers, can be denied, expire, and are de
       .getByText('Expired: nobody decided in time'),
   ).toBeVisible();
 
-  // (d) Two requests, one bulk approval: each confirmed with its own passkey prompt, in turn.
+  // (d) Two requests, one bulk approval confirmed with ONE passkey prompt bound to both.
   await bo.openMyRoles();
   await expect(bo.activeNow().getByText('No active roles')).toBeVisible();
   await bo.request('Security Reader', {
@@ -179,6 +186,7 @@ test('requests wait for a quorum of approvers, can be denied, expire, and are de
     says: /Needs approval from 1 of/,
   });
   await expect(cy.navLink()).toHaveAccessibleName(/Approvals\s*2 waiting/);
+  const signsBefore = await cyProfile.passkey.signCount();
   const bulk = await cy.decideSelected(
     'Approve',
     [
@@ -188,6 +196,7 @@ test('requests wait for a quorum of approvers, can be denied, expire, and are de
     'Incident 7 needs both',
   );
   await expect(bulk.getByText('Approved', { exact: true })).toHaveCount(2, { timeout: 20_000 });
+  expect((await cyProfile.passkey.signCount()) - signsBefore).toBe(1);
   await bulk.getByRole('button', { name: 'Done' }).click();
   await expect(bulk).toBeHidden();
   await expect(cy.awaiting().getByText('Nothing is waiting for you')).toBeVisible();

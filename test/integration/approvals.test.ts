@@ -231,6 +231,85 @@ describe('approvals with quorum', () => {
     expectDenied(await decide(approvers[0]!, 'ApproveRequest', requestId), 'request-not-pending');
   });
 
+  it('decides a list of requests with ONE passkey assertion bound to exactly that list', async () => {
+    await settings(ROLE_IDS.GlobalReader, {
+      requireApproval: true,
+      approvers: approvers.map((a) => a.user.userId),
+      approvalsRequired: 1,
+      pendingTimeoutMinutes: 60,
+    });
+    // Security Reader's earlier activation (60 minutes) has ended by now.
+    await fetch(`${h.http}/api/test/clock`, {
+      method: 'POST',
+      body: JSON.stringify({ advanceMs: 61 * MIN }),
+    });
+    await h.relay.pipeline.drain();
+    const sr = await request(ROLE_IDS.SecurityReader);
+    const gr = await request(ROLE_IDS.GlobalReader);
+    const cy = approvers[0]!;
+    const list = (requestIds: string[]) =>
+      ({
+        type: 'DecideRequests',
+        batchId: `d_${randomId(8)}`,
+        decision: 'approve',
+        requestIds,
+        justification: 'Both tickets checked',
+      }) as const;
+    // An assertion made for a shorter list does not cover a longer one.
+    const shown = list([gr.requestId]);
+    const sent = { ...shown, requestIds: [gr.requestId, sr.requestId] };
+    expectDenied(
+      await cy.cmd.send(
+        await cy.user.signed(sent, { confirm: true, challengeFor: cy.user.intent(shown) }),
+      ),
+      'confirmation-invalid',
+    );
+    expectDenied(
+      await cy.cmd.send(await cy.user.signed(list([gr.requestId, sr.requestId]))),
+      'confirmation-required',
+    );
+    // The requester cannot slip their own request into a list.
+    expectDenied(
+      await boCmd.send(await bo.signed(list([gr.requestId]), { confirm: true })),
+      'approver-is-requester',
+    );
+    const assertions = () => cy.user.authenticator.credentials[0]!.counter;
+    const before = assertions();
+    const reply = await cy.cmd.send(
+      await cy.user.signed(list([gr.requestId, sr.requestId]), { confirm: true }),
+    );
+    expect(reply.t).toBe('ack');
+    expect(assertions() - before).toBe(1);
+    const entry = entryAt(reply.t === 'ack' ? reply.seq : null);
+    expect(entry).toMatchObject({ outcome: 'accepted', commandType: 'DecideRequests' });
+    expect(entry.events.map((e) => e.type)).toEqual([
+      'RequestApproved',
+      'RequestGranted',
+      'ActivationStarted',
+      'RequestApproved',
+    ]);
+    expect(h.relay.state.activations[gr.activationId]).toMatchObject({ status: 'active' });
+    // Security Reader needs two distinct approvers: Cy's counts once, Di's grants it.
+    expect(h.relay.state.requests[sr.requestId]!.status).toBe('PendingApproval');
+    expectDenied(
+      await cy.cmd.send(await cy.user.signed(list([sr.requestId]), { confirm: true })),
+      'already-decided',
+    );
+    // All or nothing: the granted request in the list rejects it, and Di's approval of the
+    // pending one is not recorded either.
+    const di = approvers[1]!;
+    const stale = await di.cmd.send(
+      await di.user.signed(list([sr.requestId, gr.requestId]), { confirm: true }),
+    );
+    expectDenied(stale, 'request-not-pending');
+    expect(stale.t === 'reject' && stale.message).toMatch(/^Request 2 of 2 \(/);
+    expect(h.relay.state.requests[sr.requestId]!.decisions).toHaveLength(1);
+    expect(
+      (await di.cmd.send(await di.user.signed(list([sr.requestId]), { confirm: true }))).t,
+    ).toBe('ack');
+    expect(h.relay.state.activations[sr.activationId]).toMatchObject({ status: 'active' });
+  });
+
   it('never removes the last Global Administrator', async () => {
     await fetch(`${h.http}/api/test/clock`, {
       method: 'POST',

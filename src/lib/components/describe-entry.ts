@@ -127,6 +127,8 @@ function describeCommand(command: Command | null | undefined, type: string, n: N
       return `Approve ${n.requestOf(command.requestId)}`;
     case 'DenyRequest':
       return `Deny ${n.requestOf(command.requestId)}`;
+    case 'DecideRequests':
+      return `${command.decision === 'approve' ? 'Approve' : 'Deny'} ${command.requestIds.map((id) => n.requestOf(id)).join('; ')}`;
     case 'CancelRequest':
       return `Cancel ${n.requestOf(command.requestId)}`;
     case 'ExpireRequest':
@@ -174,6 +176,7 @@ export const COMMAND_TYPE_LABELS: Readonly<Record<string, string>> = {
   UpdateRoleSettings: 'Change role settings',
   ApproveRequest: 'Approve a request',
   DenyRequest: 'Deny a request',
+  DecideRequests: 'Decide several requests',
   CancelRequest: 'Cancel a request',
   ExpireRequest: 'Request timed out',
   ActivateRoles: 'Activate several roles',

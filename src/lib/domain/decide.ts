@@ -89,6 +89,7 @@ import type {
   NewPasskey,
   Passkey,
   RelayCommand,
+  RequestId,
   Role,
   RoleSettings,
   TenantState,
@@ -110,6 +111,9 @@ export const MAX_TEXT_LENGTH = 500;
 
 /** Most activations one ActivateRoles bundle may carry. */
 export const MAX_BUNDLE_ITEMS = 10;
+
+/** Most requests one DecideRequests list may decide. */
+export const MAX_DECISION_ITEMS = 25;
 
 /** The justification recorded on the bootstrap Global Administrator's assignment. */
 export const BOOTSTRAP_JUSTIFICATION = 'Bootstrap administrator created at setup';
@@ -190,6 +194,8 @@ function decideUserCommand(command: UserCommand, state: TenantState, ctx: UserCo
       return decideRequest(command, state, ctx, 'approve');
     case 'DenyRequest':
       return decideRequest(command, state, ctx, 'deny');
+    case 'DecideRequests':
+      return decideRequests(command, state, ctx);
     case 'CancelRequest':
       return cancelRequest(command, state, ctx);
     case 'RequestExtension':
@@ -1032,6 +1038,55 @@ function updateRoleSettings(
  * then the first deny resolves the request, and the approval that brings the distinct
  * approvers to the quorum grants it and starts the activation in the same entry.
  */
+/**
+ * DecideRequests: the one verdict and justification applied to each listed request as its own
+ * Approve/DenyRequest, each against the state the decisions before it leave (so a request listed
+ * twice is 'already decided'). All or nothing: the first request that cannot take the verdict
+ * rejects the list with its own code, the message naming the request.
+ */
+function decideRequests(
+  command: CommandOf<'DecideRequests'>,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
+  const ids: unknown = command.requestIds;
+  if (!Array.isArray(ids) || ids.length < 1 || ids.length > MAX_DECISION_ITEMS) {
+    return refuse(
+      reject('invalid-value', `A list of decisions must name 1 to ${MAX_DECISION_ITEMS} requests.`),
+    );
+  }
+  if (!isUsableId(command.batchId)) return refuse(invalidIdRejection('decision list'));
+  if (command.decision !== 'approve' && command.decision !== 'deny') {
+    return refuse(reject('invalid-value', 'The decision must be approve or deny.'));
+  }
+  const type = command.decision === 'approve' ? 'ApproveRequest' : 'DenyRequest';
+  const running = ids.length > 1 ? structuredClone(state) : state;
+  const events: DomainEvent[] = [];
+  for (const [index, requestId] of (ids as RequestId[]).entries()) {
+    const decision = decideRequest(
+      { type, requestId, justification: command.justification },
+      running,
+      ctx,
+      command.decision,
+    );
+    if (!decision.ok) {
+      const request = getOwn(state.requests, requestId);
+      const which = request
+        ? `${getOwn(state.users, request.principalId)?.displayName ?? request.principalId}’s request for ${roleNameOf(state, request)}`
+        : `request ${String(requestId)}`;
+      return refuse(
+        reject(
+          decision.rejection.code,
+          `Request ${index + 1} of ${ids.length} (${which}): ${decision.rejection.message} None of the ${ids.length} decisions was recorded.`,
+        ),
+      );
+    }
+    if (running !== state) for (const event of decision.events) applyEvent(running, event);
+    events.push(...decision.events);
+  }
+  return accept(...events);
+}
+
 function decideRequest(
   command: CommandOf<'ApproveRequest' | 'DenyRequest'>,
   state: TenantState,
@@ -1759,6 +1814,7 @@ export function requiresPasskeyConfirmation(
     // Approvers confirm every decision, whatever the role's settings (PRODUCT.md "Approver").
     case 'ApproveRequest':
     case 'DenyRequest':
+    case 'DecideRequests':
       return true;
     case 'CreateInvite':
     case 'RevokeInvite':

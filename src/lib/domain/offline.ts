@@ -51,6 +51,16 @@ export function offlineWindowFor(command: UserCommand, state: TenantState): Offl
       }
       break;
     }
+    case 'DecideRequests': {
+      if (!Array.isArray(command.requestIds) || command.requestIds.length === 0)
+        return OFF('The list of decisions is empty.');
+      for (const requestId of command.requestIds) {
+        const request = getOwn(state.requests, requestId);
+        if (!request) return OFF('A request in the list is unknown.');
+        roles.push(request.roleId);
+      }
+      break;
+    }
     case 'ApproveRequest':
     case 'DenyRequest':
     case 'CancelRequest': {

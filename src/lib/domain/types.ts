@@ -388,6 +388,18 @@ export type UserCommand =
     }
   | { type: 'ApproveRequest'; requestId: RequestId; justification: string }
   | { type: 'DenyRequest'; requestId: RequestId; justification: string }
+  /**
+   * One verdict on several activation requests in one signed command, so one passkey ceremony
+   * covers the listed decisions. All or nothing: the first request that cannot take the verdict
+   * rejects the whole list, naming it.
+   */
+  | {
+      type: 'DecideRequests';
+      batchId: string;
+      decision: 'approve' | 'deny';
+      requestIds: RequestId[];
+      justification: string;
+    }
   | { type: 'CancelRequest'; requestId: RequestId; justification: string }
   /** The assignee asks to extend an assignment ending within 14 days. */
   | {

@@ -28,6 +28,13 @@ const valid: Record<string, unknown>[] = [
   },
   { type: 'ExtendAssignment', assignmentId: 'e1', endsAt: null, justification: 'j' },
   { type: 'SetBreakGlass', userId: 'u1', breakGlass: true, justification: 'j' },
+  {
+    type: 'DecideRequests',
+    batchId: 'd1',
+    decision: 'deny',
+    requestIds: ['r1', 'r2'],
+    justification: 'j',
+  },
 ];
 
 describe('readUserCommand for the issue-3 commands', () => {
@@ -61,6 +68,11 @@ describe('readUserCommand for the issue-3 commands', () => {
     ['DecideExtension with another decision', { ...valid[4]!, decision: 'maybe' }, /decision/],
     ['SetBreakGlass with a string flag', { ...valid[6]!, breakGlass: 'yes' }, /breakGlass/],
     ['RequestExtension with a null end', { ...valid[2]!, endsAt: null }, /endsAt/],
+    ['a decision list of none', { ...valid[7]!, requestIds: [] }, /1 to 25/],
+    ['a decision list of 26', { ...valid[7]!, requestIds: Array(26).fill('r1') }, /at most 25/],
+    ['a decision list with a non-id', { ...valid[7]!, requestIds: ['r1', 7] }, /requestIds\[1\]/],
+    ['a decision list with another verdict', { ...valid[7]!, decision: 'abstain' }, /decision/],
+    ['a decision list without batchId', without(valid[7]!, 'batchId'), /batchId/],
   ];
   it.each(invalid)('refuses %s', (_name, command, message) => {
     expect(() => readUserCommand(command)).toThrow(CommandShapeError);

@@ -149,6 +149,7 @@ const COMMAND_FIELDS = {
   UpdateRoleSettings: ['type', 'roleId', 'settings', 'scopeId'],
   ApproveRequest: ['type', 'requestId', 'justification'],
   DenyRequest: ['type', 'requestId', 'justification'],
+  DecideRequests: ['type', 'batchId', 'decision', 'requestIds', 'justification'],
   CancelRequest: ['type', 'requestId', 'justification'],
   RequestExtension: ['type', 'requestId', 'assignmentId', 'endsAt', 'justification'],
   RequestRenewal: ['type', 'requestId', 'assignmentId', 'endsAt', 'justification'],
@@ -202,6 +203,15 @@ function readBundleItems(r: Reader, value: unknown): BundleItem[] {
       startsAt: requiredIsoOrNull(r, o, 'startsAt'),
     };
   });
+}
+
+/** Most requests one DecideRequests names (the domain's MAX_DECISION_ITEMS). */
+const MAX_DECISION_ITEMS = 25;
+
+function readRequestIds(r: Reader, value: unknown): string[] {
+  if (!Array.isArray(value) || value.length < 1)
+    r.fail(`requestIds must be a list of 1 to ${MAX_DECISION_ITEMS} request ids`);
+  return readIdList(r, value, 'requestIds', MAX_DECISION_ITEMS);
 }
 
 const SCOPE_KINDS = ['management-group', 'subscription', 'resource-group', 'resource'] as const;
@@ -311,6 +321,14 @@ export function readUserCommand(value: unknown, cmdId: string | null = null): Us
       return {
         type: t,
         requestId: r.id(o, 'requestId'),
+        justification: r.string(o, 'justification', 1000),
+      };
+    case 'DecideRequests':
+      return {
+        type: t,
+        batchId: r.id(o, 'batchId'),
+        decision: r.oneOf(o, 'decision', ['approve', 'deny'] as const),
+        requestIds: readRequestIds(r, o.requestIds),
         justification: r.string(o, 'justification', 1000),
       };
     case 'RequestExtension':

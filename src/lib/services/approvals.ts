@@ -2,6 +2,7 @@
  * Builders for the approval and role-settings commands (issue 3, "Role settings" and
  * "Approvals"). Separate from `commands.ts` so the approvals flow can grow without touching it.
  */
+import { randomId } from '#ledger/bytes';
 import { normaliseRoleSettings } from '#domain/settings';
 import type { RequestId, RoleId, RoleSettings, ScopeId, UserCommand } from '#domain/types';
 
@@ -16,6 +17,24 @@ export function decideRequest(
   return {
     type: verdict === 'approve' ? 'ApproveRequest' : 'DenyRequest',
     requestId,
+    justification: justification.trim(),
+  };
+}
+
+/**
+ * One verdict on several requests in one command, so one passkey ceremony is bound to the whole
+ * list. All or nothing at the relay.
+ */
+export function decideRequests(
+  requestIds: RequestId[],
+  verdict: DecisionVerdict,
+  justification: string,
+): UserCommand & { type: 'DecideRequests' } {
+  return {
+    type: 'DecideRequests',
+    batchId: `decisions_${randomId()}`,
+    decision: verdict,
+    requestIds: [...requestIds],
     justification: justification.trim(),
   };
 }

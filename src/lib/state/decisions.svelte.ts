@@ -1,10 +1,10 @@
 /**
- * An approver's decision on one or several requests, as runes. Several are sent as individual
- * commands, one after another, each with its own passkey confirmation: binding one ceremony to
- * a list of decisions needs a protocol change (a bundle intent the relay verifies once).
+ * An approver's decision on one or several requests, as runes. Several go as one DecideRequests
+ * command, so one passkey ceremony covers the listed decisions (bound to exactly that list).
  */
 import { describeError } from '$lib/services';
-import { decideRequest, type DecisionVerdict } from '$lib/services/approvals';
+import { decideRequest, decideRequests, type DecisionVerdict } from '$lib/services/approvals';
+import { describeRejection } from '#domain/describe';
 import type { Rejection } from '#domain/rejections';
 import type { RequestId } from '#domain/types';
 import type { SessionState } from './session.svelte';
@@ -54,9 +54,10 @@ export class DecisionRun {
   }
 
   /**
-   * Decides every item in order. A refusal is that item's outcome and the run goes on; a failure
-   * on the way (passkey prompt closed, relay unreachable) stops it, so nobody is asked for a
-   * passkey again and again after they said no. Resolves with the ids that succeeded.
+   * Decides the items: one request as ApproveRequest/DenyRequest, several as ONE DecideRequests
+   * command, so a single passkey ceremony is bound to the whole list. The relay takes the list
+   * all or nothing; a refusal names the request that could not take the verdict, and the others
+   * are shown as not recorded. Resolves with the ids that succeeded.
    */
   async run(justification: string): Promise<RequestId[]> {
     if (this.busy || this.items.length === 0) return [];
@@ -66,56 +67,45 @@ export class DecisionRun {
     const doing = approving ? 'Approving' : 'Denying';
     const done = approving ? 'Approved' : 'Denied';
     const notDone = approving ? 'Not approved' : 'Not denied';
-    const succeeded: RequestId[] = [];
+    const step = total === 1 ? `${doing} the request` : `${doing} ${total} requests`;
+    let succeeded: RequestId[] = [];
     this.busy = true;
     this.error = null;
     this.outcomes = [];
+    this.progress = `${step}…`;
     try {
-      for (const [index, item] of items.entries()) {
-        const step = total === 1 ? `${doing} the request` : `${doing} ${index + 1} of ${total}`;
-        this.progress = `${step}…`;
-        let outcome: DecisionResult;
-        try {
-          const result = await this.#session.submit(
-            decideRequest(item.id, this.verdict, justification),
-            (p) => {
-              this.progress =
-                p === 'confirming'
-                  ? `${step}: confirm with your passkey…`
-                  : p === 'waiting'
-                    ? `${step}: you are offline; it is saved and will be sent when you are back online…`
-                    : `${step}…`;
-            },
-          );
-          // Offline, a decision is only queued: say so, the relay decides when it arrives.
-          outcome = result.ok
-            ? {
-                id: item.id,
-                ok: true,
-                message: result.queued ? `${done} on this device; waiting to send` : done,
-              }
-            : {
-                id: item.id,
-                ok: false,
-                message: `${notDone}: ${this.#explain(item.id, result.rejection)}`,
-              };
-        } catch (e) {
-          this.outcomes = [
-            ...this.outcomes,
-            { id: item.id, ok: false, message: `${notDone}: ${describeError(e)}` },
-          ];
-          const rest = items.slice(index + 1);
-          this.outcomes = [
-            ...this.outcomes,
-            ...rest.map((r) => ({ id: r.id, ok: false, message: 'Not sent' })),
-          ];
-          if (total === 1) this.error = describeError(e);
-          break;
-        }
-        this.outcomes = [...this.outcomes, outcome];
-        if (outcome.ok) succeeded.push(item.id);
-        else if (total === 1) this.error = outcome.message;
+      const command =
+        total === 1
+          ? decideRequest(items[0]!.id, this.verdict, justification)
+          : decideRequests(
+              items.map((i) => i.id),
+              this.verdict,
+              justification,
+            );
+      const result = await this.#session.submit(command, (p) => {
+        this.progress =
+          p === 'confirming'
+            ? `${step}: confirm with your passkey…`
+            : p === 'waiting'
+              ? `${step}: you are offline; it is saved and will be sent when you are back online…`
+              : `${step}…`;
+      });
+      if (result.ok) {
+        // Offline, a decision is only queued: say so, the relay decides when it arrives.
+        const message = result.queued ? `${done} on this device; waiting to send` : done;
+        this.outcomes = items.map((i) => ({ id: i.id, ok: true, message }));
+        succeeded = items.map((i) => i.id);
+      } else {
+        this.outcomes = this.#refused(items, result.rejection, notDone);
+        if (total === 1) this.error = this.outcomes[0]!.message;
       }
+    } catch (e) {
+      this.outcomes = items.map((i) => ({
+        id: i.id,
+        ok: false,
+        message: `${notDone}: ${describeError(e)}`,
+      }));
+      this.error = describeError(e);
     } finally {
       this.busy = false;
       this.progress = null;
@@ -128,5 +118,38 @@ export class DecisionRun {
     // One request decided: nothing more to show, so the dialog closes by itself.
     if (total === 1 && succeeded.length === 1) this.items = [];
     return succeeded;
+  }
+
+  /** Per-item words for a refusal: the list's culprit gets the reason, the rest "not recorded". */
+  #refused(items: DecisionTarget[], rejection: Rejection, notDone: string): DecisionResult[] {
+    if (items.length === 1) {
+      return [
+        {
+          id: items[0]!.id,
+          ok: false,
+          message: `${notDone}: ${this.#explain(items[0]!.id, rejection)}`,
+        },
+      ];
+    }
+    // The domain names the culprit: "Request k of n (…): reason None of the n decisions…".
+    const match =
+      /^Request (\d+) of \d+ \([^)]*\): (.*?)(?: None of the \d+ decisions was recorded\.)?$/s.exec(
+        rejection.message,
+      );
+    const culprit = match ? items[Number(match[1]) - 1] : undefined;
+    if (!culprit) this.error = describeRejection(rejection);
+    return items.map((item) =>
+      item === culprit
+        ? {
+            id: item.id,
+            ok: false,
+            message: `${notDone}: ${this.#explain(item.id, { ...rejection, message: match![2]! })}`,
+          }
+        : {
+            id: item.id,
+            ok: false,
+            message: `Not recorded: the list is decided all or nothing${culprit ? ', and another request in it could not be' : ''}. Decide it again.`,
+          },
+    );
   }
 }

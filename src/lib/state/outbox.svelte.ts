@@ -67,6 +67,8 @@ function describeCommand(command: UserCommand, state: TenantState): string {
       const role = roleName(state, request?.roleId);
       return `${verb} the request${who ? ` from ${who}` : ''} for ${role}`;
     }
+    case 'DecideRequests':
+      return `${command.decision === 'approve' ? 'Approve' : 'Deny'} ${command.requestIds.length} requests`;
     case 'DeactivateRole':
       return `Deactivate ${roleName(state, getOwn(state.activations, command.activationId)?.roleId)}`;
     default:
