@@ -7,9 +7,10 @@ import type { ServerFrame } from '#protocol/messages';
 import {
   inviteUser,
   relayWithTwoUsers,
+  TestUser,
+  tokenHashOf,
   type CommandClient,
   type TestRelay,
-  type TestUser,
 } from './support/harness';
 
 const MIN = 60_000;
@@ -155,6 +156,56 @@ describe('scopes, groups and safeguards', () => {
       await asOlive({ type: 'RemoveGroupOwner', groupId: 'g-sre', userId: olive.user.userId }),
       'last-group-owner',
     );
+  });
+
+  it('lets a User Administrator limited to a unit invite into that unit only; the invitee joins it', async () => {
+    ok(
+      await asAdmin({
+        type: 'CreateAdministrativeUnit',
+        administrativeUnitId: 'au-paris',
+        name: 'Paris',
+      }),
+    );
+    ok(
+      await asAdmin({
+        type: 'CreateAdministrativeUnit',
+        administrativeUnitId: 'au-lyon',
+        name: 'Lyon',
+      }),
+    );
+    ok(
+      await asAdmin({
+        ...assign(bo.userId, ROLE_IDS.UserAdministrator, null),
+        assignmentType: 'active',
+        administrativeUnitId: 'au-paris',
+      }),
+    );
+    const secret = randomId(32);
+    const invite = async (administrativeUnitId: string | null) =>
+      boCmd.send(
+        await bo.signed({
+          type: 'CreateInvite',
+          inviteId: `inv_${randomId(8)}`,
+          tokenHash: await tokenHashOf(secret),
+          displayName: 'Nina',
+          ...(administrativeUnitId !== null ? { administrativeUnitId } : {}),
+        }),
+      );
+    expectDenied(await invite(null), 'not-authorized');
+    expectDenied(await invite('au-lyon'), 'not-authorized');
+    expectDenied(await invite('au-nowhere'), 'unknown-administrative-unit');
+    const reply = await invite('au-paris');
+    ok(reply);
+    expect(entryAt(reply.t === 'ack' ? reply.seq : null).events[0]).toMatchObject({
+      type: 'InviteCreated',
+      invite: { administrativeUnitId: 'au-paris', createdBy: bo.userId },
+    });
+    const nina = await TestUser.create(h);
+    await nina.register('invite', secret, 'Nina');
+    expect(h.relay.state.administrativeUnits!['au-paris']!.memberIds).toEqual([nina.userId]);
+    expect(
+      h.relay.projection.docs.directory.getMap('administrativeUnits').get('au-paris'),
+    ).toMatchObject({ memberIds: [nina.userId] });
   });
 
   it('refuses to remove the last Global Administrator and the last Privileged Role Administrator', async () => {

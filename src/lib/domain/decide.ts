@@ -36,8 +36,10 @@ import { decideOrganisationCommand } from './organisation';
 import {
   canManageAssignment,
   canManageRoleSettings,
+  canManageUsersIn,
   hasPermission,
   type Permission,
+  unitsManagedBy,
 } from './permissions';
 import {
   administrativeUnitOf,
@@ -317,12 +319,23 @@ function acceptInvite(command: CommandOf<'AcceptInvite'>, state: TenantState, at
     invalidName(command.displayName, 'Your display name');
   if (bad) return refuse(bad);
   const { userId } = command;
-  return accept(
+  const events: DomainEvent[] = [
     { type: 'UserCreated', user: newUser(userId, command.displayName, at) },
     { type: 'PasskeyRegistered', passkey: newPasskey(userId, command.passkey, at) },
     { type: 'DeviceEnrolled', device: newDevice(userId, command.device, at) },
     { type: 'InviteAccepted', inviteId: invite.id, userId, at },
-  );
+  ];
+  // An invite into an administrative unit makes the newcomer a member of it (if it still exists).
+  const unit = getOwn(administrativeUnitsOf(state), invite.administrativeUnitId ?? '');
+  if (unit) {
+    events.push({
+      type: 'AdministrativeUnitMembersSet',
+      administrativeUnitId: unit.id,
+      memberIds: [...new Set([...unit.memberIds, userId])].sort(),
+      at,
+    });
+  }
+  return accept(...events);
 }
 
 function enrolDevice(command: CommandOf<'EnrolDevice'>, state: TenantState, at: Iso): Decision {
@@ -432,8 +445,23 @@ function createInvite(
   state: TenantState,
   ctx: UserContext,
 ): Decision {
-  const denied = requirePermission(state, ctx, 'manage-users', 'invite people');
-  if (denied) return refuse(denied);
+  const unitId = command.administrativeUnitId ?? null;
+  if (unitId !== null && !getOwn(administrativeUnitsOf(state), unitId)) {
+    return refuse(
+      reject('unknown-administrative-unit', `There is no administrative unit ${String(unitId)}.`),
+    );
+  }
+  if (!canManageUsersIn(state, ctx.actor.id, unitId, ctx.at)) {
+    const units = unitsManagedBy(state, ctx.actor.id, ctx.at);
+    return refuse(
+      reject(
+        'not-authorized',
+        units.length > 0
+          ? `Your User Administrator role is limited to ${units.map((u) => unitName(state, u)).join(', ')}: invite people into ${units.length === 1 ? 'that unit' : 'one of those units'}.`
+          : `Only ${PERMISSION_ROLE_NAMES['manage-users']} can invite people; activate such a role first.`,
+      ),
+    );
+  }
   const bad =
     invalidName(command.displayName, 'The invitee’s display name') ??
     newIdProblem(state.invites, command.inviteId, 'invite') ??
@@ -453,8 +481,13 @@ function createInvite(
       acceptedBy: null,
       acceptedAt: null,
       revokedAt: null,
+      ...(unitId !== null ? { administrativeUnitId: unitId } : {}),
     },
   });
+}
+
+function unitName(state: TenantState, unitId: string): string {
+  return getOwn(administrativeUnitsOf(state), unitId)?.name ?? unitId;
 }
 
 function revokeInvite(
@@ -462,9 +495,15 @@ function revokeInvite(
   state: TenantState,
   ctx: UserContext,
 ): Decision {
-  const denied = requirePermission(state, ctx, 'manage-users', 'withdraw invites');
-  if (denied) return refuse(denied);
   const invite = getOwn(state.invites, command.inviteId);
+  if (!canManageUsersIn(state, ctx.actor.id, invite?.administrativeUnitId ?? null, ctx.at)) {
+    return refuse(
+      reject(
+        'not-authorized',
+        `Only ${PERMISSION_ROLE_NAMES['manage-users']} (or a User Administrator of the invite’s administrative unit) can withdraw invites.`,
+      ),
+    );
+  }
   if (!invite) return refuse(reject('unknown-invite', `There is no invite ${command.inviteId}.`));
   if (invite.acceptedAt !== null) {
     return refuse(reject('invite-used', `The invite for ${invite.displayName} was already used.`));

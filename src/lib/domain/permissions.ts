@@ -8,7 +8,15 @@ import { findRole, parseGroupRoleId, ROLE_IDS } from './catalogue';
 import { isGroupOwner } from './groups';
 import { grantsOf, holdsRoleAt } from './holdings';
 import { getOwn } from './records';
-import type { GroupId, Iso, RoleId, ScopeId, TenantState, UserId } from './types';
+import type {
+  AdministrativeUnitId,
+  GroupId,
+  Iso,
+  RoleId,
+  ScopeId,
+  TenantState,
+  UserId,
+} from './types';
 
 /** Every permission the domain checks. */
 export const PERMISSIONS = [
@@ -89,6 +97,52 @@ export function hasPermission(
   if (!granting) return false;
   const held = rolesHeldTenantWide(state, userId, at);
   return granting.some((roleId) => held.has(roleId));
+}
+
+/**
+ * True when `userId` may invite people into (and withdraw invites for) administrative unit
+ * `unitId`, or tenant-wide when `unitId` is null. Tenant-wide 'manage-users' covers every unit; a
+ * User Administrator whose role is limited to a unit covers that unit only (Entra's
+ * administrative-unit-scoped role assignments).
+ */
+export function canManageUsersIn(
+  state: TenantState,
+  userId: UserId,
+  unitId: AdministrativeUnitId | null,
+  at: Iso,
+): boolean {
+  if (getOwn(state.users, userId)?.status !== 'active') return false;
+  if (hasPermission(state, userId, 'manage-users', at)) return true;
+  if (unitId === null) return false;
+  return grantsOf(state, userId, at).some(
+    (g) => g.roleId === ROLE_IDS.UserAdministrator && g.administrativeUnitId === unitId,
+  );
+}
+
+/** The administrative units whose users `userId` manages through a unit-limited role. */
+export function unitsManagedBy(
+  state: TenantState,
+  userId: UserId,
+  at: Iso,
+): AdministrativeUnitId[] {
+  if (getOwn(state.users, userId)?.status !== 'active') return [];
+  const ids = grantsOf(state, userId, at)
+    .filter((g) => g.roleId === ROLE_IDS.UserAdministrator && g.administrativeUnitId !== null)
+    .map((g) => g.administrativeUnitId as AdministrativeUnitId);
+  return [...new Set(ids)].sort();
+}
+
+/**
+ * Whether Administration has anything for `userId` at `at`: tenant-wide user or assignment
+ * management, user administration in an administrative unit, or a group they own.
+ */
+export function hasAdministration(state: TenantState, userId: UserId, at: Iso): boolean {
+  return (
+    hasPermission(state, userId, 'manage-users', at) ||
+    hasPermission(state, userId, 'manage-assignments', at) ||
+    unitsManagedBy(state, userId, at).length > 0 ||
+    Object.keys(state.groups ?? {}).some((groupId) => canManageGroup(state, userId, groupId, at))
+  );
 }
 
 /** The resource roles that let their holder manage assignments at and below their scope. */

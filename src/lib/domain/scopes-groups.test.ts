@@ -568,6 +568,104 @@ describe('administrative units', () => {
       )
       .thenRejects('not-authorized');
   });
+
+  /** Units Paris and Lyon; Olive is User Administrator limited to Paris. */
+  function units(): World {
+    const w = tree();
+    for (const [id, name] of [
+      ['paris', 'Paris'],
+      ['lyon', 'Lyon'],
+    ]) {
+      w.run(
+        { type: 'CreateAdministrativeUnit', administrativeUnitId: id!, name: name! },
+        asUser('ada'),
+      );
+    }
+    w.run(
+      {
+        type: 'AssignRole',
+        assignmentId: 'ua-paris',
+        principalId: 'olive',
+        roleId: ROLE_IDS.UserAdministrator,
+        assignmentType: 'active',
+        startsAt: null,
+        endsAt: null,
+        justification: 'Paris desk',
+        administrativeUnitId: 'paris',
+      },
+      asUser('ada'),
+    );
+    return w;
+  }
+  const invite = (inviteId: string, administrativeUnitId?: string | null) =>
+    ({
+      type: 'CreateInvite',
+      inviteId,
+      tokenHash: `hash-${inviteId}`,
+      displayName: 'Nina New',
+      ...(administrativeUnitId !== undefined ? { administrativeUnitId } : {}),
+    }) as const;
+
+  it.each([
+    ['olive', 'paris', 'accepted'],
+    ['olive', 'lyon', 'not-authorized'],
+    ['olive', null, 'not-authorized'],
+    ['olive', undefined, 'not-authorized'],
+    ['ada', 'lyon', 'accepted'],
+    ['ada', null, 'accepted'],
+    ['ada', 'nowhere', 'unknown-administrative-unit'],
+    ['bo', 'paris', 'not-authorized'],
+  ] as const)('%s inviting into %s: %s', (who, unit, outcome) => {
+    const when = given(units().events).when(invite('i1', unit), asUser(who, at(1)));
+    if (outcome === 'accepted') {
+      const [event] = when.thenAccepts();
+      expect(event).toMatchObject({
+        type: 'InviteCreated',
+        invite: unit ? { administrativeUnitId: unit } : {},
+      });
+    } else when.thenRejects(outcome);
+  });
+
+  it('tells a unit-limited User Administrator which unit they may invite into', () => {
+    const decision = given(units().events)
+      .when(invite('i1'), asUser('olive', at(1)))
+      .thenRejects('not-authorized');
+    expect(!decision.ok && decision.rejection.message).toMatch(/limited to Paris/);
+  });
+
+  it('makes the invitee a member of the unit on accepting, and lets only its admins withdraw it', () => {
+    const w = units();
+    w.run(invite('i-paris', 'paris'), asUser('olive', at(1)));
+    w.run(invite('i-lyon', 'lyon'), asUser('ada', at(1)));
+    given(w.events)
+      .when({ type: 'RevokeInvite', inviteId: 'i-lyon' }, asUser('olive', at(2)))
+      .thenRejects('not-authorized');
+    given(w.events)
+      .when({ type: 'RevokeInvite', inviteId: 'i-paris' }, asUser('olive', at(2)))
+      .thenAccepts();
+    w.run(
+      {
+        type: 'AcceptInvite',
+        inviteId: 'i-paris',
+        tokenHash: 'hash-i-paris',
+        userId: 'nina',
+        displayName: 'Nina New',
+        passkey: World.setupCommand('nina').passkey,
+        device: World.setupCommand('nina').device,
+      },
+      asSystem(at(3)),
+    );
+    expect(w.state.administrativeUnits!['paris']!.memberIds).toEqual(['nina']);
+    expect(w.state.administrativeUnits!['lyon']!.memberIds).toEqual([]);
+    // Once her unit role ends, Olive invites nobody.
+    w.run(
+      { type: 'RemoveAssignment', assignmentId: 'ua-paris', justification: 'Left the desk' },
+      asUser('ada', at(10)),
+    );
+    given(w.events)
+      .when(invite('i2', 'paris'), asUser('olive', at(11)))
+      .thenRejects('not-authorized');
+  });
 });
 
 describe('the last Global Administrator does not expire', () => {

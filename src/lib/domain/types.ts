@@ -292,6 +292,11 @@ export type Invite = {
   acceptedBy: UserId | null;
   acceptedAt: Iso | null;
   revokedAt: Iso | null;
+  /**
+   * The administrative unit the invitee joins on accepting. Optional so invites recorded before
+   * units existed still type-check; absent or null: none.
+   */
+  administrativeUnitId?: AdministrativeUnitId | null;
 };
 
 /** The whole authoritative state of a tenant: the fold of accepted ledger events. */
@@ -332,7 +337,17 @@ export type NewDevice = { id: DeviceId; publicKey: DevicePublicKey; label: strin
 
 /** Commands a signed-in user sends, signed by their device key. */
 export type UserCommand =
-  | { type: 'CreateInvite'; inviteId: InviteId; tokenHash: string; displayName: string }
+  | {
+      type: 'CreateInvite';
+      inviteId: InviteId;
+      tokenHash: string;
+      displayName: string;
+      /**
+       * Optional: the invitee joins this administrative unit. A User Administrator whose role is
+       * limited to a unit must name that unit.
+       */
+      administrativeUnitId?: AdministrativeUnitId | null;
+    }
   | { type: 'RevokeInvite'; inviteId: InviteId }
   | { type: 'CreateRole'; roleId: RoleId; name: string; description: string }
   | {

@@ -114,7 +114,8 @@ class Reader {
 }
 
 const COMMAND_FIELDS = {
-  CreateInvite: ['type', 'inviteId', 'tokenHash', 'displayName'],
+  // administrativeUnitId is optional (older clients omit it).
+  CreateInvite: ['type', 'inviteId', 'tokenHash', 'displayName', 'administrativeUnitId'],
   RevokeInvite: ['type', 'inviteId'],
   CreateRole: ['type', 'roleId', 'name', 'description'],
   // principalKind, scopeId and administrativeUnitId are optional (older clients omit them).
@@ -248,6 +249,9 @@ export function readUserCommand(value: unknown, cmdId: string | null = null): Us
         inviteId: r.id(o, 'inviteId'),
         tokenHash: r.b64url(o, 'tokenHash', 64),
         displayName: r.string(o, 'displayName', 200),
+        ...(Object.hasOwn(o, 'administrativeUnitId')
+          ? { administrativeUnitId: optionalId(r, o, 'administrativeUnitId') }
+          : {}),
       };
     case 'RevokeInvite':
       return { type: t, inviteId: r.id(o, 'inviteId') };

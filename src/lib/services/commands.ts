@@ -72,6 +72,22 @@ export function deleteScope(scopeId: ScopeId): UserCommand {
   return { type: 'DeleteScope', scopeId };
 }
 
+export function createAdministrativeUnit(name: string): UserCommand {
+  return {
+    type: 'CreateAdministrativeUnit',
+    administrativeUnitId: `au_${randomId()}`,
+    name: name.trim(),
+  };
+}
+
+/** Replaces the unit's members with `memberIds`. */
+export function setAdministrativeUnitMembers(
+  administrativeUnitId: AdministrativeUnitId,
+  memberIds: UserId[],
+): UserCommand {
+  return { type: 'SetAdministrativeUnitMembers', administrativeUnitId, memberIds: [...memberIds] };
+}
+
 export function createGroup(name: string, description: string, ownerId: UserId): UserCommand {
   return {
     type: 'CreateGroup',
@@ -119,12 +135,22 @@ export type PreparedInvite = {
  * A new invite: a 32-byte random secret whose SHA-256 (base64url of the UTF-8 of the secret's
  * base64url text) is all the relay stores. The relay hashes the link's token the same way.
  */
-export async function createInvite(displayName: string, origin: string): Promise<PreparedInvite> {
+export async function createInvite(
+  displayName: string,
+  origin: string,
+  administrativeUnitId: AdministrativeUnitId | null = null,
+): Promise<PreparedInvite> {
   const secret = randomId(32);
   const tokenHash = toBase64Url(await sha256(utf8(secret)));
   const inviteId = `inv_${randomId()}`;
   return {
-    command: { type: 'CreateInvite', inviteId, tokenHash, displayName: displayName.trim() },
+    command: {
+      type: 'CreateInvite',
+      inviteId,
+      tokenHash,
+      displayName: displayName.trim(),
+      ...(administrativeUnitId !== null ? { administrativeUnitId } : {}),
+    },
     inviteId,
     link: `${origin}/invite#token=${secret}`,
   };
