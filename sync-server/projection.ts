@@ -128,11 +128,11 @@ export class Projection {
         case 'RequestApproved':
         case 'RequestDenied':
         case 'RequestGranted':
-        case 'RequestExpired':
           setIn(acc, 'requests', event.requestId, state.requests[event.requestId]);
           break;
-        // Both kinds of request can be cancelled or fail; the id says which map holds it.
+        // Both kinds of request can be cancelled, expire or fail; the id says which map holds it.
         case 'RequestCanceled':
+        case 'RequestExpired':
         case 'RequestFailed': {
           const request = getOwn(state.requests, event.requestId);
           if (request) setIn(acc, 'requests', request.id, request);

@@ -187,4 +187,45 @@ describe('extend and renew assignments', () => {
       'renewal-window-closed',
     );
   });
+
+  it('lets an undecided request lapse after 14 days, recorded by the relay scheduler', async () => {
+    const renewedId = Object.values(h.relay.state.assignments).find(
+      (a) => a.status === 'current' && a.roleId === ROLE_IDS.SecurityReader,
+    )!.id;
+    const reconnect = async () => {
+      await bo.openSession();
+      boCmd.close();
+      boCmd = await CommandClient.connect(h, bo.token);
+    };
+    // The renewed eligibility now ends within 14 days: Bo asks to extend it; nobody decides.
+    h.clock.advance(17 * DAY);
+    await reconnect();
+    const asked = ask('RequestExtension', renewedId, iso(now() + 40 * DAY));
+    expect((await asBo(asked)).t).toBe('ack');
+    const requestId = (asked as { requestId: string }).requestId;
+    const expiresAt = h.relay.state.assignmentRequests![requestId]!.expiresAt!;
+    // 14 days after it was asked (the relay clock runs on while the test does).
+    expect(Date.parse(expiresAt) - (now() + 14 * DAY)).toBeLessThanOrEqual(0);
+    expect(Date.parse(expiresAt) - (now() + 14 * DAY)).toBeGreaterThan(-5_000);
+    h.clock.advance(14 * DAY);
+    await h.relay.pipeline.drain();
+    expect(h.relay.state.assignmentRequests![requestId]).toMatchObject({
+      status: 'Expired',
+      resolvedAt: expiresAt,
+      resolvedBy: 'system',
+    });
+    expect(
+      h.relay.projection.docs.access.getMap('assignmentRequests').get(requestId),
+    ).toMatchObject({ status: 'Expired' });
+    const lapse = h.relay.projection.docs.audit
+      .getArray<string>('entries')
+      .toArray()
+      .map((e) => JSON.parse(e) as LedgerEntry)
+      .find((e) => e.commandType === 'ExpireRequest' && JSON.stringify(e).includes(requestId));
+    expect(lapse).toMatchObject({ kind: 'system', outcome: 'accepted' });
+    await admin.openSession();
+    adminCmd.close();
+    adminCmd = await CommandClient.connect(h, admin.token);
+    expectDenied(await asAdmin(decision(requestId)), 'request-not-pending');
+  });
 });

@@ -26,11 +26,13 @@ import { addPasskey } from './devices';
 import { alertIdFor } from './alerts';
 import { findRole, GROUP_MEMBER_PREFIX, GROUP_OWNER_PREFIX, ROLE_IDS } from './catalogue';
 import {
+  ASSIGNMENT_REQUEST_TIMEOUT_DAYS,
   extensionBlocker,
   hasExpired,
   isAssignmentRequestPending,
   renewalAssignmentIdFor,
   renewalBlocker,
+  requesterOf,
 } from './extensions';
 import { decideOrganisationCommand } from './organisation';
 import {
@@ -421,6 +423,19 @@ function expireAssignment(
 
 function expireRequest(command: CommandOf<'ExpireRequest'>, state: TenantState, at: Iso): Decision {
   const request = getOwn(state.requests, command.requestId);
+  // Extension and renewal requests share the id space and lapse the same way.
+  const asked = request ? undefined : getOwn(assignmentRequestsOf(state), command.requestId);
+  if (asked) {
+    if (!isAssignmentRequestPending(asked) || !asked.expiresAt || at < asked.expiresAt) {
+      return refuse(
+        reject(
+          'request-not-pending',
+          `Request ${asked.id} is not due to expire at ${formatInstant(at)}.`,
+        ),
+      );
+    }
+    return accept({ type: 'RequestExpired', requestId: asked.id, at: asked.expiresAt });
+  }
   if (!request) {
     return refuse(reject('unknown-request', `There is no request ${command.requestId}.`));
   }
@@ -1403,6 +1418,7 @@ function requestAssignmentChange(
       status: 'PendingAdminDecision',
       decision: null,
       newAssignmentId: null,
+      expiresAt: addDays(ctx.at, ASSIGNMENT_REQUEST_TIMEOUT_DAYS),
       resolvedAt: null,
       resolvedBy: null,
       history: [{ status: 'PendingAdminDecision', at: ctx.at, by: ctx.actor.id }],
@@ -1439,7 +1455,16 @@ function decideExtension(
       reject('request-not-pending', `This request is no longer pending: it is ${request.status}.`),
     );
   }
-  if (request.principalId === ctx.actor.id) {
+  // Lapsed but not yet recorded by the scheduler: as good as Expired.
+  if (request.expiresAt !== undefined && ctx.at >= request.expiresAt) {
+    return refuse(
+      reject(
+        'request-not-pending',
+        `This request timed out at ${formatInstant(request.expiresAt)}; the assignee can ask again.`,
+      ),
+    );
+  }
+  if (request.principalId === ctx.actor.id || requesterOf(request) === ctx.actor.id) {
     return refuse(reject('approver-is-requester', 'Nobody can approve or deny their own request.'));
   }
   if (command.decision !== 'approve' && command.decision !== 'deny') {
@@ -1509,9 +1534,34 @@ function decideExtension(
       ),
     );
   }
-  const principal = getOwn(state.users, request.principalId);
-  if (!principal || principal.status !== 'active') {
-    return refuse(reject('unknown-user', `There is no active user ${request.principalId}.`));
+  // The renewal keeps what the old assignment was: its principal (a user, or a group whose
+  // members inherit it), scope and administrative unit.
+  const kind = principalKindOf(assignment);
+  const group = kind === 'group' ? getOwn(groupsOf(state), assignment.principalId) : undefined;
+  const user = kind === 'user' ? getOwn(state.users, request.principalId) : undefined;
+  const principal = group
+    ? { id: group.id, displayName: `The group ${group.name}` }
+    : user?.status === 'active'
+      ? user
+      : undefined;
+  if (!principal) {
+    return refuse(
+      reject(
+        'unknown-user',
+        kind === 'group'
+          ? `There is no group ${assignment.principalId}.`
+          : `There is no active user ${request.principalId}.`,
+      ),
+    );
+  }
+  const scopeId = scopeOf(assignment);
+  if (scopeId !== null && !liveScope(state, scopeId)) {
+    return refuse(
+      reject(
+        'invalid-scope',
+        `The scope the ${role.name} assignment was at no longer exists, so it cannot be renewed there.`,
+      ),
+    );
   }
   const newId = renewalAssignmentIdFor(request.id);
   const badId = newIdProblem(state.assignments, newId, 'assignment');
@@ -1534,6 +1584,11 @@ function decideExtension(
       assignment: {
         id: newId,
         principalId: principal.id,
+        ...(kind === 'group' ? { principalKind: 'group' as const } : {}),
+        ...(scopeOf(assignment) !== null ? { scopeId: scopeOf(assignment) } : {}),
+        ...(administrativeUnitOf(assignment) !== null
+          ? { administrativeUnitId: administrativeUnitOf(assignment) }
+          : {}),
         roleId: role.id,
         type,
         startsAt: ctx.at,
@@ -1905,9 +1960,15 @@ export function dueWork(state: TenantState, at: Iso): RelayCommand[] {
       expiring.add(a.id);
       return true;
     });
-  const requests = Object.values(state.requests)
-    .filter((r) => r.status === 'PendingApproval' && r.expiresAt <= at)
-    .sort((a, b) => compareByEnd(a.expiresAt, a.id, b.expiresAt, b.id));
+  const requests: { id: RequestId; expiresAt: Iso }[] = [
+    ...Object.values(state.requests).filter(
+      (r) => r.status === 'PendingApproval' && r.expiresAt <= at,
+    ),
+    ...Object.values(assignmentRequestsOf(state)).filter(
+      (r): r is AssignmentRequest & { expiresAt: Iso } =>
+        isAssignmentRequestPending(r) && r.expiresAt !== undefined && r.expiresAt <= at,
+    ),
+  ].sort((a, b) => compareByEnd(a.expiresAt, a.id, b.expiresAt, b.id));
   return [
     ...activations.map((a): RelayCommand => ({ type: 'ExpireActivation', activationId: a.id })),
     ...requests.map((r): RelayCommand => ({ type: 'ExpireRequest', requestId: r.id })),
@@ -1933,6 +1994,15 @@ export function nextDueAt(state: TenantState): Iso | null {
   }
   for (const r of Object.values(state.requests)) {
     if (r.status === 'PendingApproval' && (next === null || r.expiresAt < next)) {
+      next = r.expiresAt;
+    }
+  }
+  for (const r of Object.values(assignmentRequestsOf(state))) {
+    if (
+      isAssignmentRequestPending(r) &&
+      r.expiresAt !== undefined &&
+      (next === null || r.expiresAt < next)
+    ) {
       next = r.expiresAt;
     }
   }

@@ -4,8 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ROLE_IDS } from './catalogue';
-import { decide, dueWork } from './decide';
-import { assignmentRequestsAwaiting, renewalAssignmentIdFor } from './extensions';
+import { decide, dueWork, nextDueAt } from './decide';
+import {
+  ASSIGNMENT_REQUEST_TIMEOUT_DAYS,
+  assignmentRequestsAwaiting,
+  renewalAssignmentIdFor,
+} from './extensions';
 import type { RejectionCode } from './rejections';
 import { asSystem, asUser, at, given, T0, World } from './test-support';
 import { addDays } from './time';
@@ -138,12 +142,45 @@ describe('RequestExtension', () => {
             status: 'PendingAdminDecision',
             decision: null,
             newAssignmentId: null,
+            expiresAt: addDays(END, -3 + ASSIGNMENT_REQUEST_TIMEOUT_DAYS),
             resolvedAt: null,
             resolvedBy: null,
             history: [{ status: 'PendingAdminDecision', at: addDays(END, -3), by: 'grace' }],
           },
         },
       ]);
+  });
+
+  it('lapses after 14 days without a decision: the scheduler expires it, and Grace may ask anew', () => {
+    const s = extendWorld();
+    const asked = addDays(END, -10);
+    s.run(requestExtension(), asUser('grace', asked));
+    const lapse = addDays(asked, ASSIGNMENT_REQUEST_TIMEOUT_DAYS);
+    expect(nextDueAt(s.state)).toBe(lapse < END ? lapse : END);
+    // One millisecond before: nothing due for it, and an administrator may still decide.
+    expect(dueWork(s.state, plusMs(lapse, -1))).not.toContainEqual({
+      type: 'ExpireRequest',
+      requestId: 'x1',
+    });
+    given(s.events)
+      .when(decideExtension(), asUser('pat', plusMs(lapse, -1)))
+      .thenAccepts();
+    // At the timeout: too late to decide, and the scheduler records the lapse.
+    given(s.events)
+      .when(decideExtension(), asUser('pat', lapse))
+      .thenRejects('request-not-pending');
+    expect(dueWork(s.state, lapse)).toContainEqual({ type: 'ExpireRequest', requestId: 'x1' });
+    given(s.events)
+      .when({ type: 'ExpireRequest', requestId: 'x1' }, asSystem(plusMs(lapse, -1)))
+      .thenRejects('request-not-pending');
+    s.run({ type: 'ExpireRequest', requestId: 'x1' }, asSystem(addDays(lapse, 1)));
+    const request = s.state.assignmentRequests!['x1']!;
+    expect(request).toMatchObject({ status: 'Expired', resolvedAt: lapse, resolvedBy: 'system' });
+    expect(assignmentRequestsAwaiting(s.state)).toEqual([]);
+    // The assignment ended meanwhile, so Grace asks to renew it.
+    given(s.events)
+      .when(requestRenewal({ requestId: 'r2' }), asUser('grace', addDays(lapse, 1)))
+      .thenAccepts();
   });
 
   it('allows one pending extension per assignment, and another after a decision', () => {
@@ -470,5 +507,102 @@ describe('ExtendAssignment', () => {
     expect(
       d.ok && d.events[0]?.type === 'ActivationStarted' && d.events[0].activation.endsAt > END,
     ).toBe(true);
+  });
+});
+
+describe('extend and renew what is not a plain user assignment', () => {
+  /**
+   * The group "oncall" (owner Olive, member Max) is eligible for Security Reader until END; Max
+   * is eligible for Contributor at subscription "sub" until END; Nia's User Administrator is
+   * limited to unit "paris" until END.
+   */
+  function mixedWorld(): World {
+    const w = extendWorld();
+    for (const id of ['olive', 'max', 'nia']) w.addUser(id, id);
+    const ada = asUser('ada');
+    w.run(
+      {
+        type: 'CreateGroup',
+        groupId: 'oncall',
+        name: 'On call',
+        description: '',
+        ownerId: 'olive',
+      },
+      ada,
+    );
+    w.run({ type: 'AddGroupMember', groupId: 'oncall', userId: 'max' }, ada);
+    w.run(
+      { type: 'CreateScope', scopeId: 'sub', kind: 'subscription', name: 'Sub', parentId: null },
+      ada,
+    );
+    w.run({ type: 'CreateAdministrativeUnit', administrativeUnitId: 'paris', name: 'Paris' }, ada);
+    const base = {
+      type: 'AssignRole',
+      assignmentType: 'eligible',
+      startsAt: null,
+      endsAt: END,
+      justification: 'Rota',
+    } as const;
+    w.run(
+      { ...base, assignmentId: 'g1', principalId: 'oncall', principalKind: 'group', roleId: SR },
+      ada,
+    );
+    w.run(
+      {
+        ...base,
+        assignmentId: 's1',
+        principalId: 'max',
+        roleId: ROLE_IDS.Contributor,
+        scopeId: 'sub',
+      },
+      ada,
+    );
+    w.run(
+      {
+        ...base,
+        assignmentId: 'u1',
+        principalId: 'nia',
+        roleId: ROLE_IDS.UserAdministrator,
+        administrativeUnitId: 'paris',
+      },
+      ada,
+    );
+    return w;
+  }
+
+  it('lets a group’s owner, not its member, ask to extend the group’s assignment; the asker cannot decide it', () => {
+    const w = mixedWorld();
+    const when = addDays(END, -2);
+    given(w.events)
+      .when(requestExtension({ assignmentId: 'g1' }), asUser('max', when))
+      .thenRejects('not-authorized');
+    given(w.events)
+      .when(requestExtension({ assignmentId: 'g1' }), asUser('olive', when))
+      .thenAccepts();
+    // Pat, a Privileged Role Administrator, co-owns the group and asks for it.
+    w.run({ type: 'AddGroupOwner', groupId: 'oncall', userId: 'pat' }, asUser('ada', when));
+    w.run(requestExtension({ assignmentId: 'g1' }), asUser('pat', when));
+    expect(w.state.assignmentRequests!['x1']).toMatchObject({ principalId: 'oncall' });
+    given(w.events)
+      .when(decideExtension(), asUser('pat', addDays(when, 1)))
+      .thenRejects('approver-is-requester');
+    w.run(decideExtension(), asUser('ada', addDays(when, 1)));
+    expect(w.state.assignments['g1']!.endsAt).toBe(addDays(END, 30));
+  });
+
+  it.each([
+    ['a group’s', 'g1', 'olive', { principalId: 'oncall', principalKind: 'group' }],
+    ['a scoped', 's1', 'max', { principalId: 'max', scopeId: 'sub' }],
+    ['a unit-limited', 'u1', 'nia', { principalId: 'nia', administrativeUnitId: 'paris' }],
+  ] as const)('renews %s assignment with its principal, scope and unit', (_, id, who, kept) => {
+    const w = mixedWorld();
+    w.run({ type: 'ExpireAssignment', assignmentId: id }, asSystem(END));
+    w.run(requestRenewal({ assignmentId: id }), asUser(who, addDays(END, 2)));
+    w.run(decideExtension({ requestId: 'r1' }), asUser('pat', addDays(END, 3)));
+    expect(w.state.assignments[renewalAssignmentIdFor('r1')]).toMatchObject({
+      ...kept,
+      status: 'current',
+      endsAt: addDays(END, 90),
+    });
   });
 });

@@ -5,7 +5,8 @@
  * the type, or extends directly. One pending extension or renewal per assignment.
  */
 import { roleNameOf } from './activation';
-import { assignmentRequestsOf, getOwn } from './records';
+import { isGroupOwner } from './groups';
+import { assignmentRequestsOf, getOwn, principalKindOf } from './records';
 import { reject, type Rejection } from './rejections';
 import { addDays, formatInstant } from './time';
 import type {
@@ -22,6 +23,12 @@ import type {
 export const EXTEND_WINDOW_DAYS = 14;
 /** A renewal may be asked for at most this many days after the assignment expired. */
 export const RENEW_WINDOW_DAYS = 30;
+/**
+ * How long an extension or renewal request waits for an administrator before it lapses
+ * (status Expired) and the assignee may ask again: never forever, and long enough for an
+ * administrator's week away (activation requests use the role's pending-request timeout).
+ */
+export const ASSIGNMENT_REQUEST_TIMEOUT_DAYS = 14;
 
 /**
  * The id of the assignment an approved renewal creates: deterministic, so the decision needs
@@ -75,8 +82,11 @@ export function extensionBlocker(
     return reject('unknown-assignment', `There is no role assignment with id ${assignmentId}.`);
   }
   const role = roleNameOf(state, assignment);
-  if (assignment.principalId !== userId) {
-    return reject('not-authorized', `Only its assignee can ask to extend this ${role} assignment.`);
+  if (!mayAskFor(state, userId, assignment, at)) {
+    return reject(
+      'not-authorized',
+      `Only its assignee (for a group, the group's owners) can ask to extend this ${role} assignment.`,
+    );
   }
   if (assignment.status !== 'current' || hasExpired(assignment, at)) {
     return reject(
@@ -113,8 +123,11 @@ export function renewalBlocker(
     return reject('unknown-assignment', `There is no role assignment with id ${assignmentId}.`);
   }
   const role = roleNameOf(state, assignment);
-  if (assignment.principalId !== userId) {
-    return reject('not-authorized', `Only its assignee can ask to renew this ${role} assignment.`);
+  if (!mayAskFor(state, userId, assignment, at)) {
+    return reject(
+      'not-authorized',
+      `Only its assignee (for a group, the group's owners) can ask to renew this ${role} assignment.`,
+    );
   }
   if (!hasExpired(assignment, at)) {
     return reject(
@@ -133,6 +146,29 @@ export function renewalBlocker(
     );
   }
   return pendingBlocker(state, assignment, role);
+}
+
+/**
+ * Who may ask to extend or renew an assignment: its user, or for an assignment to a group (whose
+ * members inherit it) the group's owners, who answer for the group.
+ */
+export function mayAskFor(
+  state: TenantState,
+  userId: UserId,
+  assignment: Assignment,
+  at: Iso,
+): boolean {
+  if (principalKindOf(assignment) === 'group') {
+    return isGroupOwner(state, userId, assignment.principalId, at);
+  }
+  return assignment.principalId === userId;
+}
+
+/** Who asked for an extension or renewal: the first entry of its history. */
+export function requesterOf(request: AssignmentRequest): UserId {
+  return request.history[0]?.by === 'system' || !request.history[0]
+    ? request.principalId
+    : request.history[0].by;
 }
 
 function pendingBlocker(

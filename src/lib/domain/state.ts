@@ -179,6 +179,8 @@ export function applyEvent(state: TenantState, event: DomainEvent): void {
     case 'RequestExpired': {
       const request = getOwn(state.requests, event.requestId);
       if (request) moveRequest(request, 'Expired', event.at, 'system');
+      const asked = getOwn(assignmentRequestsIn(state), event.requestId);
+      if (asked) moveAssignmentRequest(asked, 'Expired', event.at, 'system');
       return;
     }
     case 'RequestFailed': {

@@ -262,6 +262,11 @@ export type AssignmentRequest = {
   decision: AdminDecision | null;
   /** For an approved renewal: the new assignment (`renewalAssignmentIdFor(id)`). */
   newAssignmentId: AssignmentId | null;
+  /**
+   * When it lapses (status Expired) if no administrator decided: the role's pending-request
+   * timeout after it was asked. Optional: requests recorded before timeouts never lapse.
+   */
+  expiresAt?: Iso;
   resolvedAt: Iso | null;
   resolvedBy: UserId | 'system' | null;
   history: { status: RequestStatus; at: Iso; by: UserId | 'system' }[];
