@@ -5,8 +5,10 @@
  * the request.
  */
 import { isRequestPending, roleNameOf } from './activation';
-import { ROLE_IDS } from './catalogue';
-import { membersOf } from './groups';
+import { findRole, groupOwnerRoleId, ROLE_IDS } from './catalogue';
+import { groupOfRole, isGroupOwner, membersOf } from './groups';
+import { holdersOf, holdsRoleAt } from './holdings';
+import { SCOPE_ADMIN_ROLES } from './permissions';
 import { getOwn, groupsOf, scopeOf } from './records';
 import { reject, type Rejection } from './rejections';
 import { activeHoldersOf } from './safeguards';
@@ -16,6 +18,7 @@ import type {
   ActivationId,
   ActivationRequest,
   AssignmentId,
+  GroupId,
   Iso,
   RequestId,
   RoleId,
@@ -38,7 +41,9 @@ export function requestIdFor(activationId: ActivationId): RequestId {
  * Who may approve or deny a request for `roleId` (at `scopeId` for a resource role) at `at`:
  * the people the role's settings name, each approver entry being a user or a group, so a
  * group stands for its members at `at` (permanent, nested and just-in-time ones while
- * active); only enabled users count. When none are named, the enabled users actively holding
+ * active); only enabled users count. When none are named: for a resource role, the Owners and
+ * User Access Administrators at its scope or above; for a group's membership or ownership, the
+ * group's owners; otherwise, or when there are none of those, the enabled users actively holding
  * Privileged Role Administrator or Global Administrator (Entra's default for directory roles).
  * Evaluated when each decision is made, so an administrator who activates later, or a JIT
  * member of an approver group, may still decide. A set of people: someone named directly and
@@ -61,10 +66,46 @@ export function approversFor(
     }
     return new Set([...people].filter((id) => getOwn(state.users, id)?.status === 'active'));
   }
+  // Entra has no default approvers for resource and group roles; ours are the people who manage
+  // them: Owners and User Access Administrators at the scope or above, or the group's owners.
+  const role = findRole(state, roleId);
+  const managers =
+    role?.kind === 'resource' && scopeId !== null
+      ? scopeAdminsOf(state, scopeId, at)
+      : role?.kind === 'group'
+        ? groupOwnersOf(state, groupOfRole(roleId), at)
+        : new Set<UserId>();
+  if (managers.size > 0) return managers;
   return new Set([
     ...activeHoldersOf(state, ROLE_IDS.PrivilegedRoleAdministrator, at),
     ...activeHoldersOf(state, ROLE_IDS.GlobalAdministrator, at),
   ]);
+}
+
+/** Enabled users holding Owner or User Access Administrator at `scopeId` or above, at `at`. */
+function scopeAdminsOf(state: TenantState, scopeId: ScopeId, at: Iso): Set<UserId> {
+  const people = new Set<UserId>();
+  for (const roleId of SCOPE_ADMIN_ROLES) {
+    for (const userId of holdersOf(state, roleId, at)) {
+      if (holdsRoleAt(state, userId, roleId, scopeId, at)) people.add(userId);
+    }
+  }
+  return people;
+}
+
+/** Enabled owners of the group at `at`: permanent ones and just-in-time ones while active. */
+function groupOwnersOf(state: TenantState, groupId: GroupId | null, at: Iso): Set<UserId> {
+  const group = groupId === null ? undefined : getOwn(groupsOf(state), groupId);
+  if (!group) return new Set();
+  const candidates = new Set<UserId>([
+    ...group.ownerIds,
+    ...holdersOf(state, groupOwnerRoleId(group.id), at),
+  ]);
+  return new Set(
+    [...candidates].filter(
+      (id) => getOwn(state.users, id)?.status === 'active' && isGroupOwner(state, id, group.id, at),
+    ),
+  );
 }
 
 /** The scope whose settings govern a request: its assignment's (null when unknown or tenant-wide). */

@@ -5,6 +5,7 @@ import { decide, dueWork, nextDueAt } from './decide';
 import { groupsOfUser, isGroupOwner, membersOf } from './groups';
 import { holdsRoleAt } from './holdings';
 import { canManageAssignment, hasPermission, rolesHeldBy } from './permissions';
+import { approversFor } from './requests';
 import { activeHoldersOf } from './safeguards';
 import { DEFAULT_ROLE_SETTINGS, settingsFor, settingsKey } from './settings';
 import { asSystem, asUser, at, given, World } from './test-support';
@@ -754,5 +755,58 @@ describe('the last Global Administrator does not expire', () => {
       ok: false,
       rejection: { code: 'last-global-admin' },
     });
+  });
+});
+
+describe('default approvers when a role names none', () => {
+  it('are the Owners and User Access Administrators at the scope or above, for a resource role', () => {
+    const w = tree();
+    w.addUser('uaa', 'Uma');
+    w.addUser('side', 'Sid');
+    mustAssign(w, 'own-mg', 'olive', ROLE_IDS.Owner, 'mg');
+    mustAssign(w, 'uaa-sub1', 'uaa', ROLE_IDS.UserAccessAdministrator, 'sub1');
+    mustAssign(w, 'own-sub2', 'side', ROLE_IDS.Owner, 'sub2');
+    // Eligible Owners do not decide until they activate.
+    mustAssign(w, 'own-rg1', 'cy', ROLE_IDS.Owner, 'rg1', 'eligible');
+    expect([...approversFor(w.state, ROLE_IDS.Contributor, at(1), 'rg1')].sort()).toEqual([
+      'olive',
+      'uaa',
+    ]);
+    expect([...approversFor(w.state, ROLE_IDS.Contributor, at(1), 'sub2')].sort()).toEqual([
+      'olive',
+      'side',
+    ]);
+    // Named approvers still win.
+    w.run(
+      {
+        type: 'UpdateRoleSettings',
+        roleId: ROLE_IDS.Contributor,
+        scopeId: 'rg1',
+        settings: { ...DEFAULT_ROLE_SETTINGS, requireApproval: true, approvers: ['bo'] },
+      },
+      asUser('ada', at(1)),
+    );
+    expect([...approversFor(w.state, ROLE_IDS.Contributor, at(2), 'rg1')]).toEqual(['bo']);
+  });
+
+  it('fall back to Privileged Role and Global Administrators when nobody manages the scope', () => {
+    const w = tree();
+    expect([...approversFor(w.state, ROLE_IDS.Contributor, at(1), 'vm1')]).toEqual(['ada']);
+    expect([...approversFor(w.state, ROLE_IDS.SecurityReader, at(1))]).toEqual(['ada']);
+  });
+
+  it('are the group’s owners, permanent and just-in-time while active, for its membership', () => {
+    const w = tree();
+    w.run(
+      { type: 'CreateGroup', groupId: 'sre', name: 'SRE', description: '', ownerId: 'olive' },
+      asUser('ada'),
+    );
+    mustAssign(w, 'jit-owner', 'cy', groupOwnerRoleId('sre'), null, 'eligible');
+    const member = groupMemberRoleId('sre');
+    expect([...approversFor(w.state, member, at(1))]).toEqual(['olive']);
+    w.activate('cy-owns', 'jit-owner', 'cy', at(1));
+    expect([...approversFor(w.state, member, at(2))].sort()).toEqual(['cy', 'olive']);
+    // Ada (GA) is no approver of the group's membership while it has owners.
+    expect(approversFor(w.state, member, at(2)).has('ada')).toBe(false);
   });
 });
