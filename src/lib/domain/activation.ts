@@ -5,7 +5,7 @@
  */
 import { findRole } from './catalogue';
 import { assignmentCovers, groupsOfUser } from './groups';
-import { getOwn, scopeOf } from './records';
+import { getOwn, scopeOf, valuesOf } from './records';
 import { reject, type Rejection } from './rejections';
 import { liveScope, scopeAncestry } from './scopes';
 import { settingsForAssignment } from './settings';
@@ -62,7 +62,7 @@ export function activationEndsAt(
 
 /** The user's activations that grant a role at `at`, in the order they were started. */
 export function activeActivationsOf(state: TenantState, userId: UserId, at: Iso): Activation[] {
-  return Object.values(state.activations).filter(
+  return valuesOf(state.activations).filter(
     (a) => a.principalId === userId && isActivationActive(a, at),
   );
 }
@@ -73,7 +73,7 @@ export function activeActivationsOf(state: TenantState, userId: UserId, at: Iso)
  */
 export function eligibleAssignmentsOf(state: TenantState, userId: UserId, at: Iso): Assignment[] {
   const groups = groupsOfUser(state, userId, at);
-  return Object.values(state.assignments).filter(
+  return valuesOf(state.assignments).filter(
     (a) =>
       a.type === 'eligible' && isAssignmentInForce(a, at) && assignmentCovers(a, userId, groups),
   );
@@ -85,7 +85,7 @@ export function activeActivationFor(
   assignmentId: AssignmentId,
   at: Iso,
 ): Activation | undefined {
-  return Object.values(state.activations).find(
+  return valuesOf(state.activations).find(
     (a) => a.assignmentId === assignmentId && isActivationActive(a, at),
   );
 }
@@ -107,7 +107,7 @@ export function overlappingActivationFor(
   // A group's eligibility is activated by each member for themselves: only theirs overlap.
   principalId?: UserId,
 ): Activation | undefined {
-  return Object.values(state.activations).find(
+  return valuesOf(state.activations).find(
     (a) =>
       a.assignmentId === assignmentId &&
       (principalId === undefined || a.principalId === principalId) &&
@@ -253,7 +253,7 @@ export function pendingRequestFor(
   // Members of a group each have their own request for the group's eligibility.
   principalId?: UserId,
 ): ActivationRequest | undefined {
-  return Object.values(state.requests).find(
+  return valuesOf(state.requests).find(
     (r) =>
       r.assignmentId === assignmentId &&
       (principalId === undefined || r.principalId === principalId) &&

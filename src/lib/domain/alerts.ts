@@ -4,7 +4,7 @@
  * (Global Administrator, Security Administrator, Security Reader, Global Reader).
  */
 import { hasPermission } from './permissions';
-import { alertsOf } from './records';
+import { alertsOf, valuesOf } from './records';
 import type { ActivationId, Alert, AlertId, Iso, TenantState, UserId } from './types';
 
 /**
@@ -18,7 +18,7 @@ export function alertIdFor(activationId: ActivationId): AlertId {
 /** The alerts `userId` may read at `at`, newest first; none without 'read-alerts'. */
 export function alertsVisibleTo(state: TenantState, userId: UserId, at: Iso): Alert[] {
   if (!hasPermission(state, userId, 'read-alerts', at)) return [];
-  return Object.values(alertsOf(state)).sort((a, b) =>
+  return [...valuesOf(alertsOf(state))].sort((a, b) =>
     a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
   );
 }

@@ -2,7 +2,7 @@
  * The built-in directory roles (PRODUCT.md "Built-in roles and who may do what"). Their ids
  * are stable forever: ledger entries, role settings and relying parties refer to them.
  */
-import { getOwn as own, groupsOf } from './records';
+import { getOwn as own, groupsOf, valuesOf } from './records';
 import type { GroupId, Role, RoleId, RoleKind, TenantState } from './types';
 
 /** Ids of the built-in roles, by name. */
@@ -136,7 +136,7 @@ export function findRole(state: TenantState, roleId: RoleId): Role | undefined {
 
 /** Every role: built-ins in catalogue order, then custom roles by name (ties by id, so stable). */
 export function allRoles(state: TenantState): Role[] {
-  const custom = Object.values(state.customRoles).sort(
+  const custom = [...valuesOf(state.customRoles)].sort(
     (a, b) => compareText(a.name, b.name) || compareText(a.id, b.id),
   );
   return [...BUILT_IN_ROLES, ...custom];

@@ -53,6 +53,7 @@ import {
   isUsableId,
   principalKindOf,
   scopeOf,
+  valuesOf,
 } from './records';
 import { reject, type Rejection } from './rejections';
 import { approvalsOf, canApprove, requestIdFor } from './requests';
@@ -671,7 +672,7 @@ function assignRole(
       ),
     );
   }
-  const overlapping = Object.values(state.assignments).find(
+  const overlapping = valuesOf(state.assignments).find(
     (a) =>
       a.status === 'current' &&
       a.principalId === principal.id &&
@@ -1679,7 +1680,7 @@ function changeAssignment(
   if (bad) return refuse(bad);
   const events: DomainEvent[] = [];
   if (type !== assignment.type) {
-    const others = Object.values(state.assignments).filter((a) => a.id !== assignment.id);
+    const others = valuesOf(state.assignments).filter((a) => a.id !== assignment.id);
     const overlap = overlappingAssignment(
       { ...state, assignments: Object.fromEntries(others.map((a) => [a.id, a])) },
       assignment.principalId,
@@ -1771,7 +1772,7 @@ function overlappingAssignment(
   startsAt: Iso,
   endsAt: Iso | null,
 ): Assignment | undefined {
-  return Object.values(state.assignments).find(
+  return valuesOf(state.assignments).find(
     (a) =>
       a.status === 'current' &&
       a.principalId === principalId &&
@@ -1942,14 +1943,14 @@ function activationNeedsPasskey(state: TenantState, assignmentId: string): boole
  * group is in end-time order.
  */
 export function dueWork(state: TenantState, at: Iso): RelayCommand[] {
-  const activations = Object.values(state.activations)
+  const activations = valuesOf(state.activations)
     .filter((a) => a.status === 'active' && a.endsAt <= at)
     .sort((a, b) => compareByEnd(a.endsAt, a.id, b.endsAt, b.id));
   // Expiries the safeguard would refuse are left out, so the scheduler does not retry them
   // forever; the assignment stays in force (`isHeldOver`). Later ones in the same batch see
   // the earlier ones gone, so of two last administrators ending together exactly one stays.
   const expiring = new Set<string>();
-  const assignments = Object.values(state.assignments)
+  const assignments = valuesOf(state.assignments)
     .filter(
       (a): a is Assignment & { endsAt: Iso } =>
         a.status === 'current' && a.endsAt !== null && a.endsAt <= at,
@@ -1961,10 +1962,8 @@ export function dueWork(state: TenantState, at: Iso): RelayCommand[] {
       return true;
     });
   const requests: { id: RequestId; expiresAt: Iso }[] = [
-    ...Object.values(state.requests).filter(
-      (r) => r.status === 'PendingApproval' && r.expiresAt <= at,
-    ),
-    ...Object.values(assignmentRequestsOf(state)).filter(
+    ...valuesOf(state.requests).filter((r) => r.status === 'PendingApproval' && r.expiresAt <= at),
+    ...valuesOf(assignmentRequestsOf(state)).filter(
       (r): r is AssignmentRequest & { expiresAt: Iso } =>
         isAssignmentRequestPending(r) && r.expiresAt !== undefined && r.expiresAt <= at,
     ),
@@ -1983,21 +1982,21 @@ export function dueWork(state: TenantState, at: Iso): RelayCommand[] {
  */
 export function nextDueAt(state: TenantState): Iso | null {
   let next: Iso | null = null;
-  for (const a of Object.values(state.activations)) {
+  for (const a of valuesOf(state.activations)) {
     if (a.status === 'active' && (next === null || a.endsAt < next)) next = a.endsAt;
   }
-  for (const a of Object.values(state.assignments)) {
+  for (const a of valuesOf(state.assignments)) {
     if (a.status === 'current' && a.endsAt !== null && (next === null || a.endsAt < next)) {
       // A held-over last administrator is not due: waking for it would spin the scheduler.
       if (a.endsAt <= a.startsAt || !wouldExpireLastHolder(state, a, a.endsAt)) next = a.endsAt;
     }
   }
-  for (const r of Object.values(state.requests)) {
+  for (const r of valuesOf(state.requests)) {
     if (r.status === 'PendingApproval' && (next === null || r.expiresAt < next)) {
       next = r.expiresAt;
     }
   }
-  for (const r of Object.values(assignmentRequestsOf(state))) {
+  for (const r of valuesOf(assignmentRequestsOf(state))) {
     if (
       isAssignmentRequestPending(r) &&
       r.expiresAt !== undefined &&
@@ -2102,11 +2101,11 @@ function normaliseTicket(ticket: Ticket | null): Ticket | null {
 }
 
 function* builtInAndCustomNames(state: TenantState): Iterable<string> {
-  for (const role of Object.values(ROLE_IDS)) {
+  for (const role of valuesOf(ROLE_IDS)) {
     const found = findRole(state, role);
     if (found) yield found.name;
   }
-  for (const role of Object.values(state.customRoles)) yield role.name;
+  for (const role of valuesOf(state.customRoles)) yield role.name;
 }
 
 /** Half-open periods [start, end) with null meaning "never ends". */
@@ -2115,7 +2114,7 @@ function periodsOverlap(aStart: Iso, aEnd: Iso | null, bStart: Iso, bEnd: Iso | 
 }
 
 function activationsStillActiveFrom(state: TenantState, assignmentId: string): Activation[] {
-  return Object.values(state.activations).filter(
+  return valuesOf(state.activations).filter(
     (a) => a.assignmentId === assignmentId && a.status === 'active',
   );
 }
@@ -2126,7 +2125,7 @@ function requestsPendingFrom(
   assignmentId: string,
   at: Iso,
 ): ActivationRequest[] {
-  return Object.values(state.requests)
+  return valuesOf(state.requests)
     .filter((r) => r.assignmentId === assignmentId && isRequestPending(r, at))
     .sort((a, b) => compareByEnd(a.requestedAt, a.id, b.requestedAt, b.id));
 }
@@ -2135,7 +2134,7 @@ function pendingAssignmentRequestsFor(
   state: TenantState,
   assignmentId: string,
 ): AssignmentRequest[] {
-  return Object.values(assignmentRequestsOf(state))
+  return valuesOf(assignmentRequestsOf(state))
     .filter((r) => r.assignmentId === assignmentId && isAssignmentRequestPending(r))
     .sort((a, b) => compareByEnd(a.requestedAt, a.id, b.requestedAt, b.id));
 }

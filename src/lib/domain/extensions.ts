@@ -6,7 +6,7 @@
  */
 import { roleNameOf } from './activation';
 import { isGroupOwner } from './groups';
-import { assignmentRequestsOf, getOwn, principalKindOf } from './records';
+import { assignmentRequestsOf, getOwn, principalKindOf, valuesOf } from './records';
 import { reject, type Rejection } from './rejections';
 import { addDays, formatInstant } from './time';
 import type {
@@ -48,7 +48,7 @@ export function pendingAssignmentRequestFor(
   state: TenantState,
   assignmentId: AssignmentId,
 ): AssignmentRequest | undefined {
-  return Object.values(assignmentRequestsOf(state)).find(
+  return valuesOf(assignmentRequestsOf(state)).find(
     (r) => r.assignmentId === assignmentId && isAssignmentRequestPending(r),
   );
 }
@@ -187,7 +187,7 @@ function pendingBlocker(
 
 /** The extension and renewal requests waiting for an administrator, oldest first. */
 export function assignmentRequestsAwaiting(state: TenantState): AssignmentRequest[] {
-  return Object.values(assignmentRequestsOf(state))
+  return valuesOf(assignmentRequestsOf(state))
     .filter(isAssignmentRequestPending)
     .sort((a, b) =>
       a.requestedAt !== b.requestedAt

@@ -7,7 +7,7 @@
  */
 import { isActivationActive, isAssignmentInForce } from './activation';
 import { GROUP_MEMBER_PREFIX, groupOwnerRoleId, parseGroupRoleId } from './catalogue';
-import { getOwn, groupsOf, principalKindOf } from './records';
+import { getOwn, groupsOf, principalKindOf, valuesOf } from './records';
 import type { Assignment, GroupId, Iso, TenantState, UserId } from './types';
 
 /**
@@ -32,12 +32,10 @@ export function assignmentCovers(
 export function groupsOfUser(state: TenantState, userId: UserId, at: Iso): Set<GroupId> {
   const groups = groupsOf(state);
   const found = new Set<GroupId>();
-  for (const g of Object.values(groups)) if (g.memberIds.includes(userId)) found.add(g.id);
+  for (const g of valuesOf(groups)) if (g.memberIds.includes(userId)) found.add(g.id);
   // JIT memberships may themselves be assigned to a group, so they join the fixpoint.
-  const jit = Object.values(state.assignments).filter((a) =>
-    a.roleId.startsWith(GROUP_MEMBER_PREFIX),
-  );
-  const jitActivations = Object.values(state.activations).filter(
+  const jit = valuesOf(state.assignments).filter((a) => a.roleId.startsWith(GROUP_MEMBER_PREFIX));
+  const jitActivations = valuesOf(state.activations).filter(
     (a) =>
       a.principalId === userId &&
       a.roleId.startsWith(GROUP_MEMBER_PREFIX) &&
@@ -61,7 +59,7 @@ export function groupsOfUser(state: TenantState, userId: UserId, at: Iso): Set<G
       if (a && assignmentCovers(a, userId, found))
         add(act.roleId.slice(GROUP_MEMBER_PREFIX.length));
     }
-    for (const g of Object.values(groups)) {
+    for (const g of valuesOf(groups)) {
       if (!found.has(g.id) && g.nestedGroupIds.some((child) => found.has(child))) add(g.id);
     }
   }
@@ -91,12 +89,12 @@ export function isGroupOwner(
   if (group.ownerIds.includes(userId)) return true;
   const roleId = groupOwnerRoleId(groupId);
   const groups = groupsOfUser(state, userId, at);
-  for (const a of Object.values(state.assignments)) {
+  for (const a of valuesOf(state.assignments)) {
     if (a.roleId === roleId && a.type === 'active' && isAssignmentInForce(a, at)) {
       if (assignmentCovers(a, userId, groups)) return true;
     }
   }
-  for (const act of Object.values(state.activations)) {
+  for (const act of valuesOf(state.activations)) {
     if (act.roleId !== roleId || act.principalId !== userId || !isActivationActive(act, at))
       continue;
     const a = getOwn(state.assignments, act.assignmentId);

@@ -7,7 +7,7 @@
 import { isActivationActive, isAssignmentInForce } from './activation';
 import { ROLE_IDS } from './catalogue';
 import { assignmentCovers, groupsOfUser } from './groups';
-import { administrativeUnitOf, getOwn, principalKindOf, scopeOf } from './records';
+import { administrativeUnitOf, getOwn, principalKindOf, scopeOf, valuesOf } from './records';
 import { scopeCovers } from './scopes';
 import type {
   AdministrativeUnitId,
@@ -73,11 +73,11 @@ export function grantsOf(state: TenantState, userId: UserId, at: Iso): Grant[] {
       assignmentId: a.id,
       via,
     });
-  for (const a of Object.values(state.assignments)) {
+  for (const a of valuesOf(state.assignments)) {
     if (a.type !== 'active' || !assignmentCovers(a, userId, groups)) continue;
     if (isAssignmentInForce(a, at) || isHeldOver(state, a, at)) push(a, 'assignment');
   }
-  for (const act of Object.values(state.activations)) {
+  for (const act of valuesOf(state.activations)) {
     if (act.principalId !== userId || !isActivationActive(act, at)) continue;
     const a = activationGrants(state, act, groups);
     if (a) push({ ...a, roleId: act.roleId }, 'activation');
@@ -141,10 +141,10 @@ export function holdersOf(
 
 /** Users who could hold `roleId`: cheap pre-filter so the common case avoids group resolution. */
 function candidateUsers(state: TenantState, roleId: RoleId): Iterable<UserId> {
-  const relevant = Object.values(state.assignments).filter((a) => a.roleId === roleId);
+  const relevant = valuesOf(state.assignments).filter((a) => a.roleId === roleId);
   if (relevant.some((a) => principalKindOf(a) === 'group')) return Object.keys(state.users);
   const users = new Set<UserId>(relevant.map((a) => a.principalId));
-  for (const act of Object.values(state.activations)) {
+  for (const act of valuesOf(state.activations)) {
     if (act.roleId === roleId) users.add(act.principalId);
   }
   return users;
@@ -155,7 +155,7 @@ function candidateUsers(state: TenantState, roleId: RoleId): Iterable<UserId> {
  * can ask "is anyone left?" without asking itself.
  */
 function strictHolders(state: TenantState, roleId: RoleId, at: Iso): boolean {
-  for (const a of Object.values(state.assignments)) {
+  for (const a of valuesOf(state.assignments)) {
     if (a.roleId !== roleId || a.type !== 'active' || !isAssignmentInForce(a, at)) continue;
     if (principalKindOf(a) === 'user' ? enabled(state, a.principalId) : true) {
       if (principalKindOf(a) === 'user') return true;
@@ -168,7 +168,7 @@ function strictHolders(state: TenantState, roleId: RoleId, at: Iso): boolean {
       }
     }
   }
-  for (const act of Object.values(state.activations)) {
+  for (const act of valuesOf(state.activations)) {
     if (act.roleId !== roleId || !isActivationActive(act, at) || !enabled(state, act.principalId)) {
       continue;
     }

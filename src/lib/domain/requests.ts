@@ -9,7 +9,7 @@ import { findRole, groupOwnerRoleId, ROLE_IDS } from './catalogue';
 import { groupOfRole, isGroupOwner, membersOf } from './groups';
 import { holdersOf, holdsRoleAt } from './holdings';
 import { SCOPE_ADMIN_ROLES } from './permissions';
-import { getOwn, groupsOf, scopeOf } from './records';
+import { getOwn, groupsOf, scopeOf, valuesOf } from './records';
 import { reject, type Rejection } from './rejections';
 import { activeHoldersOf } from './safeguards';
 import { settingsFor, settingsForAssignment } from './settings';
@@ -177,7 +177,7 @@ export function canApprove(
  * The requests `userId` could approve or deny at `at`, oldest first: the approvals inbox.
  */
 export function requestsAwaiting(state: TenantState, userId: UserId, at: Iso): ActivationRequest[] {
-  return Object.values(state.requests)
+  return valuesOf(state.requests)
     .filter((r) => canApprove(state, userId, r, at) === null)
     .sort((a, b) => compareText(a.requestedAt, b.requestedAt) || compareText(a.id, b.id));
 }

@@ -7,7 +7,7 @@ import { isAssignmentInForce } from './activation';
 import { ROLE_IDS } from './catalogue';
 import { holdersOf } from './holdings';
 import { groupsOfUser } from './groups';
-import { getOwn, principalKindOf, putOwn } from './records';
+import { getOwn, principalKindOf, putOwn, valuesOf } from './records';
 import { reject, type Rejection } from './rejections';
 import type { Assignment, AssignmentId, Iso, RoleId, TenantState, UserId } from './types';
 
@@ -29,7 +29,7 @@ export function activeHoldersOf(
 
 /** True when some other enabled user (or this one, through another assignment) stays eligible. */
 function otherEligibleRemains(state: TenantState, removed: Assignment, at: Iso): boolean {
-  return Object.values(state.assignments).some(
+  return valuesOf(state.assignments).some(
     (a) =>
       a.id !== removed.id &&
       a.roleId === removed.roleId &&
@@ -113,7 +113,7 @@ export function wouldExpireLastHolder(
     // The last eligible Global Administrator, when nobody holds the role, is the way back in.
     const lastEligible =
       assignment.type === 'eligible' &&
-      !Object.values(after.assignments).some(
+      !valuesOf(after.assignments).some(
         (a) =>
           a.roleId === role &&
           a.type === 'eligible' &&

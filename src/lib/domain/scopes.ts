@@ -4,7 +4,7 @@
  * (`settingsKey`). A child's kind must come strictly after its parent's, which bounds the depth
  * at four and, since a scope never changes parent, rules out cycles.
  */
-import { getOwn, scopesOf } from './records';
+import { getOwn, scopesOf, valuesOf } from './records';
 import type { Scope, ScopeId, ScopeKind, TenantState } from './types';
 
 /** Scope kinds from the top of the tree down. */
@@ -62,7 +62,5 @@ export function scopeCovers(
 
 /** The live scopes directly under `scopeId`. */
 export function childScopes(state: TenantState, scopeId: ScopeId): Scope[] {
-  return Object.values(scopesOf(state)).filter(
-    (s) => s.parentId === scopeId && s.deletedAt === null,
-  );
+  return valuesOf(scopesOf(state)).filter((s) => s.parentId === scopeId && s.deletedAt === null);
 }
