@@ -26,6 +26,7 @@ export class Notifier {
     const fresh = awaiting.filter((r) => !this.#seenRequests?.has(r.id));
     const firstLook = this.#seenRequests === null;
     this.#seenRequests = new Set(awaiting.map((r) => r.id));
+    if (!allowed()) return;
     const ending = Object.values(state.activations).filter(
       (a) =>
         a.principalId === userId &&
@@ -33,7 +34,9 @@ export class Notifier {
         Date.parse(a.endsAt) - now <= ENDING_SOON_MS &&
         !this.#warnedActivations.has(a.id),
     );
-    if (!allowed()) return;
+    // Remembered before the first await: a look that starts meanwhile (the timer and a state
+    // change together) must not warn twice.
+    for (const a of ending) this.#warnedActivations.add(a.id);
     if (!firstLook) {
       for (const r of fresh) {
         const who = state.users[r.principalId]?.displayName ?? 'Someone';
@@ -45,16 +48,25 @@ export class Notifier {
       }
     }
     for (const a of ending) {
-      this.#warnedActivations.add(a.id);
-      const minutes = Math.max(1, Math.round((Date.parse(a.endsAt) - now) / 60_000));
-      await show(`${roleName(state, a.roleId)} ends in ${minutes} min`, {
-        body: 'Extend it or finish your work: the role ends on its own at its end time.',
+      // Whole minutes rounded down, as My roles counts down ("8 min left").
+      const minutes = Math.floor((Date.parse(a.endsAt) - now) / 60_000);
+      const when = minutes >= 1 ? `in ${minutes} min` : 'in less than a minute';
+      // An activation cannot be extended: say when it ends, and what the person can do.
+      await show(`${roleName(state, a.roleId)} ends ${when}`, {
+        body: `It ends on its own at ${clockTime.format(new Date(a.endsAt))}. Finish your work, or activate it again when you need it.`,
         tag: `ending-${a.id}`,
         data: { url: '/roles' },
       });
     }
   }
 }
+
+/** "17:05", as the app shows times (24-hour clock, the reader's time zone). */
+const clockTime = new Intl.DateTimeFormat('en-GB', {
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
 
 function roleName(state: TenantState, roleId: string): string {
   return findRole(state, roleId)?.name ?? 'a role';
@@ -64,12 +76,38 @@ function allowed(): boolean {
   return typeof Notification !== 'undefined' && Notification.permission === 'granted';
 }
 
+/** How long to wait for the service worker to be active before showing without it. */
+const WORKER_WAIT_MS = 5_000;
+
+/**
+ * Shows a notification through the service worker registration, so a click opens the page
+ * (static/sw-notifications.js); `registration.showNotification` needs an active worker, which
+ * a first visit may not have yet: wait for it a little. Without one (no service worker, as in
+ * development), a page notification; mobile browsers have none of those and throw.
+ */
 async function show(title: string, options: NotificationOptions): Promise<void> {
   try {
-    const registration = await navigator.serviceWorker?.getRegistration();
+    const registration = await activeRegistration();
     if (registration) await registration.showNotification(title, options);
     else new Notification(title, options);
   } catch (error) {
     console.warn('Could not show a notification.', error);
+  }
+}
+
+async function activeRegistration(): Promise<ServiceWorkerRegistration | null> {
+  const container = typeof navigator === 'undefined' ? undefined : navigator.serviceWorker;
+  if (!container) return null;
+  const registration = await container.getRegistration();
+  if (!registration) return null;
+  if (registration.active) return registration;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<null>(
+    (resolve) => (timer = setTimeout(() => resolve(null), WORKER_WAIT_MS)),
+  );
+  try {
+    return await Promise.race([container.ready, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
