@@ -1,14 +1,14 @@
 /**
- * A read-only replica of one relay document: a Y.Doc persisted in IndexedDB (y-indexeddb) so the
- * app opens instantly offline, and synced with a stock y-websocket provider. The app never writes
+ * A read-only replica of one relay document: a Y.Doc persisted in IndexedDB (`UpdateStore`, in
+ * y-indexeddb's format) so the app opens instantly offline, and synced with a stock y-websocket provider. The app never writes
  * these documents; the relay is their only writer (ARCHITECTURE §2).
  */
 import * as Y from 'yjs';
-import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import { Awareness } from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
+import { UpdateStore } from './update-store';
 
 /** y-websocket's message type for sync frames. */
 const MESSAGE_SYNC = 0;
@@ -34,7 +34,7 @@ const WATCHDOG_MS = 2_500;
 
 export class DocReplica {
   readonly doc = new Y.Doc();
-  #persistence: IndexeddbPersistence | null = null;
+  #persistence: UpdateStore | null = null;
   #provider: WebsocketProvider | null = null;
   #awareness: Awareness | null = null;
   #watchdog: ReturnType<typeof setInterval> | null = null;
@@ -55,8 +55,8 @@ export class DocReplica {
   /** Loads the local copy. Done before connecting, so nothing local is ever offered to the relay. */
   async load(): Promise<void> {
     if (this.#persistence) return;
-    this.#persistence = new IndexeddbPersistence(this.storageName, this.doc);
-    await this.#persistence.whenSynced;
+    this.#persistence = new UpdateStore(this.storageName, this.doc);
+    await this.#persistence.load();
   }
 
   connect(wsBase: string, token: string, handlers: ReplicaHandlers): void {
@@ -141,7 +141,7 @@ export class DocReplica {
 
   async destroy(): Promise<void> {
     this.disconnect();
-    await this.#persistence?.destroy();
+    this.#persistence?.destroy();
     this.#persistence = null;
     this.doc.destroy();
   }
@@ -149,9 +149,11 @@ export class DocReplica {
   /** Deletes the local copy (used when this device may no longer read it). */
   async clearLocal(): Promise<void> {
     this.disconnect();
-    const persistence = this.#persistence ?? new IndexeddbPersistence(this.storageName, this.doc);
+    this.#persistence?.destroy();
     this.#persistence = null;
-    await persistence.clearData();
+    // Like y-indexeddb's clearData: the deletion is queued (other tabs close on versionchange),
+    // and a copy opened afterwards waits for it.
+    void UpdateStore.clear(this.storageName).catch(() => undefined);
     this.doc.destroy();
   }
 }
