@@ -5,8 +5,8 @@
  *
  * How: a real relay (temp data dir) serves the built app; headless Chromium sets Leasehold up
  * with a virtual passkey; the tenant is built in Node as Y.Doc updates in the relay's document
- * layout (Y.Map `users` of the directory doc, Y.Map `assignments` of the access doc, plain JSON
- * values of #domain/types) and stored in the page's y-indexeddb databases, as if synced earlier;
+ * layout (Y.Map `users` of the directory doc, Y.Map `assignments` of the access doc, values of
+ * #domain/types as JSON text, ADR 0005) and stored in the page's y-indexeddb databases, as if synced earlier;
  * after one warm-up start, the following starts are timed (median printed).
  * Run `npm run build` first. Prints figures; asserts nothing.
  */
@@ -60,7 +60,7 @@ function seed(adminId: string): { directory: Uint8Array; access: Uint8Array } {
         status: 'active',
         createdAt: T,
       };
-      users.set(user.id, user);
+      users.set(user.id, JSON.stringify(user));
     }
   });
   const acc = new Y.Doc();
@@ -83,7 +83,7 @@ function seed(adminId: string): { directory: Uint8Array; access: Uint8Array } {
         removedAt: null,
       };
       if (i < 5) a.type = 'eligible';
-      assignments.set(a.id, a);
+      assignments.set(a.id, JSON.stringify(a));
     }
   });
   return { directory: Y.encodeStateAsUpdate(dir), access: Y.encodeStateAsUpdate(acc) };

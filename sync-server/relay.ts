@@ -165,6 +165,20 @@ export class Relay {
       log('warn', 'projection rebuilt from the ledger', { entries: total });
     } else {
       this.projection.takeUpdates();
+      // Documents written before ADR 0005 hold records as Yjs structures: rewrite them once.
+      const upgraded = this.projection.upgradeRecordValues();
+      if (upgraded > 0) {
+        const updates = this.projection.takeUpdates();
+        await storage.commit({
+          entries: [],
+          docUpdates: updates.map((u) => ({ ...u, seq: total })),
+          commands: [],
+          usedNonces: [],
+          checkpoint: null,
+          meta: [],
+        });
+        log('warn', 'document records rewritten as JSON text', { records: upgraded });
+      }
     }
 
     this.pipeline = new CommandPipeline({

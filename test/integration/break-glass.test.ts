@@ -12,6 +12,7 @@ import {
   type CommandClient,
   type TestRelay,
   type TestUser,
+  docRecord,
 } from './support/harness';
 
 /**
@@ -130,7 +131,7 @@ describe('break-glass accounts', () => {
   it('with the flag, activates at once and raises a high-severity alert', async () => {
     const set = await adminCmd.send(await admin.signed(flag(bo.userId), { confirm: true }));
     expect(set.t).toBe('ack');
-    expect(h.relay.projection.docs.directory.getMap('users').get(bo.userId)).toMatchObject({
+    expect(docRecord(h.relay.projection.docs.directory, 'users', bo.userId)).toMatchObject({
       breakGlass: true,
     });
     const command = activateGa();
@@ -147,7 +148,7 @@ describe('break-glass accounts', () => {
       activationId: command.activationId,
     };
     expect(h.relay.state.alerts?.[alert.id]).toMatchObject(alert);
-    expect(h.relay.projection.docs.audit.getMap('alerts').get(alert.id)).toMatchObject(alert);
+    expect(docRecord(h.relay.projection.docs.audit, 'alerts', alert.id)).toMatchObject(alert);
     // Members who may not read the audit never receive alerts in their directory replica.
     expect(h.relay.projection.docs.directory.getMap('alerts').size).toBe(0);
   });

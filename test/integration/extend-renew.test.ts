@@ -5,7 +5,13 @@ import type { UserCommand } from '#domain/types';
 import { randomId } from '#ledger/bytes';
 import type { LedgerEntry } from '#protocol/ledger-entry';
 import type { ServerFrame } from '#protocol/messages';
-import { CommandClient, relayWithTwoUsers, type TestRelay, type TestUser } from './support/harness';
+import {
+  CommandClient,
+  relayWithTwoUsers,
+  type TestRelay,
+  type TestUser,
+  docRecord,
+} from './support/harness';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -104,9 +110,11 @@ describe('extend and renew assignments', () => {
     const first = ask('RequestExtension', soon, iso(now() + 40 * DAY));
     expect((await asBo(first)).t).toBe('ack');
     expect(
-      h.relay.projection.docs.access
-        .getMap('assignmentRequests')
-        .get((first as { requestId: string }).requestId),
+      docRecord(
+        h.relay.projection.docs.access,
+        'assignmentRequests',
+        (first as { requestId: string }).requestId,
+      ),
     ).toMatchObject({ status: 'PendingAdminDecision', kind: 'extend' });
     expectDenied(
       await asBo(ask('RequestExtension', soon, iso(now() + 50 * DAY))),
@@ -131,7 +139,7 @@ describe('extend and renew assignments', () => {
       'AssignmentExtended',
     ]);
     expect(h.relay.state.assignments[soon]?.endsAt).toBe(newEnd);
-    expect(h.relay.projection.docs.access.getMap('assignments').get(soon)).toMatchObject({
+    expect(docRecord(h.relay.projection.docs.access, 'assignments', soon)).toMatchObject({
       endsAt: newEnd,
     });
     expectDenied(await asAdmin(decision(pending.id)), 'request-not-pending');
@@ -215,7 +223,7 @@ describe('extend and renew assignments', () => {
       resolvedBy: 'system',
     });
     expect(
-      h.relay.projection.docs.access.getMap('assignmentRequests').get(requestId),
+      docRecord(h.relay.projection.docs.access, 'assignmentRequests', requestId),
     ).toMatchObject({ status: 'Expired' });
     const lapse = h.relay.projection.docs.audit
       .getArray<string>('entries')

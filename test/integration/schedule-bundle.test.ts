@@ -12,6 +12,7 @@ import {
   type CommandClient,
   type TestRelay,
   type TestUser,
+  docRecord,
 } from './support/harness';
 
 const MIN = 60_000;
@@ -121,7 +122,7 @@ describe('scheduled and bundle activation', () => {
     expect(reply.t).toBe('ack');
     const activation = h.relay.state.activations[command.activationId]!;
     expect(activation.startsAt).toBe(command.startsAt);
-    expect(h.relay.projection.docs.access.getMap('activations').get(command.activationId)).toEqual(
+    expect(docRecord(h.relay.projection.docs.access, 'activations', command.activationId)).toEqual(
       activation,
     );
     expect(isActivationActive(activation, iso(now()))).toBe(false);

@@ -11,6 +11,7 @@ import {
   tokenHashOf,
   type CommandClient,
   type TestRelay,
+  docRecord,
 } from './support/harness';
 
 const MIN = 60_000;
@@ -99,11 +100,11 @@ describe('scopes, groups and safeguards', () => {
       }),
     );
     const dir = h.relay.projection.docs.directory;
-    expect(dir.getMap('scopes').get('rg1')).toMatchObject({
+    expect(docRecord(dir, 'scopes', 'rg1')).toMatchObject({
       kind: 'resource-group',
       parentId: 'sub1',
     });
-    expect(dir.getMap('groups').get('g-sre')).toMatchObject({ ownerIds: [olive.user.userId] });
+    expect(docRecord(dir, 'groups', 'g-sre')).toMatchObject({ ownerIds: [olive.user.userId] });
   });
 
   it('lets an Owner assign below their scope and refuses above or beside it', async () => {
@@ -204,7 +205,7 @@ describe('scopes, groups and safeguards', () => {
     await nina.register('invite', secret, 'Nina');
     expect(h.relay.state.administrativeUnits!['au-paris']!.memberIds).toEqual([nina.userId]);
     expect(
-      h.relay.projection.docs.directory.getMap('administrativeUnits').get('au-paris'),
+      docRecord(h.relay.projection.docs.directory, 'administrativeUnits', 'au-paris'),
     ).toMatchObject({ memberIds: [nina.userId] });
   });
 

@@ -12,6 +12,7 @@ import {
   type CommandClient,
   type TestRelay,
   type TestUser,
+  docRecord,
 } from './support/harness';
 
 /** A stock y-websocket client, as the app uses it, from Node. */
@@ -60,10 +61,11 @@ describe('y-websocket sync of read-only documents', () => {
     const dir = provider(h, 'directory', user.token);
     providers.push(dir.p);
     await dir.synced;
-    const users = dir.ydoc.getMap('users').toJSON() as Record<string, { displayName: string }>;
+    // Record values are JSON text (ADR 0005).
+    const users = dir.ydoc.getMap<string>('users').toJSON() as Record<string, string>;
     expect(
       Object.values(users)
-        .map((u) => u.displayName)
+        .map((text) => (JSON.parse(text) as { displayName: string }).displayName)
         .sort(),
     ).toEqual(['Ada Admin', 'Bo User']);
     expect(dir.ydoc.getMap('meta').get('setupCompletedAt')).toBeTruthy();
@@ -125,7 +127,7 @@ describe('y-websocket sync of read-only documents', () => {
     );
     expect(reply.t).toBe('ack');
     await until(() => access.ydoc.getMap('activations').has(activationId));
-    expect(access.ydoc.getMap('activations').get(activationId) as Activation).toMatchObject({
+    expect(docRecord(access.ydoc, 'activations', activationId) as Activation).toMatchObject({
       principalId: user.userId,
       status: 'active',
     });

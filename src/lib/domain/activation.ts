@@ -4,8 +4,8 @@
  * offline too (ARCHITECTURE.md §5).
  */
 import { findRole } from './catalogue';
-import { assignmentCovers, groupsOfUser } from './groups';
-import { getOwn, scopeOf, valuesOf } from './records';
+import { assignmentCovers, assignmentsOfPrincipals, groupsOfUser } from './groups';
+import { getOwn, indexBy, scopeOf, valuesOf } from './records';
 import { reject, type Rejection } from './rejections';
 import { liveScope, scopeAncestry } from './scopes';
 import { settingsForAssignment } from './settings';
@@ -62,8 +62,8 @@ export function activationEndsAt(
 
 /** The user's activations that grant a role at `at`, in the order they were started. */
 export function activeActivationsOf(state: TenantState, userId: UserId, at: Iso): Activation[] {
-  return valuesOf(state.activations).filter(
-    (a) => a.principalId === userId && isActivationActive(a, at),
+  return (indexBy(state.activations, 'principalId').get(userId) ?? []).filter((a) =>
+    isActivationActive(a, at),
   );
 }
 
@@ -73,7 +73,7 @@ export function activeActivationsOf(state: TenantState, userId: UserId, at: Iso)
  */
 export function eligibleAssignmentsOf(state: TenantState, userId: UserId, at: Iso): Assignment[] {
   const groups = groupsOfUser(state, userId, at);
-  return valuesOf(state.assignments).filter(
+  return assignmentsOfPrincipals(state, userId, groups).filter(
     (a) =>
       a.type === 'eligible' && isAssignmentInForce(a, at) && assignmentCovers(a, userId, groups),
   );
@@ -85,8 +85,8 @@ export function activeActivationFor(
   assignmentId: AssignmentId,
   at: Iso,
 ): Activation | undefined {
-  return valuesOf(state.activations).find(
-    (a) => a.assignmentId === assignmentId && isActivationActive(a, at),
+  return (indexBy(state.activations, 'assignmentId').get(assignmentId) ?? []).find((a) =>
+    isActivationActive(a, at),
   );
 }
 
@@ -107,9 +107,8 @@ export function overlappingActivationFor(
   // A group's eligibility is activated by each member for themselves: only theirs overlap.
   principalId?: UserId,
 ): Activation | undefined {
-  return valuesOf(state.activations).find(
+  return (indexBy(state.activations, 'assignmentId').get(assignmentId) ?? []).find(
     (a) =>
-      a.assignmentId === assignmentId &&
       (principalId === undefined || a.principalId === principalId) &&
       a.status === 'active' &&
       a.startsAt < period.endsAt &&

@@ -7,7 +7,15 @@
  */
 import { isActivationActive, isAssignmentInForce } from './activation';
 import { GROUP_MEMBER_PREFIX, groupOwnerRoleId, parseGroupRoleId } from './catalogue';
-import { getOwn, groupsOf, principalKindOf, valuesOf } from './records';
+import {
+  getOwn,
+  groupsOf,
+  indexBy,
+  positionsOf,
+  principalKindOf,
+  valuesOf,
+  withPrefix,
+} from './records';
 import type { Assignment, GroupId, Iso, TenantState, UserId } from './types';
 
 /**
@@ -34,12 +42,9 @@ export function groupsOfUser(state: TenantState, userId: UserId, at: Iso): Set<G
   const found = new Set<GroupId>();
   for (const g of valuesOf(groups)) if (g.memberIds.includes(userId)) found.add(g.id);
   // JIT memberships may themselves be assigned to a group, so they join the fixpoint.
-  const jit = valuesOf(state.assignments).filter((a) => a.roleId.startsWith(GROUP_MEMBER_PREFIX));
-  const jitActivations = valuesOf(state.activations).filter(
-    (a) =>
-      a.principalId === userId &&
-      a.roleId.startsWith(GROUP_MEMBER_PREFIX) &&
-      isActivationActive(a, at),
+  const jit = withPrefix(state.assignments, 'roleId', GROUP_MEMBER_PREFIX);
+  const jitActivations = (indexBy(state.activations, 'principalId').get(userId) ?? []).filter(
+    (a) => a.roleId.startsWith(GROUP_MEMBER_PREFIX) && isActivationActive(a, at),
   );
   for (let changed = true; changed;) {
     changed = false;
@@ -66,6 +71,24 @@ export function groupsOfUser(state: TenantState, userId: UserId, at: Iso): Set<G
   return found;
 }
 
+/**
+ * The assignments to `userId` or to any of `groups`, in the record's order (an index lookup per
+ * principal instead of a scan of every assignment).
+ */
+export function assignmentsOfPrincipals(
+  state: TenantState,
+  userId: UserId,
+  groups: ReadonlySet<GroupId>,
+): readonly Assignment[] {
+  const byPrincipal = indexBy(state.assignments, 'principalId');
+  const own = byPrincipal.get(userId) ?? [];
+  if (groups.size === 0) return own;
+  const all = [...own];
+  for (const groupId of groups) all.push(...(byPrincipal.get(groupId) ?? []));
+  const position = positionsOf(state.assignments);
+  return all.sort((a, b) => position.get(a)! - position.get(b)!);
+}
+
 /** The users who are members of `groupId` at `at` (any way), in id order. */
 export function membersOf(state: TenantState, groupId: GroupId, at: Iso): UserId[] {
   return Object.keys(state.users)
@@ -89,14 +112,13 @@ export function isGroupOwner(
   if (group.ownerIds.includes(userId)) return true;
   const roleId = groupOwnerRoleId(groupId);
   const groups = groupsOfUser(state, userId, at);
-  for (const a of valuesOf(state.assignments)) {
-    if (a.roleId === roleId && a.type === 'active' && isAssignmentInForce(a, at)) {
+  for (const a of indexBy(state.assignments, 'roleId').get(roleId) ?? []) {
+    if (a.type === 'active' && isAssignmentInForce(a, at)) {
       if (assignmentCovers(a, userId, groups)) return true;
     }
   }
-  for (const act of valuesOf(state.activations)) {
-    if (act.roleId !== roleId || act.principalId !== userId || !isActivationActive(act, at))
-      continue;
+  for (const act of indexBy(state.activations, 'roleId').get(roleId) ?? []) {
+    if (act.principalId !== userId || !isActivationActive(act, at)) continue;
     const a = getOwn(state.assignments, act.assignmentId);
     if (a && assignmentCovers(a, userId, groups)) return true;
   }

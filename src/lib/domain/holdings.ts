@@ -6,8 +6,8 @@
  */
 import { isActivationActive, isAssignmentInForce } from './activation';
 import { ROLE_IDS } from './catalogue';
-import { assignmentCovers, groupsOfUser } from './groups';
-import { administrativeUnitOf, getOwn, principalKindOf, scopeOf, valuesOf } from './records';
+import { assignmentCovers, assignmentsOfPrincipals, groupsOfUser } from './groups';
+import { administrativeUnitOf, getOwn, indexBy, principalKindOf, scopeOf } from './records';
 import { scopeCovers } from './scopes';
 import type {
   AdministrativeUnitId,
@@ -73,12 +73,12 @@ export function grantsOf(state: TenantState, userId: UserId, at: Iso): Grant[] {
       assignmentId: a.id,
       via,
     });
-  for (const a of valuesOf(state.assignments)) {
+  for (const a of assignmentsOfPrincipals(state, userId, groups)) {
     if (a.type !== 'active' || !assignmentCovers(a, userId, groups)) continue;
     if (isAssignmentInForce(a, at) || isHeldOver(state, a, at)) push(a, 'assignment');
   }
-  for (const act of valuesOf(state.activations)) {
-    if (act.principalId !== userId || !isActivationActive(act, at)) continue;
+  for (const act of indexBy(state.activations, 'principalId').get(userId) ?? []) {
+    if (!isActivationActive(act, at)) continue;
     const a = activationGrants(state, act, groups);
     if (a) push({ ...a, roleId: act.roleId }, 'activation');
     // An activation whose assignment is unknown (never in a consistent state) still counts
@@ -141,11 +141,11 @@ export function holdersOf(
 
 /** Users who could hold `roleId`: cheap pre-filter so the common case avoids group resolution. */
 function candidateUsers(state: TenantState, roleId: RoleId): Iterable<UserId> {
-  const relevant = valuesOf(state.assignments).filter((a) => a.roleId === roleId);
+  const relevant = indexBy(state.assignments, 'roleId').get(roleId) ?? [];
   if (relevant.some((a) => principalKindOf(a) === 'group')) return Object.keys(state.users);
   const users = new Set<UserId>(relevant.map((a) => a.principalId));
-  for (const act of valuesOf(state.activations)) {
-    if (act.roleId === roleId) users.add(act.principalId);
+  for (const act of indexBy(state.activations, 'roleId').get(roleId) ?? []) {
+    users.add(act.principalId);
   }
   return users;
 }
@@ -155,8 +155,8 @@ function candidateUsers(state: TenantState, roleId: RoleId): Iterable<UserId> {
  * can ask "is anyone left?" without asking itself.
  */
 function strictHolders(state: TenantState, roleId: RoleId, at: Iso): boolean {
-  for (const a of valuesOf(state.assignments)) {
-    if (a.roleId !== roleId || a.type !== 'active' || !isAssignmentInForce(a, at)) continue;
+  for (const a of indexBy(state.assignments, 'roleId').get(roleId) ?? []) {
+    if (a.type !== 'active' || !isAssignmentInForce(a, at)) continue;
     if (principalKindOf(a) === 'user' ? enabled(state, a.principalId) : true) {
       if (principalKindOf(a) === 'user') return true;
       if (
@@ -168,8 +168,8 @@ function strictHolders(state: TenantState, roleId: RoleId, at: Iso): boolean {
       }
     }
   }
-  for (const act of valuesOf(state.activations)) {
-    if (act.roleId !== roleId || !isActivationActive(act, at) || !enabled(state, act.principalId)) {
+  for (const act of indexBy(state.activations, 'roleId').get(roleId) ?? []) {
+    if (!isActivationActive(act, at) || !enabled(state, act.principalId)) {
       continue;
     }
     if (activationGrants(state, act, groupsOfUser(state, act.principalId, at))) return true;

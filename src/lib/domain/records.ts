@@ -45,10 +45,65 @@ export function valuesOf<T>(record: Readonly<Record<string, T>>): readonly T[] {
 }
 
 const valuesCache = new WeakMap<object, readonly unknown[]>();
+const derivedCache = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * Something computed from a record's values, cached with them until `putOwn` changes the record.
+ * `compute` may read only what never changes in a stored value (ids, a record's role and
+ * principal): the domain updates other fields in place, which does not clear the cache.
+ */
+function derivedOf<T>(record: object, key: string, compute: () => T): T {
+  let derived = derivedCache.get(record);
+  if (!derived) {
+    derived = new Map();
+    derivedCache.set(record, derived);
+  }
+  if (derived.has(key)) return derived.get(key) as T;
+  const value = compute();
+  derived.set(key, value);
+  return value;
+}
+
+/**
+ * The record's values grouped by `field` (which must never change once stored, like
+ * `principalId` or `roleId`), each group in the record's order. Cached like `valuesOf`.
+ */
+export function indexBy<T, K extends keyof T & string>(
+  record: Readonly<Record<string, T>>,
+  field: K,
+): ReadonlyMap<T[K], readonly T[]> {
+  return derivedOf(record, `index:${field}`, () => {
+    const index = new Map<T[K], T[]>();
+    for (const value of valuesOf(record)) {
+      const key = value[field];
+      const list = index.get(key);
+      if (list) list.push(value);
+      else index.set(key, [value]);
+    }
+    return index;
+  });
+}
+
+/** The values whose `field` (never changing once stored) starts with `prefix`, in record order. */
+export function withPrefix<T, K extends keyof T & string>(
+  record: Readonly<Record<string, T>>,
+  field: K,
+  prefix: string,
+): readonly T[] {
+  return derivedOf(record, `prefix:${field}:${prefix}`, () =>
+    valuesOf(record).filter((v) => String(v[field]).startsWith(prefix)),
+  );
+}
+
+/** Each value's position in the record's order, to merge groups from `indexBy` back in order. */
+export function positionsOf<T>(record: Readonly<Record<string, T>>): ReadonlyMap<T, number> {
+  return derivedOf(record, 'positions', () => new Map(valuesOf(record).map((v, i) => [v, i])));
+}
 
 /** Sets the record's own entry for `key`; defines it for `__proto__` so no prototype changes. */
 export function putOwn<T>(record: Record<string, T>, key: string, value: T): void {
   valuesCache.delete(record);
+  derivedCache.delete(record);
   if (key === '__proto__') {
     Object.defineProperty(record, key, {
       value,

@@ -36,6 +36,48 @@ const activation: Activation = {
   endedAt: null,
 };
 
+describe('readTenantState with records as JSON text (ADR 0005)', () => {
+  it('parses each record once while its text is unchanged, and drops deleted ones', () => {
+    const directory = new Y.Doc();
+    const access = new Y.Doc();
+    directory.getMap('users').set('u1', JSON.stringify(user));
+    access.getMap('assignments').set('a_1', JSON.stringify(assignment));
+    access.getMap('assignments').set('a_2', JSON.stringify({ ...assignment, id: 'a_2' }));
+    access.getMap('activations').set('act_1', JSON.stringify(activation));
+
+    const first = readTenantState(directory, access);
+    expect(first.users).toEqual({ u1: user });
+    expect(first.assignments).toEqual({ a_1: assignment, a_2: { ...assignment, id: 'a_2' } });
+    expect(first.activations).toEqual({ act_1: activation });
+
+    access.getMap('activations').set('act_1', JSON.stringify({ ...activation, status: 'ended' }));
+    access.getMap('assignments').delete('a_2');
+    const second = readTenantState(directory, access);
+    // Unchanged text: the very same parsed object; changed text: parsed again.
+    expect(second.assignments['a_1']).toBe(first.assignments['a_1']);
+    expect(second.activations['act_1']).toMatchObject({ status: 'ended' });
+    expect(second.assignments).toEqual({ a_1: assignment });
+  });
+
+  it('leaves out text that is not JSON, and still reads a record stored as a Yjs structure', () => {
+    const directory = new Y.Doc();
+    const access = new Y.Doc();
+    access.getMap('assignments').set('a_bad', '{not json');
+    access.getMap('assignments').set('a_1', assignment);
+    const state = readTenantState(directory, access);
+    expect(state.assignments).toEqual({ a_1: assignment });
+  });
+
+  it('keeps a "__proto__" key an own entry', () => {
+    const directory = new Y.Doc();
+    const access = new Y.Doc();
+    access.getMap('assignments').set('__proto__', JSON.stringify(assignment));
+    const state = readTenantState(directory, access);
+    expect(Object.getPrototypeOf(state.assignments)).toBe(Object.prototype);
+    expect(Object.hasOwn(state.assignments, '__proto__')).toBe(true);
+  });
+});
+
 describe('readTenantState', () => {
   it('reads the documents into the domain state shape', () => {
     const directory = new Y.Doc();

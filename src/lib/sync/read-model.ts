@@ -6,12 +6,52 @@ import type * as Y from 'yjs';
 import type { LedgerEntry } from '#protocol/ledger-entry';
 import type { Iso, TenantState } from '#domain/types';
 
+/**
+ * Parsed record values by document map and key, kept while the stored text is the same string:
+ * Yjs hands back the same string object for an unchanged entry, so a comparison is a pointer
+ * check and each record is parsed once, not on every update.
+ */
+const parsed = new WeakMap<Y.Map<unknown>, Map<string, { text: string; value: unknown }>>();
+
+/**
+ * A map of records as a plain record. Values are JSON text (ADR 0005); a value that is not text
+ * (a copy synced from a relay before ADR 0005) is used as it is.
+ */
 function recordOf<T>(doc: Y.Doc, name: string): Record<string, T> {
-  const map = doc.getMap<T>(name);
+  const map = doc.getMap<unknown>(name);
+  let cache = parsed.get(map);
+  if (!cache) {
+    cache = new Map();
+    parsed.set(map, cache);
+  }
   const out: Record<string, T> = {};
-  map.forEach((value, key) => {
-    out[key] = value;
+  const seen = cache.size > map.size ? new Set<string>() : null;
+  map.forEach((raw, key) => {
+    seen?.add(key);
+    let value: unknown = raw;
+    if (typeof raw === 'string') {
+      const hit = cache.get(key);
+      if (hit && hit.text === raw) value = hit.value;
+      else {
+        try {
+          value = JSON.parse(raw);
+        } catch {
+          return; // Not JSON: never written by the relay; leave it out.
+        }
+        cache.set(key, { text: raw, value });
+      }
+    }
+    // '__proto__' as a key must stay an own entry, not change the prototype.
+    if (key === '__proto__') {
+      Object.defineProperty(out, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else out[key] = value as T;
   });
+  if (seen) for (const key of [...cache.keys()]) if (!seen.has(key)) cache.delete(key);
   return out;
 }
 

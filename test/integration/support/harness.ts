@@ -1,3 +1,4 @@
+import type * as Y from 'yjs';
 /**
  * Integration test support: a real relay on localhost port 0 over real SQLite in a temp folder,
  * and Node clients that speak its protocols (HTTP ceremonies, device-key sessions, the
@@ -105,4 +106,12 @@ export async function inviteUser(
   const user = await TestUser.create(h);
   await user.register('invite', secret, name);
   return { user, cmd: await CommandClient.connect(h, user.token) };
+}
+
+/** A record value of a relay document map (stored as JSON text, ADR 0005), parsed. */
+export function docRecord<T = unknown>(doc: Y.Doc, map: string, key: string): T | undefined {
+  const text = doc.getMap<string>(map).get(key);
+  if (text === undefined) return undefined;
+  if (typeof text !== 'string') throw new Error(`${map}/${key} is not JSON text`);
+  return JSON.parse(text) as T;
 }
