@@ -207,6 +207,7 @@ export class Projection {
             getOwn(assignmentRequestsOf(state), event.requestId),
           );
           break;
+        case 'AssignmentUpdated':
         case 'AssignmentExtended':
           setIn(acc, 'assignments', event.assignmentId, state.assignments[event.assignmentId]);
           break;

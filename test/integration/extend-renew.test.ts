@@ -166,6 +166,28 @@ describe('extend and renew assignments', () => {
     expect(h.relay.state.assignments[later]?.endsAt).toBe(end);
   });
 
+  it('administrators change an assignment’s dates, earlier or later; users cannot', async () => {
+    const update = (endsAt: string | null): UserCommand => ({
+      type: 'UpdateAssignment',
+      assignmentId: later,
+      startsAt: null,
+      endsAt,
+      justification: 'Project shortened',
+    });
+    expectDenied(await asBo(update(iso(now() + 80 * DAY))), 'not-authorized');
+    expectDenied(await asAdmin(update(iso(now() - DAY))), 'assignment-too-short');
+    const end = iso(now() + 80 * DAY);
+    const reply = await asAdmin(update(end));
+    expect(reply.t).toBe('ack');
+    expect(entryAt(reply.t === 'ack' ? reply.seq : null).events[0]).toMatchObject({
+      type: 'AssignmentUpdated',
+      after: { endsAt: end },
+    });
+    expect(docRecord(h.relay.projection.docs.access, 'assignments', later)).toMatchObject({
+      endsAt: end,
+    });
+  });
+
   it('renews an expired assignment within 30 days, not after', async () => {
     // The relay expires the Security Reader eligibility on schedule, then 31 more days pass
     // for the Global Reader one (a fresh session each time: sessions last 12 hours).

@@ -119,6 +119,8 @@ function describeCommand(command: Command | null | undefined, type: string, n: N
       return `Ask to renew ${n.roleOfAssignment(command.assignmentId)} until ${command.endsAt.slice(0, 10)}`;
     case 'DecideExtension':
       return `${command.decision === 'approve' ? 'Approve' : 'Deny'} an extension or renewal request`;
+    case 'UpdateAssignment':
+      return `Change the dates of ${n.roleOfAssignment(command.assignmentId)}: ${command.startsAt ? `from ${command.startsAt.slice(0, 10)} ` : ''}${command.endsAt ? `until ${command.endsAt.slice(0, 10)}` : 'permanently'}`;
     case 'ExtendAssignment':
       return `Extend ${n.roleOfAssignment(command.assignmentId)} ${command.endsAt ? `until ${command.endsAt.slice(0, 10)}` : 'permanently'}`;
     case 'SetBreakGlass':
@@ -184,5 +186,6 @@ export const COMMAND_TYPE_LABELS: Readonly<Record<string, string>> = {
   RequestRenewal: 'Ask for a renewal',
   DecideExtension: 'Decide an extension or renewal',
   ExtendAssignment: 'Extend an assignment',
+  UpdateAssignment: 'Change an assignment’s dates',
   SetBreakGlass: 'Mark a break-glass account',
 };

@@ -211,6 +211,8 @@ function decideUserCommand(command: UserCommand, state: TenantState, ctx: UserCo
       return decideExtension(command, state, ctx);
     case 'ExtendAssignment':
       return extendAssignment(command, state, ctx);
+    case 'UpdateAssignment':
+      return updateAssignment(command, state, ctx);
     case 'SetBreakGlass':
       return setBreakGlass(command, state, ctx);
     case 'CreateScope':
@@ -1604,6 +1606,122 @@ function decideExtension(
   );
 }
 
+/**
+ * UpdateAssignment: whoever may manage the assignment changes its period. The start moves only
+ * while it lies ahead (to now or later); the end may move either way but must leave at least the
+ * minimum length, stay within the role's expiry limits (counted from the start), not cut short an
+ * activation made through it, and not overlap another assignment of the role to the same holder.
+ */
+function updateAssignment(
+  command: CommandOf<'UpdateAssignment'>,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
+  const assignment = getOwn(state.assignments, command.assignmentId);
+  if (
+    !assignment
+      ? !hasPermission(state, ctx.actor.id, 'manage-assignments', ctx.at)
+      : !canManageAssignment(state, ctx.actor.id, assignment.roleId, scopeOf(assignment), ctx.at)
+  ) {
+    return refuse(
+      reject(
+        'not-authorized',
+        `Only ${PERMISSION_ROLE_NAMES['manage-assignments']} (or a scope's Owner, or a group's owner, for theirs) can change role assignments.`,
+      ),
+    );
+  }
+  if (!assignment || assignment.status !== 'current') {
+    return refuse(
+      reject('unknown-assignment', `There is no current assignment ${command.assignmentId}.`),
+    );
+  }
+  const role = roleNameOf(state, assignment);
+  if (hasExpired(assignment, ctx.at)) {
+    return refuse(
+      reject(
+        'assignment-ended',
+        `This ${role} assignment ended at ${formatInstant(assignment.endsAt as Iso)}; assign the role again instead.`,
+      ),
+    );
+  }
+  for (const [field, value] of [
+    ['start', command.startsAt],
+    ['end', command.endsAt],
+  ] as const) {
+    if (value !== null && !isValidIso(value)) {
+      return refuse(reject('invalid-value', `The ${field} time is not a valid time.`));
+    }
+  }
+  const started = assignment.startsAt <= ctx.at;
+  const startsAt = started ? assignment.startsAt : latest(command.startsAt ?? ctx.at, ctx.at);
+  if (started && command.startsAt !== null && command.startsAt !== assignment.startsAt) {
+    return refuse(
+      reject(
+        'invalid-value',
+        `This ${role} assignment started at ${formatInstant(assignment.startsAt)}; its start can no longer change.`,
+      ),
+    );
+  }
+  const endsAt = command.endsAt;
+  const settings = settingsForAssignment(state, assignment);
+  const bad = assignmentPeriodProblem(role, settings, assignment.type, startsAt, endsAt, ctx.at);
+  if (bad) return refuse(bad);
+  const running = activationsStillActiveFrom(state, assignment.id).find(
+    (a) => endsAt !== null && a.endsAt > endsAt,
+  );
+  if (running) {
+    return refuse(
+      reject(
+        'invalid-value',
+        `An activation of ${role} through this assignment runs until ${formatInstant(running.endsAt)}; choose a later end, or end the activation first.`,
+      ),
+    );
+  }
+  const others = valuesOf(state.assignments).filter((a) => a.id !== assignment.id);
+  const overlap = overlappingAssignment(
+    { ...state, assignments: Object.fromEntries(others.map((a) => [a.id, a])) },
+    assignment.principalId,
+    assignment.roleId,
+    assignment.type,
+    startsAt,
+    endsAt,
+  );
+  if (overlap) {
+    return refuse(
+      reject(
+        'already-assigned',
+        `There is already an overlapping ${assignment.type} assignment of ${role} for the same holder.`,
+      ),
+    );
+  }
+  const badText = invalidText(command.justification, 'A justification', {
+    required: assignment.type === 'active' && settings.requireJustificationOnActiveAssignment,
+  });
+  if (badText) return refuse(badText);
+  if (
+    assignment.type === 'active' &&
+    settings.requirePasskeyOnActiveAssignment &&
+    !ctx.passkeyConfirmed
+  ) {
+    return refuse(
+      reject(
+        'confirmation-required',
+        `Confirm with your passkey to change an active assignment of ${role}.`,
+      ),
+    );
+  }
+  if (startsAt === assignment.startsAt && endsAt === assignment.endsAt) {
+    return refuse(reject('invalid-value', `The ${role} assignment already has that period.`));
+  }
+  return accept({
+    type: 'AssignmentUpdated',
+    assignmentId: assignment.id,
+    before: { startsAt: assignment.startsAt, endsAt: assignment.endsAt },
+    after: { startsAt, endsAt },
+    at: ctx.at,
+  });
+}
+
 /** ExtendAssignment: an administrator moves a current assignment's end later, directly. */
 function extendAssignment(
   command: CommandOf<'ExtendAssignment'>,
@@ -1878,7 +1996,8 @@ export function requiresPasskeyConfirmation(
         type === 'active' && settingsFor(state, request.roleId).requirePasskeyOnActiveAssignment
       );
     }
-    case 'ExtendAssignment': {
+    case 'ExtendAssignment':
+    case 'UpdateAssignment': {
       const assignment = getOwn(state.assignments, command.assignmentId);
       return (
         assignment?.type === 'active' &&

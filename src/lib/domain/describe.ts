@@ -186,6 +186,11 @@ export function describeEvent(
       const verb = d.decision === 'approve' ? 'approved' : 'denied';
       return `${nameOf(d.adminId)} ${verb} an extension or renewal request${reason(d.justification)}`;
     }
+    case 'AssignmentUpdated': {
+      const period = (p: { startsAt: Iso; endsAt: Iso | null }) =>
+        `${formatInstant(p.startsAt)} – ${p.endsAt === null ? 'permanent' : formatInstant(p.endsAt)}`;
+      return `A role assignment's dates changed from ${period(event.before)} to ${period(event.after)}`;
+    }
     case 'AssignmentExtended':
       return `A role assignment was extended ${event.endsAt === null ? 'permanently' : `until ${formatInstant(event.endsAt)}`} (${event.assignmentType})`;
     case 'ScopeCreated':

@@ -221,6 +221,14 @@ export function applyEvent(state: TenantState, event: DomainEvent): void {
       );
       return;
     }
+    case 'AssignmentUpdated': {
+      const assignment = getOwn(state.assignments, event.assignmentId);
+      if (assignment) {
+        assignment.startsAt = event.after.startsAt;
+        assignment.endsAt = event.after.endsAt;
+      }
+      return;
+    }
     case 'AssignmentExtended': {
       const assignment = getOwn(state.assignments, event.assignmentId);
       if (assignment) {

@@ -446,6 +446,17 @@ export type UserCommand =
       assignmentType: AssignmentType | null;
       justification: string;
     }
+  /**
+   * An administrator changes a current assignment's period: its start while it has not started
+   * (null: now), and its end, earlier or later (null: permanent, where the role allows it).
+   */
+  | {
+      type: 'UpdateAssignment';
+      assignmentId: AssignmentId;
+      startsAt: Iso | null;
+      endsAt: Iso | null;
+      justification: string;
+    }
   /** An administrator extends a current assignment directly; endsAt null makes it permanent. */
   | {
       type: 'ExtendAssignment';
@@ -602,6 +613,14 @@ export type DomainEvent =
       assignmentId: AssignmentId;
       endsAt: Iso | null;
       assignmentType: AssignmentType;
+      at: Iso;
+    }
+  /** UpdateAssignment: the period before and after, for the audit's diff. */
+  | {
+      type: 'AssignmentUpdated';
+      assignmentId: AssignmentId;
+      before: { startsAt: Iso; endsAt: Iso | null };
+      after: { startsAt: Iso; endsAt: Iso | null };
       at: Iso;
     }
   | { type: 'ScopeCreated'; scope: Scope }

@@ -156,6 +156,7 @@ const COMMAND_FIELDS = {
   RequestRenewal: ['type', 'requestId', 'assignmentId', 'endsAt', 'justification'],
   DecideExtension: ['type', 'requestId', 'decision', 'endsAt', 'assignmentType', 'justification'],
   ExtendAssignment: ['type', 'assignmentId', 'endsAt', 'justification'],
+  UpdateAssignment: ['type', 'assignmentId', 'startsAt', 'endsAt', 'justification'],
   SetBreakGlass: ['type', 'userId', 'breakGlass', 'justification'],
   CreateScope: ['type', 'scopeId', 'kind', 'name', 'parentId'],
   RenameScope: ['type', 'scopeId', 'name'],
@@ -362,6 +363,14 @@ export function readUserCommand(value: unknown, cmdId: string | null = null): Us
       return {
         type: t,
         assignmentId: r.id(o, 'assignmentId'),
+        endsAt: requiredIsoOrNull(r, o, 'endsAt'),
+        justification: r.string(o, 'justification', 1000),
+      };
+    case 'UpdateAssignment':
+      return {
+        type: t,
+        assignmentId: r.id(o, 'assignmentId'),
+        startsAt: requiredIsoOrNull(r, o, 'startsAt'),
         endsAt: requiredIsoOrNull(r, o, 'endsAt'),
         justification: r.string(o, 'justification', 1000),
       };

@@ -39,6 +39,8 @@ export type AssignRoleInput = {
   /** Directory roles: limits it to an administrative unit. */
   administrativeUnitId?: AdministrativeUnitId | null;
   assignmentType: AssignmentType;
+  /** Omitted or null: now. */
+  startsAt?: Iso | null;
   /** null: permanent. */
   endsAt: Iso | null;
   justification: string;
@@ -54,7 +56,7 @@ export function assignRole(input: AssignRoleInput): UserCommand {
     ...(input.scopeId ? { scopeId: input.scopeId } : {}),
     ...(input.administrativeUnitId ? { administrativeUnitId: input.administrativeUnitId } : {}),
     assignmentType: input.assignmentType,
-    startsAt: null,
+    startsAt: input.startsAt ?? null,
     endsAt: input.endsAt,
     justification: input.justification.trim(),
   };
@@ -154,6 +156,35 @@ export async function createInvite(
     inviteId,
     link: `${origin}/invite#token=${secret}`,
   };
+}
+
+/** Changes a current assignment's period (start only while it lies ahead; end null: permanent). */
+export function updateAssignment(
+  assignmentId: AssignmentId,
+  startsAt: Iso | null,
+  endsAt: Iso | null,
+  justification: string,
+): UserCommand {
+  return {
+    type: 'UpdateAssignment',
+    assignmentId,
+    startsAt,
+    endsAt,
+    justification: justification.trim(),
+  };
+}
+
+/**
+ * The start of the chosen local calendar day as the relay's UTC instant form, or null for today
+ * or an earlier day (starts now) and for a date that does not parse.
+ */
+export function startOfLocalDay(date: string, now: number): Iso | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) return null;
+  const [, y, m, d] = match;
+  const start = new Date(Number(y), Number(m) - 1, Number(d), 0, 0, 0, 0);
+  if (Number.isNaN(start.getTime()) || start.getTime() <= now) return null;
+  return start.toISOString();
 }
 
 /** The end of the chosen local calendar day, as the relay's UTC instant form. */
