@@ -64,6 +64,7 @@ describe('catalogue', () => {
 
 describe('settings', () => {
   it('defaults follow PRODUCT.md', () => {
+    const CELL = { defaultRecipients: true, additionalRecipients: [], criticalOnly: false };
     expect(DEFAULT_ROLE_SETTINGS).toEqual({
       maxActivationMinutes: 480,
       requirePasskeyOnActivation: true,
@@ -80,6 +81,12 @@ describe('settings', () => {
       requirePasskeyOnActiveAssignment: false,
       requireJustificationOnActiveAssignment: true,
       offlineConfirmWindowMinutes: 480,
+      // Notifications: all on, level all (every event × recipient kind).
+      notifications: {
+        assignedEligible: { admins: CELL, assignee: CELL, approvers: CELL },
+        assignedActive: { admins: CELL, assignee: CELL, approvers: CELL },
+        activated: { admins: CELL, assignee: CELL, approvers: CELL },
+      },
     });
     expect(validateRoleSettings(DEFAULT_ROLE_SETTINGS)).toBeNull();
     expect(Object.isFrozen(DEFAULT_ROLE_SETTINGS)).toBe(true);

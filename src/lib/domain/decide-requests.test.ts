@@ -107,7 +107,7 @@ describe('DecideRequests', () => {
     );
     if (ids.length > 1) {
       expect(!decision.ok && decision.rejection.message).toMatch(
-        /None of the 2 decisions was recorded/,
+        /was not decided, so none of the 2 decisions was recorded: ./,
       );
     }
   });

@@ -4,9 +4,18 @@
  * the same thing; the app may re-render them in the reader's zone.
  */
 import type { Rejection, RejectionCode } from './rejections';
-import { diffRoleSettings, SETTING_LABELS, type RoleSettingChange } from './settings';
+import {
+  DEFAULT_NOTIFICATION_SETTINGS,
+  diffRoleSettings,
+  NOTIFICATION_EVENT_LABELS,
+  NOTIFICATION_EVENTS,
+  NOTIFICATION_RECIPIENT_LABELS,
+  NOTIFICATION_RECIPIENTS,
+  SETTING_LABELS,
+  type RoleSettingChange,
+} from './settings';
 import { formatInstant } from './time';
-import type { DomainEvent, Iso, RoleId, UserId } from './types';
+import type { DomainEvent, Iso, NotificationSettings, RoleId, UserId } from './types';
 
 /** One short, plain sentence for every rejection code, for when there is no message. */
 export const REJECTION_TEXT: Record<RejectionCode, string> = {
@@ -249,6 +258,36 @@ export function describeSettingChange(
   return `${SETTING_LABELS[change.field]} ${show(change.before)} → ${show(change.after)}`;
 }
 
+/**
+ * The notification table in words: "defaults" when every cell is the default, else the cells
+ * that differ ("activation → approvers: default recipients off, also Cy").
+ */
+function describeNotifications(
+  value: NotificationSettings | undefined,
+  nameOf: (userId: UserId) => string,
+): string {
+  const table = value ?? DEFAULT_NOTIFICATION_SETTINGS;
+  const cells: string[] = [];
+  for (const event of NOTIFICATION_EVENTS) {
+    for (const kind of NOTIFICATION_RECIPIENTS) {
+      const rule = table[event][kind];
+      const parts = [
+        ...(rule.defaultRecipients ? [] : ['default recipients off']),
+        ...(rule.criticalOnly ? ['critical only'] : []),
+        ...(rule.additionalRecipients.length > 0
+          ? [`also ${rule.additionalRecipients.map(nameOf).join(', ')}`]
+          : []),
+      ];
+      if (parts.length > 0) {
+        cells.push(
+          `${NOTIFICATION_EVENT_LABELS[event].toLowerCase()} → ${NOTIFICATION_RECIPIENT_LABELS[kind].toLowerCase()}: ${parts.join(', ')}`,
+        );
+      }
+    }
+  }
+  return cells.length === 0 ? 'defaults' : `(${cells.join('; ')})`;
+}
+
 /** A setting's value for people, in the units its field is kept in. */
 export function formatSettingValue(
   field: RoleSettingChange['field'],
@@ -257,6 +296,13 @@ export function formatSettingValue(
   groupName?: (id: string) => string | undefined,
 ): string {
   if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (
+    field === 'notifications' ||
+    value === undefined ||
+    (typeof value === 'object' && !Array.isArray(value))
+  ) {
+    return describeNotifications(value as NotificationSettings | undefined, nameOf);
+  }
   if (Array.isArray(value)) {
     // An empty list is not "nobody": it means the Privileged Role and Global Administrators.
     const approver = (id: string) => {

@@ -590,6 +590,18 @@ describe('extend and renew what is not a plain user assignment', () => {
     expect(w.state.assignments['g1']!.endsAt).toBe(addDays(END, 30));
   });
 
+  it('lets the owner who asked for the group cancel the ask, and no plain member', () => {
+    const w = mixedWorld();
+    w.run(requestExtension({ assignmentId: 'g1' }), asUser('olive', addDays(END, -2)));
+    const cancel = { type: 'CancelRequest', requestId: 'x1', justification: '' } as const;
+    given(w.events)
+      .when(cancel, asUser('max', addDays(END, -1)))
+      .thenRejects('not-authorized');
+    given(w.events)
+      .when(cancel, asUser('olive', addDays(END, -1)))
+      .thenAccepts();
+  });
+
   it.each([
     ['a group’s', 'g1', 'olive', { principalId: 'oncall', principalKind: 'group' }],
     ['a scoped', 's1', 'max', { principalId: 'max', scopeId: 'sub' }],

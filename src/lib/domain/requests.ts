@@ -48,15 +48,18 @@ export function requestIdFor(activationId: ActivationId): RequestId {
  * Evaluated when each decision is made, so an administrator who activates later, or a JIT
  * member of an approver group, may still decide. A set of people: someone named directly and
  * through a group is one approver, so the quorum counts distinct people. Includes the
- * requester when they qualify; `canApprove` excludes them.
+ * requester when they qualify; `canApprove` excludes them. `requesterId`, when known, keeps a
+ * default that only the requester could satisfy from stranding the request.
  */
 export function approversFor(
   state: TenantState,
   roleId: RoleId,
   at: Iso,
   scopeId: ScopeId | null = null,
+  requesterId: UserId | null = null,
 ): Set<UserId> {
-  const named = settingsFor(state, roleId, scopeId).approvers;
+  const settings = settingsFor(state, roleId, scopeId);
+  const named = settings.approvers;
   if (named.length > 0) {
     const people = new Set<UserId>();
     const groups = groupsOf(state);
@@ -75,8 +78,12 @@ export function approversFor(
       : role?.kind === 'group'
         ? groupOwnersOf(state, groupOfRole(roleId), at)
         : new Set<UserId>();
-  if (managers.size > 0) return managers;
+  // The requester never approves their own request: when the managers left without them cannot
+  // reach the quorum (a scope's only Owner asking for a role there), the administrators join.
+  const others = [...managers].filter((id) => id !== requesterId);
+  if (managers.size > 0 && others.length >= settings.approvalsRequired) return managers;
   return new Set([
+    ...managers,
     ...activeHoldersOf(state, ROLE_IDS.PrivilegedRoleAdministrator, at),
     ...activeHoldersOf(state, ROLE_IDS.GlobalAdministrator, at),
   ]);
@@ -120,7 +127,7 @@ export function approversOfRequest(
   request: ActivationRequest,
   at: Iso,
 ): Set<UserId> {
-  return approversFor(state, request.roleId, at, requestScope(state, request));
+  return approversFor(state, request.roleId, at, requestScope(state, request), request.principalId);
 }
 
 /** The distinct users who have approved the request so far. */
@@ -211,7 +218,7 @@ export function activationPath(
   if (!assignment || !settings?.requireApproval || breakGlass) {
     return { needsApproval: false, approvers: [], approvalsRequired: 0 };
   }
-  const approvers = [...approversFor(state, assignment.roleId, at, scopeOf(assignment))]
+  const approvers = [...approversFor(state, assignment.roleId, at, scopeOf(assignment), userId)]
     .filter((id) => id !== userId)
     .sort();
   return { needsApproval: true, approvers, approvalsRequired: settings.approvalsRequired };

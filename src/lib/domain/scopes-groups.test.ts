@@ -789,6 +789,34 @@ describe('default approvers when a role names none', () => {
     expect([...approversFor(w.state, ROLE_IDS.Contributor, at(2), 'rg1')]).toEqual(['bo']);
   });
 
+  it('add the administrators when only the requester manages the scope, so the request can be decided', () => {
+    const w = tree();
+    mustAssign(w, 'own-sub1', 'olive', ROLE_IDS.Owner, 'sub1');
+    mustAssign(w, 'contrib', 'olive', ROLE_IDS.Contributor, 'sub1', 'eligible');
+    w.run(
+      {
+        type: 'UpdateRoleSettings',
+        roleId: ROLE_IDS.Contributor,
+        scopeId: 'sub1',
+        settings: { ...DEFAULT_ROLE_SETTINGS, requireApproval: true },
+      },
+      asUser('ada', at(1)),
+    );
+    expect([...approversFor(w.state, ROLE_IDS.Contributor, at(2), 'sub1', 'olive')].sort()).toEqual(
+      ['ada', 'olive'],
+    );
+    w.activate('olive-act', 'contrib', 'olive', at(2));
+    // Ada, the Global Administrator, decides Olive's request; Olive cannot.
+    given(w.events)
+      .when(
+        { type: 'ApproveRequest', requestId: 'req_olive-act', justification: 'Own scope' },
+        asUser('olive', at(3)),
+      )
+      .thenRejects('approver-is-requester');
+    w.decideRequest('req_olive-act', 'ada', at(3));
+    expect(w.state.activations['olive-act']).toMatchObject({ status: 'active' });
+  });
+
   it('fall back to Privileged Role and Global Administrators when nobody manages the scope', () => {
     const w = tree();
     expect([...approversFor(w.state, ROLE_IDS.Contributor, at(1), 'vm1')]).toEqual(['ada']);

@@ -4,7 +4,66 @@
  */
 import { getOwn } from './records';
 import { reject, type Rejection } from './rejections';
-import type { Assignment, RoleId, RoleSettings, ScopeId, TenantState } from './types';
+import type {
+  Assignment,
+  NotificationEvent,
+  NotificationRecipients,
+  NotificationRule,
+  NotificationSettings,
+  RoleId,
+  RoleSettings,
+  ScopeId,
+  TenantState,
+} from './types';
+
+/** The events and recipient kinds of the notification table, in PRODUCT.md's order. */
+export const NOTIFICATION_EVENTS: readonly NotificationEvent[] = [
+  'assignedEligible',
+  'assignedActive',
+  'activated',
+];
+export const NOTIFICATION_RECIPIENTS: readonly NotificationRecipients[] = [
+  'admins',
+  'assignee',
+  'approvers',
+];
+/** Most additional recipients one cell may name. */
+export const MAX_ADDITIONAL_RECIPIENTS = 20;
+
+const DEFAULT_RULE: NotificationRule = Object.freeze({
+  defaultRecipients: true,
+  additionalRecipients: Object.freeze([]) as unknown as string[],
+  criticalOnly: false,
+});
+
+/** Entra's defaults: every cell on, no additional recipients, every notification (not critical only). */
+export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = Object.freeze(
+  Object.fromEntries(
+    NOTIFICATION_EVENTS.map((event) => [
+      event,
+      Object.freeze(
+        Object.fromEntries(NOTIFICATION_RECIPIENTS.map((kind) => [kind, DEFAULT_RULE])),
+      ),
+    ]),
+  ),
+) as NotificationSettings;
+
+/** The notification settings in `s`, or the defaults for settings recorded before they existed. */
+export function notificationSettingsOf(s: RoleSettings): NotificationSettings {
+  return s.notifications ?? DEFAULT_NOTIFICATION_SETTINGS;
+}
+
+/** Words for the table's rows and columns. */
+export const NOTIFICATION_EVENT_LABELS: Readonly<Record<NotificationEvent, string>> = {
+  assignedEligible: 'Someone is assigned as eligible',
+  assignedActive: 'Someone is assigned as active',
+  activated: 'An eligible member activates the role',
+};
+export const NOTIFICATION_RECIPIENT_LABELS: Readonly<Record<NotificationRecipients, string>> = {
+  admins: 'Administrators',
+  assignee: 'Assignee or requester',
+  approvers: 'Approvers',
+};
 
 /**
  * The settings of every role that has no override. Frozen, because it is shared by every
@@ -26,6 +85,7 @@ export const DEFAULT_ROLE_SETTINGS: RoleSettings = Object.freeze({
   requirePasskeyOnActiveAssignment: false,
   requireJustificationOnActiveAssignment: true,
   offlineConfirmWindowMinutes: 480,
+  notifications: DEFAULT_NOTIFICATION_SETTINGS,
 });
 
 /**
@@ -142,6 +202,10 @@ export function validateRoleSettings(
   if (new Set(approvers).size !== approvers.length) {
     return reject('invalid-value', 'Each approver may be listed only once.');
   }
+  if (s.notifications !== undefined) {
+    const bad = invalidNotifications(s.notifications);
+    if (bad) return bad;
+  }
   // M-of-N needs N ≥ M, or no request could ever be granted. An empty list means the
   // Privileged Role and Global Administrators, whose number changes, so it is not checked;
   // nor is a list with a group in it, whose members change.
@@ -153,6 +217,41 @@ export function validateRoleSettings(
     );
   }
   return null;
+}
+
+function invalidNotifications(n: unknown): Rejection | null {
+  const fail = (what: string) => reject('invalid-value', `Notification settings: ${what}.`);
+  if (typeof n !== 'object' || n === null) return fail('must be a table of events');
+  for (const event of NOTIFICATION_EVENTS) {
+    const row: unknown = (n as Record<string, unknown>)[event];
+    if (typeof row !== 'object' || row === null) return fail(`${event} is missing`);
+    for (const kind of NOTIFICATION_RECIPIENTS) {
+      const rule = (row as Record<string, unknown>)[kind] as Partial<NotificationRule> | undefined;
+      if (typeof rule !== 'object' || rule === null) return fail(`${event} → ${kind} is missing`);
+      if (typeof rule.defaultRecipients !== 'boolean' || typeof rule.criticalOnly !== 'boolean') {
+        return fail(`${event} → ${kind} must say on or off`);
+      }
+      const extra: unknown = rule.additionalRecipients;
+      if (
+        !Array.isArray(extra) ||
+        extra.length > MAX_ADDITIONAL_RECIPIENTS ||
+        !extra.every((id) => typeof id === 'string' && id !== '') ||
+        new Set(extra).size !== extra.length
+      ) {
+        return fail(
+          `${event} → ${kind} may name at most ${MAX_ADDITIONAL_RECIPIENTS} additional recipients, each once`,
+        );
+      }
+    }
+  }
+  return null;
+}
+
+/** Every additional recipient named anywhere in the table (for `decide` to check they exist). */
+export function additionalRecipientsOf(n: NotificationSettings): string[] {
+  return NOTIFICATION_EVENTS.flatMap((event) =>
+    NOTIFICATION_RECIPIENTS.flatMap((kind) => n[event][kind].additionalRecipients),
+  );
 }
 
 /**
@@ -176,13 +275,14 @@ export const SETTING_LABELS: Readonly<Record<keyof RoleSettings, string>> = Obje
   requirePasskeyOnActiveAssignment: 'passkey on active assignment',
   requireJustificationOnActiveAssignment: 'justification on active assignment',
   offlineConfirmWindowMinutes: 'offline confirmation window',
+  notifications: 'notifications',
 });
 
 const SETTING_KEYS = Object.keys(SETTING_LABELS) as (keyof RoleSettings)[];
 
 /** One changed setting, typed by its field so a view can format the values without casts. */
 export type RoleSettingChange = {
-  [K in keyof RoleSettings]: { field: K; before: RoleSettings[K]; after: RoleSettings[K] };
+  [K in keyof RoleSettings]-?: { field: K; before: RoleSettings[K]; after: RoleSettings[K] };
 }[keyof RoleSettings];
 
 /**
@@ -196,7 +296,10 @@ export function diffRoleSettings(before: RoleSettings, after: RoleSettings): Rol
     const same =
       field === 'approvers'
         ? sameMembers(before.approvers, after.approvers)
-        : before[field] === after[field];
+        : field === 'notifications'
+          ? JSON.stringify(notificationSettingsOf(before)) ===
+            JSON.stringify(notificationSettingsOf(after))
+          : before[field] === after[field];
     if (!same) {
       changes.push({ field, before: before[field], after: after[field] } as RoleSettingChange);
     }
@@ -227,7 +330,30 @@ export function normaliseRoleSettings(s: RoleSettings): RoleSettings {
     requirePasskeyOnActiveAssignment: s.requirePasskeyOnActiveAssignment,
     requireJustificationOnActiveAssignment: s.requireJustificationOnActiveAssignment,
     offlineConfirmWindowMinutes: s.offlineConfirmWindowMinutes,
+    notifications: normaliseNotifications(notificationSettingsOf(s)),
   };
+}
+
+/** Exactly the table's fields, additional recipients sorted, in a fixed key order. */
+function normaliseNotifications(n: NotificationSettings): NotificationSettings {
+  return Object.fromEntries(
+    NOTIFICATION_EVENTS.map((event) => [
+      event,
+      Object.fromEntries(
+        NOTIFICATION_RECIPIENTS.map((kind) => {
+          const rule = n[event][kind];
+          return [
+            kind,
+            {
+              defaultRecipients: rule.defaultRecipients,
+              additionalRecipients: [...rule.additionalRecipients].sort(),
+              criticalOnly: rule.criticalOnly,
+            },
+          ];
+        }),
+      ),
+    ]),
+  ) as NotificationSettings;
 }
 
 function sameMembers(a: readonly string[], b: readonly string[]): boolean {

@@ -112,6 +112,24 @@ export type Role = {
 };
 
 /** Per-role settings (PRODUCT.md "Role settings, with defaults"). Durations in minutes or days. */
+/** The three events a role's notification settings cover (PRODUCT.md "Role settings"). */
+export type NotificationEvent = 'assignedEligible' | 'assignedActive' | 'activated';
+/** Who hears of them: administrators, the assignee or requester, and the role's approvers. */
+export type NotificationRecipients = 'admins' | 'assignee' | 'approvers';
+/**
+ * One cell of the table: whether the default recipients of that kind are told, who else is, and
+ * whether only notifications that need the recipient to act are sent.
+ */
+export type NotificationRule = {
+  defaultRecipients: boolean;
+  additionalRecipients: UserId[];
+  criticalOnly: boolean;
+};
+export type NotificationSettings = Record<
+  NotificationEvent,
+  Record<NotificationRecipients, NotificationRule>
+>;
+
 export type RoleSettings = {
   maxActivationMinutes: number;
   requirePasskeyOnActivation: boolean;
@@ -128,6 +146,11 @@ export type RoleSettings = {
   requirePasskeyOnActiveAssignment: boolean;
   requireJustificationOnActiveAssignment: boolean;
   offlineConfirmWindowMinutes: number;
+  /**
+   * Optional: settings recorded before notifications existed have none, which reads as the
+   * defaults (`notificationSettingsOf`); `normaliseRoleSettings` always sets it.
+   */
+  notifications?: NotificationSettings;
 };
 
 export type AssignmentType = 'eligible' | 'active';
@@ -263,8 +286,8 @@ export type AssignmentRequest = {
   /** For an approved renewal: the new assignment (`renewalAssignmentIdFor(id)`). */
   newAssignmentId: AssignmentId | null;
   /**
-   * When it lapses (status Expired) if no administrator decided: the role's pending-request
-   * timeout after it was asked. Optional: requests recorded before timeouts never lapse.
+   * When it lapses (status Expired) if no administrator decided: ASSIGNMENT_REQUEST_TIMEOUT_DAYS
+   * (14) after it was asked. Optional: requests recorded before timeouts never lapse.
    */
   expiresAt?: Iso;
   resolvedAt: Iso | null;

@@ -2,7 +2,13 @@
  * Decoding untrusted frames. Every check names the field it failed on, so a rejection tells
  * the sender exactly what was wrong. Unknown fields are refused: what is signed is what is read.
  */
-import type { BundleItem, RoleSettings, Ticket, UserCommand } from '#domain/types';
+import type {
+  BundleItem,
+  NotificationSettings,
+  RoleSettings,
+  Ticket,
+  UserCommand,
+} from '#domain/types';
 import type { AssertionJSON, ClientFrame, CommandEnvelope, SignedCommand } from './messages';
 
 /** The frame is not JSON or not a known frame type: answered with an `error` frame. */
@@ -449,8 +455,51 @@ const SETTING_FLAGS = [
 ] as const satisfies readonly (keyof RoleSettings)[];
 
 /** Shape only; the ranges are domain rules (validateRoleSettings). */
+const NOTIFICATION_EVENT_KEYS = ['assignedEligible', 'assignedActive', 'activated'] as const;
+const NOTIFICATION_RECIPIENT_KEYS = ['admins', 'assignee', 'approvers'] as const;
+
+/** The notification table's shape: every event × recipient cell, nothing else. */
+function readNotifications(r: Reader, value: unknown): NotificationSettings {
+  const table = r.object(value, NOTIFICATION_EVENT_KEYS, 'settings.notifications');
+  const out = {} as NotificationSettings;
+  for (const event of NOTIFICATION_EVENT_KEYS) {
+    const row = r.object(
+      table[event],
+      NOTIFICATION_RECIPIENT_KEYS,
+      `settings.notifications.${event}`,
+    );
+    out[event] = {} as NotificationSettings[typeof event];
+    for (const kind of NOTIFICATION_RECIPIENT_KEYS) {
+      const where = `settings.notifications.${event}.${kind}`;
+      const cell = r.object(
+        row[kind],
+        ['defaultRecipients', 'additionalRecipients', 'criticalOnly'],
+        where,
+      );
+      for (const flag of ['defaultRecipients', 'criticalOnly'] as const) {
+        if (typeof cell[flag] !== 'boolean') r.fail(`${where}.${flag} must be true or false`);
+      }
+      out[event][kind] = {
+        defaultRecipients: cell.defaultRecipients as boolean,
+        additionalRecipients: readIdList(
+          r,
+          cell.additionalRecipients,
+          `${where}.additionalRecipients`,
+          20,
+        ),
+        criticalOnly: cell.criticalOnly as boolean,
+      };
+    }
+  }
+  return out;
+}
+
 function readRoleSettings(r: Reader, value: unknown): RoleSettings {
-  const o = r.object(value, [...SETTING_NUMBERS, ...SETTING_FLAGS, 'approvers'], 'settings');
+  const o = r.object(
+    value,
+    [...SETTING_NUMBERS, ...SETTING_FLAGS, 'approvers', 'notifications'],
+    'settings',
+  );
   const approvers = o.approvers;
   if (!Array.isArray(approvers) || approvers.length > 50)
     r.fail('settings.approvers must be a list of at most 50 user ids');
@@ -464,6 +513,9 @@ function readRoleSettings(r: Reader, value: unknown): RoleSettings {
     if (typeof o[key] !== 'boolean') r.fail(`settings.${key} must be true or false`);
     settings[key] = o[key];
   }
+  // Optional: settings signed by clients from before notifications decode without it.
+  if (Object.hasOwn(o, 'notifications'))
+    settings.notifications = readNotifications(r, o.notifications);
   return settings;
 }
 

@@ -131,9 +131,10 @@ export class DecisionRun {
         },
       ];
     }
-    // The domain names the culprit: "Request k of n (…): reason None of the n decisions…".
+    // The domain names the culprit, the reason last after a fixed phrase:
+    // "Request k of n (…) was not decided, so none of the n decisions was recorded: reason".
     const match =
-      /^Request (\d+) of \d+ \([^)]*\): (.*?)(?: None of the \d+ decisions was recorded\.)?$/s.exec(
+      /^Request (\d+) of \d+ .* was not decided, so none of the \d+ decisions was recorded: (.*)$/s.exec(
         rejection.message,
       );
     const culprit = match ? items[Number(match[1]) - 1] : undefined;

@@ -89,6 +89,29 @@ describe('UpdateStore', () => {
     next.destroy();
   });
 
+  it('keeps an update another tab stored when it compacts', async () => {
+    const name = freshName();
+    const mine = new Y.Doc();
+    const store = new UpdateStore(name, mine);
+    await store.load();
+    mine.getMap('m').set('mine', 1);
+    // Another tab (its own document) stores an update this one never received.
+    const other = new Y.Doc();
+    const otherStore = new UpdateStore(name, other);
+    await otherStore.load();
+    other.getMap('m').set('theirs', 2);
+    await new Promise((r) => setTimeout(r, 50));
+    await store.compact();
+    expect(await storedCount(name)).toBe(1);
+    store.destroy();
+    otherStore.destroy();
+    const reopened = new Y.Doc();
+    const next = new UpdateStore(name, reopened);
+    await next.load();
+    expect(reopened.getMap('m').toJSON()).toEqual({ mine: 1, theirs: 2 });
+    next.destroy();
+  });
+
   it('clear deletes the local copy', async () => {
     const name = freshName();
     const doc = new Y.Doc();

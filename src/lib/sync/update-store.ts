@@ -92,12 +92,30 @@ export class UpdateStore {
     whenIdle(() => void this.compact().finally(() => (this.#compacting = false)));
   }
 
-  /** Replaces the stored updates with one: the document's whole state. */
+  /**
+   * Replaces the stored updates with one: the document's whole state. Updates another tab stored
+   * that this document has not seen are applied first, in the same transaction, so merging never
+   * drops them (as y-indexeddb's `storeState` does).
+   */
   async compact(): Promise<void> {
     const db = this.#db;
     if (!db || this.#destroyed) return;
     const [store] = idb.transact(db, [UPDATES]);
     const lastKey = (await idb.getLastKey(store!)) as number | undefined;
+    if (typeof lastKey === 'number') {
+      const stored = (await idb.getAll(
+        store!,
+        idb.createIDBKeyRangeUpperBound(lastKey, false),
+      )) as Uint8Array[];
+      Y.transact(
+        this.doc,
+        () => {
+          for (const update of stored) Y.applyUpdate(this.doc, update, this);
+        },
+        this,
+        false,
+      );
+    }
     const state = Y.encodeStateAsUpdate(this.doc);
     await idb.addAutoKey(store!, asStored(state));
     if (typeof lastKey === 'number') {
