@@ -8,14 +8,17 @@
  * writes nothing for it; other channels (OS, push, e-mail, webhooks) build on the same list.
  */
 import { roleNameOf } from './activation';
-import { ROLE_IDS } from './catalogue';
-import { membersOf } from './groups';
+import { findRole, ROLE_IDS } from './catalogue';
+import { groupsOfUser } from './groups';
+import { grantsOf } from './holdings';
 import { getOwn, principalKindOf, scopeOf, valuesOf } from './records';
 import { approversFor } from './requests';
-import { activeHoldersOf } from './safeguards';
 import { notificationSettingsOf, settingsFor } from './settings';
 import { addDays } from './time';
 import type {
+  Activation,
+  ActivationRequest,
+  Assignment,
   Iso,
   NotificationEvent,
   NotificationRecipients,
@@ -45,165 +48,203 @@ export type InAppNotification = {
   href: '/approvals' | '/roles' | '/requests' | '/admin';
 };
 
-type Subject = {
-  key: string;
-  event: NotificationEvent;
-  at: Iso;
-  roleId: RoleId;
-  scopeId: ScopeId | null;
-  /** The people the assignment or activation is for (a group's members at `at`). */
-  assignees: UserId[];
-  /** Who caused it: nobody is told of their own action as an administrator or approver. */
-  actor: UserId | 'system';
-  /** Per recipient kind: the sentence, and whether it needs that recipient to act. */
-  words: Record<NotificationRecipients, { text: string; critical: boolean }>;
-  href: Record<NotificationRecipients, InAppNotification['href']>;
-};
+/** One thing that happened, and under which recipient kind this person hears of it. */
+type Hit =
+  | { kind: 'assignment'; subject: Assignment; as: NotificationRecipients; at: Iso; key: string }
+  | { kind: 'activation'; subject: Activation; as: NotificationRecipients; at: Iso; key: string }
+  | {
+      kind: 'request';
+      subject: ActivationRequest;
+      as: NotificationRecipients;
+      at: Iso;
+      key: string;
+      waiting: boolean;
+    };
 
 /**
  * What `userId` is told at `at`, newest first: assignments made and activations (or requests to
- * activate) in the last 30 days, each once per recipient kind that includes them.
+ * activate) in the last 30 days, each once, under the first recipient kind that includes them.
+ * One pass over the records with no allocation for what is not shown, and sentences only for
+ * the listed ones, so a tenant that just imported 100,000 assignments stays cheap.
  */
 export function notificationsFor(state: TenantState, userId: UserId, at: Iso): InAppNotification[] {
   if (getOwn(state.users, userId)?.status !== 'active') return [];
   const since = addDays(at, -NOTIFICATION_HORIZON_DAYS);
-  const subjects = recentSubjects(state, since, at);
-  if (subjects.length === 0) return [];
-  let admins: Set<UserId> | null = null;
-  const approvers = new Map<string, Set<UserId>>();
-  const out: InAppNotification[] = [];
-  for (const s of subjects) {
-    const table = notificationSettingsOf(settingsFor(state, s.roleId, s.scopeId))[s.event];
-    // Someone who is also the assignee hears it as such, in their own words.
-    for (const as of ['assignee', 'admins', 'approvers'] as const) {
-      const rule = table[as];
-      const words = s.words[as];
-      if (rule.criticalOnly && !words.critical) continue;
-      let included = rule.additionalRecipients.includes(userId);
-      if (!included && rule.defaultRecipients) {
-        if (as === 'assignee') included = s.assignees.includes(userId);
-        else if (s.actor !== userId) {
-          if (as === 'admins') {
-            admins ??= new Set([
-              ...activeHoldersOf(state, ROLE_IDS.GlobalAdministrator, at),
-              ...activeHoldersOf(state, ROLE_IDS.PrivilegedRoleAdministrator, at),
-            ]);
-            included = admins.has(userId);
-          } else {
-            const key = `${s.roleId}@${s.scopeId ?? ''}`;
-            let people = approvers.get(key);
-            if (!people) {
-              people = approversFor(state, s.roleId, at, s.scopeId);
-              approvers.set(key, people);
-            }
-            // Approvers hear of activations of others, not of their own.
-            included = people.has(userId) && !s.assignees.includes(userId);
-          }
-        }
-      }
-      if (!included) continue;
-      out.push({
-        id: `${s.key}:${as}`,
-        event: s.event,
-        as,
-        at: s.at,
-        roleId: s.roleId,
-        text: words.text,
-        critical: words.critical,
-        href: s.href[as],
-      });
-      // One notice per subject: the first kind that includes the person says it.
-      break;
+  const myGroups = groupsOfUser(state, userId, at);
+  // Whether this person is a Global or Privileged Role Administrator now (what "administrators"
+  // means here, and the approvers of a directory role naming none): one look at their own grants.
+  let admin: boolean | null = null;
+  const isAdmin = () =>
+    (admin ??= grantsOf(state, userId, at).some(
+      (g) =>
+        g.roleId === ROLE_IDS.GlobalAdministrator ||
+        g.roleId === ROLE_IDS.PrivilegedRoleAdministrator,
+    ));
+  const approves = new Map<string, boolean>();
+  const isApprover = (roleId: RoleId, scopeId: ScopeId | null): boolean => {
+    const key = `${roleId}@${scopeId ?? ''}`;
+    let yes = approves.get(key);
+    if (yes === undefined) {
+      // A directory role naming no approvers has the administrators as its approvers
+      // (`approversFor`): ask about this person instead of listing them all.
+      const named = settingsFor(state, roleId, scopeId).approvers.length > 0;
+      yes =
+        !named && findRole(state, roleId)?.kind === 'directory'
+          ? isAdmin()
+          : approversFor(state, roleId, at, scopeId).has(userId);
+      approves.set(key, yes);
     }
-  }
-  return out
-    .sort((a, b) => (a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.id < b.id ? -1 : 1))
-    .slice(0, MAX_NOTIFICATIONS);
-}
+    return yes;
+  };
+  /** The recipient kind this person hears of it as, or null; the assignee's own words first. */
+  const recipientAs = (
+    event: NotificationEvent,
+    roleId: RoleId,
+    scopeId: ScopeId | null,
+    isAssignee: boolean,
+    actor: UserId | 'system',
+    critical: (as: NotificationRecipients) => boolean,
+  ): NotificationRecipients | null => {
+    const table = notificationSettingsOf(settingsFor(state, roleId, scopeId))[event];
+    for (const as of RECIPIENT_ORDER) {
+      const rule = table[as];
+      if (rule.criticalOnly && !critical(as)) continue;
+      if (rule.additionalRecipients.includes(userId)) return as;
+      if (!rule.defaultRecipients) continue;
+      if (as === 'assignee') {
+        if (isAssignee) return as;
+      } else if (actor !== userId) {
+        if (as === 'admins' ? isAdmin() : !isAssignee && isApprover(roleId, scopeId)) return as;
+      }
+    }
+    return null;
+  };
+  const never = () => false;
 
-function recentSubjects(state: TenantState, since: Iso, at: Iso): Subject[] {
-  const subjects: Subject[] = [];
-  const name = (id: UserId | 'system') =>
-    id === 'system' ? 'Leasehold' : (getOwn(state.users, id)?.displayName ?? 'Someone');
+  const hits: Hit[] = [];
   for (const a of valuesOf(state.assignments)) {
     if (a.createdAt < since || a.createdAt > at) continue;
-    const role = roleNameOf(state, a);
-    const group = principalKindOf(a) === 'group' ? getOwn(state.groups ?? {}, a.principalId) : null;
-    const who = group ? `the group ${group.name}` : name(a.principalId);
-    const eligible = a.type === 'eligible';
-    const made = `${name(a.createdBy)} assigned ${who} as ${eligible ? 'eligible for' : 'active in'} ${role}`;
-    subjects.push({
-      key: `assignment:${a.id}`,
-      event: eligible ? 'assignedEligible' : 'assignedActive',
-      at: a.createdAt,
-      roleId: a.roleId,
-      scopeId: scopeOf(a),
-      assignees: group ? membersOf(state, group.id, at) : [a.principalId],
-      actor: a.createdBy,
-      words: {
-        admins: { text: `${made}.`, critical: false },
-        assignee: {
-          text: `You are now ${eligible ? 'eligible for' : 'active in'} ${role}${group ? ` through ${group.name}` : ''}${eligible ? ': activate it when you need it' : ''}.`,
-          critical: false,
-        },
-        approvers: { text: `${made}; you approve its activations.`, critical: false },
-      },
-      href: { admins: '/admin', assignee: '/roles', approvers: '/approvals' },
-    });
+    const isAssignee =
+      principalKindOf(a) === 'group' ? myGroups.has(a.principalId) : a.principalId === userId;
+    const event = a.type === 'eligible' ? 'assignedEligible' : 'assignedActive';
+    const as = recipientAs(event, a.roleId, scopeOf(a), isAssignee, a.createdBy, never);
+    if (as)
+      hits.push({ kind: 'assignment', subject: a, as, at: a.createdAt, key: `assignment:${a.id}` });
   }
   for (const act of valuesOf(state.activations)) {
     if (act.requestedAt < since || act.requestedAt > at) continue;
-    const role = roleNameOf(state, act);
-    const who = name(act.principalId);
-    subjects.push({
-      key: `activation:${act.id}`,
-      event: 'activated',
-      at: act.startsAt > act.requestedAt && act.startsAt <= at ? act.startsAt : act.requestedAt,
-      roleId: act.roleId,
-      scopeId: scopeOfActivation(state, act.assignmentId),
-      assignees: [act.principalId],
-      actor: act.principalId,
-      words: {
-        admins: { text: `${who} activated ${role}: “${act.justification}”.`, critical: false },
-        assignee: { text: `You activated ${role}.`, critical: false },
-        approvers: { text: `${who} activated ${role}: “${act.justification}”.`, critical: false },
-      },
-      href: { admins: '/admin', assignee: '/roles', approvers: '/approvals' },
-    });
+    const scopeId = scopeOfActivation(state, act.assignmentId);
+    const as = recipientAs(
+      'activated',
+      act.roleId,
+      scopeId,
+      act.principalId === userId,
+      act.principalId,
+      never,
+    );
+    const when =
+      act.startsAt > act.requestedAt && act.startsAt <= at ? act.startsAt : act.requestedAt;
+    if (as)
+      hits.push({ kind: 'activation', subject: act, as, at: when, key: `activation:${act.id}` });
   }
   for (const r of valuesOf(state.requests)) {
     // Granted requests are told as their activation; the rest as the request itself.
     if (r.requestedAt < since || r.requestedAt > at || getOwn(state.activations, r.activationId)) {
       continue;
     }
-    const role = roleNameOf(state, r);
-    const who = name(r.principalId);
     const waiting = r.status === 'PendingApproval' && at < r.expiresAt;
-    subjects.push({
-      key: `request:${r.id}`,
-      event: 'activated',
-      at: r.requestedAt,
-      roleId: r.roleId,
-      scopeId: scopeOfActivation(state, r.assignmentId),
-      assignees: [r.principalId],
-      actor: r.principalId,
-      words: {
-        admins: {
-          text: `${who} asked to activate ${role}: “${r.justification}”.`,
-          critical: false,
-        },
-        assignee: { text: `You asked to activate ${role}; it needs approval.`, critical: false },
-        approvers: {
-          text: waiting
-            ? `${who} asks you to approve activating ${role}: “${r.justification}”.`
-            : `${who} asked to activate ${role} (no longer waiting).`,
-          critical: waiting,
-        },
-      },
-      href: { admins: '/approvals', assignee: '/requests', approvers: '/approvals' },
-    });
+    const scopeId = scopeOfActivation(state, r.assignmentId);
+    const as = recipientAs(
+      'activated',
+      r.roleId,
+      scopeId,
+      r.principalId === userId,
+      r.principalId,
+      (k) => k === 'approvers' && waiting,
+    );
+    if (as)
+      hits.push({
+        kind: 'request',
+        subject: r,
+        as,
+        at: r.requestedAt,
+        key: `request:${r.id}`,
+        waiting,
+      });
   }
-  return subjects;
+  return hits
+    .sort((a, b) => (a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.key < b.key ? -1 : 1))
+    .slice(0, MAX_NOTIFICATIONS)
+    .map((hit) => describeHit(state, hit));
+}
+
+const RECIPIENT_ORDER = ['assignee', 'admins', 'approvers'] as const;
+
+/** A listed notification in words, with where the app shows its subject. */
+function describeHit(state: TenantState, hit: Hit): InAppNotification {
+  const name = (id: UserId | 'system') =>
+    id === 'system' ? 'Leasehold' : (getOwn(state.users, id)?.displayName ?? 'Someone');
+  const base = { id: `${hit.key}:${hit.as}`, as: hit.as, at: hit.at };
+  switch (hit.kind) {
+    case 'assignment': {
+      const a = hit.subject;
+      const role = roleNameOf(state, a);
+      const eligible = a.type === 'eligible';
+      const group =
+        principalKindOf(a) === 'group' ? getOwn(state.groups ?? {}, a.principalId) : undefined;
+      const who = group ? `the group ${group.name}` : name(a.principalId);
+      const made = `${name(a.createdBy)} assigned ${who} as ${eligible ? 'eligible for' : 'active in'} ${role}`;
+      const text = {
+        admins: `${made}.`,
+        assignee: `You are now ${eligible ? 'eligible for' : 'active in'} ${role}${group ? ` through ${group.name}` : ''}${eligible ? ': activate it when you need it' : ''}.`,
+        approvers: `${made}; you approve its activations.`,
+      }[hit.as];
+      const href = ({ admins: '/admin', assignee: '/roles', approvers: '/approvals' } as const)[
+        hit.as
+      ];
+      return {
+        ...base,
+        event: eligible ? 'assignedEligible' : 'assignedActive',
+        roleId: a.roleId,
+        text,
+        critical: false,
+        href,
+      };
+    }
+    case 'activation': {
+      const act = hit.subject;
+      const role = roleNameOf(state, act);
+      const told = `${name(act.principalId)} activated ${role}: “${act.justification}”.`;
+      const text = { admins: told, assignee: `You activated ${role}.`, approvers: told }[hit.as];
+      const href = ({ admins: '/admin', assignee: '/roles', approvers: '/approvals' } as const)[
+        hit.as
+      ];
+      return { ...base, event: 'activated', roleId: act.roleId, text, critical: false, href };
+    }
+    case 'request': {
+      const r = hit.subject;
+      const role = roleNameOf(state, r);
+      const who = name(r.principalId);
+      const text = {
+        admins: `${who} asked to activate ${role}: “${r.justification}”.`,
+        assignee: `You asked to activate ${role}; it needs approval.`,
+        approvers: hit.waiting
+          ? `${who} asks you to approve activating ${role}: “${r.justification}”.`
+          : `${who} asked to activate ${role} (no longer waiting).`,
+      }[hit.as];
+      const href = (
+        { admins: '/approvals', assignee: '/requests', approvers: '/approvals' } as const
+      )[hit.as];
+      return {
+        ...base,
+        event: 'activated',
+        roleId: r.roleId,
+        text,
+        critical: hit.as === 'approvers' && hit.waiting,
+        href,
+      };
+    }
+  }
 }
 
 function scopeOfActivation(state: TenantState, assignmentId: string): ScopeId | null {
