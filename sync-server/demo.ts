@@ -4,7 +4,8 @@
  * ceremonies (software authenticators), signed commands, passkey-confirmed activations,
  * approvals — so the ledger is a genuine, verifiable history, not fixture rows.
  *
- * Environment: PORT (8787), DATA_DIR (./data-demo), DEMO_USERS (300).
+ * Environment: PORT (8787), DATA_DIR (./data-demo), DATABASE_URL (PostgreSQL instead; see
+ * main.ts), DEMO_USERS (300).
  * The demo prints an invite link for you; once you join, you are made a Global Administrator.
  */
 import { existsSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { loadDemoOrganisation } from './dev/demo-data';
 import type { RelayEndpoint } from './dev/node-client';
 import { log } from './log';
 import { Relay } from './relay';
-import { openSqliteStorage } from './storage/sqlite';
+import { openConfiguredStorage } from './storage/open';
 
 const port = Number(process.env.PORT ?? 8787);
 const dataDir = resolve(process.env.DATA_DIR ?? './data-demo');
@@ -22,8 +23,10 @@ const staticDir = resolve(process.env.STATIC_DIR ?? 'build');
 const userCount = Math.max(20, Math.min(2000, Number(process.env.DEMO_USERS ?? 300)));
 
 async function main(): Promise<void> {
+  const { storage, location } = await openConfiguredStorage(process.env, dataDir);
+  log('info', 'storage opened', { storage: storage.kind, location });
   const relay = await Relay.open({
-    storage: openSqliteStorage(join(dataDir, 'leasehold.sqlite')),
+    storage,
     clock: systemClock,
     rp: { rpName: 'Leasehold (demo)', rpId: '', origin: '' },
     staticDir: existsSync(join(staticDir, 'index.html')) ? staticDir : null,
@@ -37,13 +40,17 @@ async function main(): Promise<void> {
     origin,
     clock: systemClock,
   };
-  process.stdout.write(`Leasehold demo relay on ${origin} (data: ${dataDir})\n`);
+  process.stdout.write(
+    `Leasehold demo relay on ${origin} (data: ${location}, storage: ${storage.kind})\n`,
+  );
 
   if (relay.state.setupCompletedAt) {
     process.stdout.write(
       'The demo organisation is already loaded: open the app and sign in with your passkey.\n',
     );
-    process.stdout.write(`To start over, stop the demo and delete ${dataDir}.\n`);
+    process.stdout.write(
+      `To start over, stop the demo and delete ${storage.kind === 'sqlite' ? dataDir : 'its tables'}.\n`,
+    );
   } else {
     const started = performance.now();
     const invite = await loadDemoOrganisation(relay, endpoint, userCount);

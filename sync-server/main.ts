@@ -1,6 +1,7 @@
 /**
  * Composition root: `npm start` (or `npm run relay`). Environment:
  *   PORT (8787), DATA_DIR (./data, SQLite inside), HOST (localhost),
+ *   DATABASE_URL (postgres://… or postgresql://…: use PostgreSQL instead of SQLite; opt-in),
  *   PUBLIC_ORIGIN (http://localhost:<port>; the WebAuthn origin), RP_ID (its hostname),
  *   LEASEHOLD_TEST_CLOCK=1 (tests only: a movable clock at POST /api/test/clock),
  *   LOG_LEVEL (info).
@@ -10,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { TestClock, systemClock } from './clock';
 import { log } from './log';
 import { Relay } from './relay';
-import { openSqliteStorage } from './storage/sqlite';
+import { openConfiguredStorage } from './storage/open';
 
 const port = Number(process.env.PORT ?? 8787);
 const host = process.env.HOST ?? 'localhost';
@@ -19,7 +20,8 @@ const staticDir = resolve(process.env.STATIC_DIR ?? 'build');
 const testClock = process.env.LEASEHOLD_TEST_CLOCK === '1' ? new TestClock() : null;
 
 async function main(): Promise<void> {
-  const storage = openSqliteStorage(join(dataDir, 'leasehold.sqlite'));
+  const { storage, location } = await openConfiguredStorage(process.env, dataDir);
+  log('info', 'storage opened', { storage: storage.kind, location });
   const relay = await Relay.open({
     storage,
     clock: testClock ?? systemClock,
@@ -36,7 +38,7 @@ async function main(): Promise<void> {
 
   const token = await relay.issueSetupToken();
   process.stdout.write(
-    `Leasehold relay listening on ${origin} (data: ${dataDir}, storage: ${storage.kind})\n`,
+    `Leasehold relay listening on ${origin} (data: ${location}, storage: ${storage.kind})\n`,
   );
   if (token)
     process.stdout.write(

@@ -426,7 +426,13 @@ export class Relay {
     const revoked = new Set(
       committed.events.flatMap((e) => (e.type === 'DeviceRevoked' ? [e.deviceId] : [])),
     );
-    for (const deviceId of revoked) void this.storage.deleteSessionsOfDevice(deviceId);
+    // Best effort: resolveSession refuses a revoked device's sessions anyway.
+    for (const deviceId of revoked)
+      this.storage
+        .deleteSessionsOfDevice(deviceId)
+        .catch((error: unknown) =>
+          log('warn', 'could not delete sessions of a revoked device', { error: String(error) }),
+        );
     for (const socket of [...this.#syncSockets, ...this.#commandSockets]) {
       if (revoked.has(socket.session.deviceId))
         socket.close(CloseCode.Unauthenticated, 'this device was revoked');

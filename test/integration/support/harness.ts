@@ -11,6 +11,7 @@ import { randomId } from '#ledger/bytes';
 import { TestClock } from '../../../sync-server/clock';
 import { Relay } from '../../../sync-server/relay';
 import { openSqliteStorage } from '../../../sync-server/storage/sqlite';
+import type { RelayStorage } from '../../../sync-server/storage/types';
 import { CommandClient, TestUser, post, tokenHashOf } from '../../../sync-server/dev/node-client';
 
 export { CommandClient, TestUser, post, tokenHashOf };
@@ -27,12 +28,20 @@ export type TestRelay = {
   close(opts?: { keepData?: boolean }): Promise<void>;
 };
 
-export async function startRelay(opts: { dataDir?: string } = {}): Promise<TestRelay> {
+/**
+ * `storage` (optional) opens the relay's storage instead of SQLite in `dataDir`, e.g. PostgreSQL;
+ * the temp `dataDir` is still made (and removed by close) so callers see the same shape.
+ */
+export async function startRelay(
+  opts: { dataDir?: string; storage?: () => Promise<RelayStorage> } = {},
+): Promise<TestRelay> {
   process.env.LOG_LEVEL ??= 'silent';
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'leasehold-it-'));
   const clock = new TestClock();
   const relay = await Relay.open({
-    storage: openSqliteStorage(join(dataDir, 'leasehold.sqlite')),
+    storage: opts.storage
+      ? await opts.storage()
+      : openSqliteStorage(join(dataDir, 'leasehold.sqlite')),
     clock,
     rp: { rpName: 'Leasehold', rpId: 'localhost', origin: '' },
     staticDir: null,
