@@ -31,7 +31,7 @@ const T = '2026-01-01T00:00:00.000Z';
 
 async function startRelay(dataDir: string) {
   const child = spawn(join('node_modules', '.bin', 'tsx'), ['sync-server/main.ts'], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'error' },
+    env: { ...process.env, DATABASE_URL: '', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

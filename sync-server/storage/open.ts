@@ -1,6 +1,7 @@
 /**
  * Which storage a relay process uses: PostgreSQL when DATABASE_URL is a postgres:// or
- * postgresql:// URL (opt-in, for scale-out), otherwise the embedded SQLite file in DATA_DIR.
+ * postgresql:// URL (opt-in: a managed, backed-up database), otherwise the embedded SQLite file
+ * in DATA_DIR. Either way one relay is the single writer.
  */
 import { join } from 'node:path';
 import { isPostgresUrl, openPostgresStorage, redactUrl } from './postgres';

@@ -78,7 +78,13 @@ export async function openPostgresStorage(
   opts: PostgresOptions = {},
 ): Promise<RelayStorage> {
   const p = opts.schema ? `${quoteIdent(opts.schema)}.` : '';
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    connectionTimeoutMillis: 10_000,
+    // A silent network partition must fail a query rather than hang the single writer.
+    keepAlive: true,
+    statement_timeout: 60_000,
+  });
   // An idle client losing its connection is reported here; without a listener it would crash
   // the process. The next query gets a fresh connection or rejects.
   pool.on('error', (error) =>
@@ -86,12 +92,22 @@ export async function openPostgresStorage(
   );
   let closed = false;
 
-  /** Runs fn in one transaction on one client; COMMIT has returned when this resolves. */
-  async function transaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs fn in one transaction on one client; COMMIT has returned when this resolves. A checked-out
+   * client has no 'error' listener of the pool's: without ours, a connection lost mid-transaction
+   * (server restart, failover) would crash the process instead of rejecting.
+   */
+  async function transactionOnce<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken ??= error;
+    };
+    client.on('error', onError);
     try {
-      await client.query('BEGIN');
+      // Explicit, so a server whose default is stricter cannot fail batches with serialization
+      // errors; single-use nonces are guarded by their own row updates.
+      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
       await client.query('SET LOCAL synchronous_commit = on');
       const result = await fn(client);
       await client.query('COMMIT');
@@ -104,7 +120,25 @@ export async function openPostgresStorage(
       }
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
+    }
+  }
+
+  /**
+   * `transactionOnce`, retried when PostgreSQL aborts it as a deadlock victim or a serialization
+   * failure: the rollback left nothing behind, so running it again is safe, and a relay must not
+   * stop for a lock-order race with an HTTP request.
+   */
+  async function transaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await transactionOnce(fn);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw error;
+        log('warn', 'postgres transaction retried', { code, attempt });
+      }
     }
   }
 
@@ -118,6 +152,31 @@ export async function openPostgresStorage(
   } catch (error) {
     await pool.end().catch(() => {});
     throw error;
+  }
+
+  // One relay per database (schema): it is the single writer, its ledger and keys live in memory.
+  // A session-level advisory lock, held on a dedicated connection for the relay's lifetime,
+  // refuses a second one; losing that connection fails every later commit (fail-stop).
+  const lockName = `leasehold-relay:${opts.schema ?? 'default'}`;
+  let lockLost: Error | null = null;
+  const lockClient = await pool.connect().catch(async (error: unknown) => {
+    await pool.end().catch(() => {});
+    throw error;
+  });
+  lockClient.on('error', (error) => {
+    lockLost ??= error;
+    log('error', 'postgres: the single-writer lock connection was lost', { error: String(error) });
+  });
+  const locked = await lockClient
+    .query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [lockName])
+    .then((r) => r.rows[0]?.ok === true)
+    .catch(() => false);
+  if (!locked) {
+    lockClient.release(true);
+    await pool.end().catch(() => {});
+    throw new Error(
+      'Another Leasehold relay is already using this PostgreSQL database (or schema); only one relay may write to it.',
+    );
   }
 
   const query = <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) =>
@@ -213,10 +272,17 @@ export async function openPostgresStorage(
     async retirePoolNonces(deviceId, nonces, at) {
       if (nonces.length === 0) return;
       // One statement, so all listed nonces retire together (as SQLite's transaction does).
-      await query(
-        `UPDATE ${p}nonces SET expires_at = $1 WHERE nonce = ANY($2::text[]) AND device_id = $3 AND kind = 'pool' AND used_seq IS NULL AND expires_at > $1`,
-        [at, [...nonces], deviceId],
-      );
+      // Rows are locked in nonce order, the same order `commit` uses, so the two cannot deadlock.
+      await transaction(async (c) => {
+        await c.query(
+          `SELECT nonce FROM ${p}nonces WHERE nonce = ANY($1::text[]) ORDER BY nonce COLLATE "C" FOR UPDATE`,
+          [[...nonces]],
+        );
+        await c.query(
+          `UPDATE ${p}nonces SET expires_at = $1 WHERE nonce = ANY($2::text[]) AND device_id = $3 AND kind = 'pool' AND used_seq IS NULL AND expires_at > $1`,
+          [at, [...nonces], deviceId],
+        );
+      });
     },
     async countLivePoolNonces(deviceId, at) {
       const r = await query<{ n: string }>(
@@ -255,6 +321,7 @@ export async function openPostgresStorage(
       await query(`DELETE FROM ${p}sessions WHERE device_id = $1`, [deviceId]);
     },
     async commit(batch: AppendBatch) {
+      if (lockLost) throw new Error(`the single-writer lock was lost: ${lockLost.message}`);
       await transaction(async (c) => {
         for (const e of batch.entries)
           await c.query(`INSERT INTO ${p}entries (seq, bytes, leaf_hash) VALUES ($1, $2, $3)`, [
@@ -272,7 +339,11 @@ export async function openPostgresStorage(
             `INSERT INTO ${p}commands (cmd_id, digest, seq, reply) VALUES ($1, $2, $3, $4)`,
             [cmd.cmdId, cmd.digest, cmd.seq, cmd.reply],
           );
-        for (const n of batch.usedNonces) {
+        // In nonce order, the order `retirePoolNonces` locks them in.
+        const used = [...batch.usedNonces].sort((a, b) =>
+          a.nonce < b.nonce ? -1 : a.nonce > b.nonce ? 1 : 0,
+        );
+        for (const n of used) {
           // A nonce is single-use: if it was used meanwhile the whole batch must not commit.
           const r = await c.query(
             `UPDATE ${p}nonces SET used_seq = $1 WHERE nonce = $2 AND used_seq IS NULL`,
@@ -294,6 +365,10 @@ export async function openPostgresStorage(
     async close() {
       if (closed) return;
       closed = true;
+      await lockClient
+        .query('SELECT pg_advisory_unlock(hashtext($1))', [lockName])
+        .catch(() => undefined);
+      lockClient.release();
       await pool.end();
     },
   };

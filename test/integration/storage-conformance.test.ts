@@ -356,6 +356,61 @@ describe.skipIf(!pgUrl)('storage conformance: PostgreSQL', () => {
     await expect(openPostgresStorage(url, { schema: 'no"pe' })).rejects.toThrow(/schema name/);
   });
 
+  it('lets one relay write to a database at a time, and fails commits once its lock is lost', async () => {
+    const schema = s.fresh();
+    const first = await openPostgresStorage(url, { schema });
+    await expect(openPostgresStorage(url, { schema })).rejects.toThrow(/only one relay/);
+    await first.commit(batch({ entries: [entry(1)] }));
+    // The lock's connection goes away (failover, an administrator): writing must stop.
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(
+        // Only this schema's lock: hashtext's int4 key, low 32 bits, as pg_locks shows it.
+        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = (hashtext($1)::bigint & 4294967295)::oid AND pid <> pg_backend_pid()",
+        [`leasehold-relay:${schema}`],
+      );
+    } finally {
+      await admin.end();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    await expect(first.commit(batch({ entries: [entry(2)] }))).rejects.toThrow(/lock was lost/);
+    await first.close();
+    // Once it is gone, another relay may take over, and finds the committed entry.
+    const second = await openPostgresStorage(url, { schema });
+    expect(await second.entryCount()).toBe(1);
+    await second.close();
+  });
+
+  it('rejects, not crashes, when the connection dies in the middle of a commit', async () => {
+    const schema = s.fresh();
+    const store = await openPostgresStorage(url, { schema });
+    const big = batch({
+      entries: Array.from({ length: 3000 }, (_, i) => entry(i)),
+    });
+    const pending = store.commit(big);
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      // Whatever backend is inserting entries into this schema right now.
+      for (let i = 0; i < 400; i++) {
+        const r = await admin.query(
+          'SELECT pg_terminate_backend(pid) AS t FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()',
+          [`%${schema}%entries%`],
+        );
+        if (r.rowCount) break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    } finally {
+      await admin.end();
+    }
+    await expect(pending).rejects.toThrow();
+    await store.close().catch(() => undefined);
+    const again = await openPostgresStorage(url, { schema });
+    expect(await again.entryCount()).toBe(0);
+    await again.close();
+  });
+
   it('stores binary as bytea and seqs as BIGINT', async () => {
     const schema = s.fresh();
     const store = await openPostgresStorage(url, { schema });

@@ -142,10 +142,16 @@ export function notificationsFor(state: TenantState, userId: UserId, at: Iso): I
       act.principalId,
       never,
     );
-    const when =
-      act.startsAt > act.requestedAt && act.startsAt <= at ? act.startsAt : act.requestedAt;
-    if (as)
-      hits.push({ kind: 'activation', subject: act, as, at: when, key: `activation:${act.id}` });
+    // When it was asked for (never in the future, so read marks stay honest), even if scheduled.
+    if (as) {
+      hits.push({
+        kind: 'activation',
+        subject: act,
+        as,
+        at: act.requestedAt,
+        key: `activation:${act.id}`,
+      });
+    }
   }
   for (const r of valuesOf(state.requests)) {
     // Granted requests are told as their activation; the rest as the request itself.

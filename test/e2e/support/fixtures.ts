@@ -33,6 +33,8 @@ function spawnRelay(
   const child: ChildProcess = spawn(join('node_modules', '.bin', 'tsx'), ['sync-server/main.ts'], {
     env: {
       ...process.env,
+      // Each test's relay keeps its data in its own SQLite file, never in a shell's database.
+      DATABASE_URL: '',
       PORT: String(port),
       DATA_DIR: dataDir,
       LEASEHOLD_TEST_CLOCK: '1',
