@@ -86,6 +86,7 @@ import type {
   AdminDecision,
   ApprovalDecision,
   Assignment,
+  AssignmentId,
   AssignmentRequest,
   AssignmentType,
   BundleItem,
@@ -797,30 +798,48 @@ function placeProblem(
   }
 }
 
-function removeAssignment(
-  command: CommandOf<'RemoveAssignment'>,
+/**
+ * The current assignment `assignmentId` if the actor may remove or change it, or the refusal:
+ * scoped administrators may touch only what they could have assigned, and someone who may
+ * not learns nothing about whether it exists.
+ */
+function currentAssignmentFor(
   state: TenantState,
   ctx: UserContext,
-): Decision {
-  const assignment = getOwn(state.assignments, command.assignmentId);
-  // Scoped administrators may remove only what they could have assigned; others learn nothing.
+  assignmentId: AssignmentId,
+  doing: 'remove' | 'change',
+): { ok: true; assignment: Assignment } | { ok: false; rejection: Rejection } {
+  const assignment = getOwn(state.assignments, assignmentId);
   if (
     !assignment
       ? !hasPermission(state, ctx.actor.id, 'manage-assignments', ctx.at)
       : !canManageAssignment(state, ctx.actor.id, assignment.roleId, scopeOf(assignment), ctx.at)
   ) {
-    return refuse(
-      reject(
+    return {
+      ok: false,
+      rejection: reject(
         'not-authorized',
-        `Only ${PERMISSION_ROLE_NAMES['manage-assignments']} (or a scope's Owner, or a group's owner, for theirs) can remove role assignments.`,
+        `Only ${PERMISSION_ROLE_NAMES['manage-assignments']} (or a scope's Owner, or a group's owner, for theirs) can ${doing} role assignments.`,
       ),
-    );
+    };
   }
   if (!assignment || assignment.status !== 'current') {
-    return refuse(
-      reject('unknown-assignment', `There is no current assignment ${command.assignmentId}.`),
-    );
+    return {
+      ok: false,
+      rejection: reject('unknown-assignment', `There is no current assignment ${assignmentId}.`),
+    };
   }
+  return { ok: true, assignment };
+}
+
+function removeAssignment(
+  command: CommandOf<'RemoveAssignment'>,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
+  const found = currentAssignmentFor(state, ctx, command.assignmentId, 'remove');
+  if (!found.ok) return found;
+  const assignment = found.assignment;
   if (minutesBetween(assignment.createdAt, ctx.at) < MIN_MINUTES_BEFORE_REMOVE) {
     return refuse(
       reject(
@@ -1653,24 +1672,9 @@ function updateAssignment(
   state: TenantState,
   ctx: UserContext,
 ): Decision {
-  const assignment = getOwn(state.assignments, command.assignmentId);
-  if (
-    !assignment
-      ? !hasPermission(state, ctx.actor.id, 'manage-assignments', ctx.at)
-      : !canManageAssignment(state, ctx.actor.id, assignment.roleId, scopeOf(assignment), ctx.at)
-  ) {
-    return refuse(
-      reject(
-        'not-authorized',
-        `Only ${PERMISSION_ROLE_NAMES['manage-assignments']} (or a scope's Owner, or a group's owner, for theirs) can change role assignments.`,
-      ),
-    );
-  }
-  if (!assignment || assignment.status !== 'current') {
-    return refuse(
-      reject('unknown-assignment', `There is no current assignment ${command.assignmentId}.`),
-    );
-  }
+  const found = currentAssignmentFor(state, ctx, command.assignmentId, 'change');
+  if (!found.ok) return found;
+  const assignment = found.assignment;
   const role = roleNameOf(state, assignment);
   if (hasExpired(assignment, ctx.at)) {
     return refuse(
