@@ -150,33 +150,27 @@ export class Relay {
     if (latest) this.committed = { size: parseCheckpoint(latest).checkpoint.size, note: latest };
 
     for (const u of await storage.readDocUpdates()) this.projection.load(u.doc, u.update);
-    if (this.projection.isEmpty() && total > 0) {
-      // Projections are derived data: rebuild them from the ledger when they are missing.
-      this.projection.rebuild(this.state, canonical, await storage.latestCheckpoint());
-      const updates = this.projection.takeUpdates();
-      await storage.commit({
+    /** Stores what the projection wrote at start-up, durably, before anything is served. */
+    const storeStartupUpdates = () =>
+      storage.commit({
         entries: [],
-        docUpdates: updates.map((u) => ({ ...u, seq: total })),
+        docUpdates: this.projection.takeUpdates().map((u) => ({ ...u, seq: total })),
         commands: [],
         usedNonces: [],
         checkpoint: null,
         meta: [],
       });
+    if (this.projection.isEmpty() && total > 0) {
+      // Projections are derived data: rebuild them from the ledger when they are missing.
+      this.projection.rebuild(this.state, canonical, await storage.latestCheckpoint());
+      await storeStartupUpdates();
       log('warn', 'projection rebuilt from the ledger', { entries: total });
     } else {
       this.projection.takeUpdates();
       // Documents written before ADR 0005 hold records as Yjs structures: rewrite them once.
       const upgraded = this.projection.upgradeRecordValues();
       if (upgraded > 0) {
-        const updates = this.projection.takeUpdates();
-        await storage.commit({
-          entries: [],
-          docUpdates: updates.map((u) => ({ ...u, seq: total })),
-          commands: [],
-          usedNonces: [],
-          checkpoint: null,
-          meta: [],
-        });
+        await storeStartupUpdates();
         log('warn', 'document records rewritten as JSON text', { records: upgraded });
       }
     }

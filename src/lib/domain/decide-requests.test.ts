@@ -6,7 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ROLE_IDS } from './catalogue';
-import { decide, MAX_DECISION_ITEMS, requiresPasskeyConfirmation } from './decide';
+import {
+  decide,
+  decisionListCulprit,
+  MAX_DECISION_ITEMS,
+  requiresPasskeyConfirmation,
+} from './decide';
 import { offlineWindowFor } from './offline';
 import { asUser, at, given, World } from './test-support';
 import type { Command, DomainEvent } from './types';
@@ -117,6 +122,27 @@ describe('DecideRequests', () => {
       .when(decideList(['req_a1', 'req_a1']), asUser('ap1', at(2)))
       .thenRejects('already-decided');
     expect(!decision.ok && decision.rejection.message).toMatch(/^Request 2 of 2 \(GRACE’s request/);
+  });
+
+  it('reads back which request was at fault and why, whatever the names contain', () => {
+    const w = world();
+    w.run({ type: 'CancelRequest', requestId: 'req_a2', justification: '' }, asUser('hal', at(2)));
+    const decision = decide(decideList(['req_a1', 'req_a2']), w.state, asUser('ap1', at(3)));
+    const single = decide(
+      { type: 'ApproveRequest', requestId: 'req_a2', justification: 'On-call rota checked' },
+      w.state,
+      asUser('ap1', at(3)),
+    );
+    expect(decisionListCulprit(!decision.ok ? decision.rejection.message : '')).toEqual({
+      index: 1,
+      reason: !single.ok ? single.rejection.message : '',
+    });
+    expect(decisionListCulprit('A list of decisions must name 1 to 25 requests.')).toBeNull();
+    expect(
+      decisionListCulprit(
+        'Request 3 of 4 (Sam (contractor): x’s request for Reader) was not decided, so none of the 4 decisions was recorded: It was cancelled (by Sam).',
+      ),
+    ).toEqual({ index: 2, reason: 'It was cancelled (by Sam).' });
   });
 
   it('rejects the whole list when one request was cancelled meanwhile', () => {

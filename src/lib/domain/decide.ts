@@ -1148,6 +1148,18 @@ function workingCopy(state: TenantState, changedRequests: readonly RequestId[] =
 }
 
 /**
+ * Reads back a DecideRequests refusal: which listed request (0-based) could not take the verdict,
+ * and its own reason; null for a refusal of the list as a whole (too long, not confirmed, …).
+ */
+export function decisionListCulprit(message: string): { index: number; reason: string } | null {
+  const match =
+    /^Request (\d+) of \d+ .* was not decided, so none of the \d+ decisions was recorded: (.*)$/s.exec(
+      message,
+    );
+  return match ? { index: Number(match[1]) - 1, reason: match[2]! } : null;
+}
+
+/**
  * DecideRequests: the one verdict and justification applied to each listed request as its own
  * Approve/DenyRequest, each against the state the decisions before it leave (so a request listed
  * twice is 'already decided'). All or nothing: the first request that cannot take the verdict
@@ -1186,8 +1198,8 @@ function decideRequests(
       return refuse(
         reject(
           decision.rejection.code,
-          // The reason comes last, after a fixed phrase, so the app can pick it out whatever the
-          // names in between (decisions.svelte.ts).
+          // The reason comes last, after a fixed phrase, so `decisionListCulprit` can pick it out
+          // whatever the names in between.
           `Request ${index + 1} of ${ids.length} (${which}) was not decided, so none of the ${ids.length} decisions was recorded: ${decision.rejection.message}`,
         ),
       );

@@ -8,11 +8,11 @@
  * writes nothing for it; other channels (OS, push, e-mail, webhooks) build on the same list.
  */
 import { roleNameOf } from './activation';
-import { findRole, ROLE_IDS } from './catalogue';
+import { ROLE_IDS } from './catalogue';
 import { groupsOfUser } from './groups';
-import { grantsOf } from './holdings';
+import { rolesHeldBy } from './permissions';
 import { getOwn, principalKindOf, scopeOf, valuesOf } from './records';
-import { approversFor } from './requests';
+import { isApproverOf } from './requests';
 import { notificationSettingsOf, settingsFor } from './settings';
 import { addDays } from './time';
 import type {
@@ -71,27 +71,23 @@ export function notificationsFor(state: TenantState, userId: UserId, at: Iso): I
   if (getOwn(state.users, userId)?.status !== 'active') return [];
   const since = addDays(at, -NOTIFICATION_HORIZON_DAYS);
   const myGroups = groupsOfUser(state, userId, at);
-  // Whether this person is a Global or Privileged Role Administrator now (what "administrators"
-  // means here, and the approvers of a directory role naming none): one look at their own grants.
+  // "Administrators" are the Global and Privileged Role Administrators: one look at this
+  // person's own roles. Approvers are asked per role and scope, once each.
   let admin: boolean | null = null;
-  const isAdmin = () =>
-    (admin ??= grantsOf(state, userId, at).some(
-      (g) =>
-        g.roleId === ROLE_IDS.GlobalAdministrator ||
-        g.roleId === ROLE_IDS.PrivilegedRoleAdministrator,
-    ));
+  const isAdmin = () => {
+    if (admin === null) {
+      const held = rolesHeldBy(state, userId, at);
+      admin =
+        held.has(ROLE_IDS.GlobalAdministrator) || held.has(ROLE_IDS.PrivilegedRoleAdministrator);
+    }
+    return admin;
+  };
   const approves = new Map<string, boolean>();
   const isApprover = (roleId: RoleId, scopeId: ScopeId | null): boolean => {
     const key = `${roleId}@${scopeId ?? ''}`;
     let yes = approves.get(key);
     if (yes === undefined) {
-      // A directory role naming no approvers has the administrators as its approvers
-      // (`approversFor`): ask about this person instead of listing them all.
-      const named = settingsFor(state, roleId, scopeId).approvers.length > 0;
-      yes =
-        !named && findRole(state, roleId)?.kind === 'directory'
-          ? isAdmin()
-          : approversFor(state, roleId, at, scopeId).has(userId);
+      yes = isApproverOf(state, userId, roleId, at, scopeId);
       approves.set(key, yes);
     }
     return yes;

@@ -8,7 +8,7 @@ import { isRequestPending, roleNameOf } from './activation';
 import { findRole, groupOwnerRoleId, ROLE_IDS } from './catalogue';
 import { groupOfRole, isGroupOwner, membersOf } from './groups';
 import { holdersOf, holdsRoleAt } from './holdings';
-import { SCOPE_ADMIN_ROLES } from './permissions';
+import { rolesHeldBy, SCOPE_ADMIN_ROLES } from './permissions';
 import { getOwn, groupsOf, scopeOf, valuesOf } from './records';
 import { reject, type Rejection } from './rejections';
 import { activeHoldersOf } from './safeguards';
@@ -87,6 +87,27 @@ export function approversFor(
     ...activeHoldersOf(state, ROLE_IDS.PrivilegedRoleAdministrator, at),
     ...activeHoldersOf(state, ROLE_IDS.GlobalAdministrator, at),
   ]);
+}
+
+/**
+ * Whether `userId` is among `approversFor(roleId, scopeId)` at `at`, asked for one person: a
+ * directory role naming no approvers has the Privileged Role and Global Administrators, so this
+ * looks at the person's own roles instead of listing every administrator.
+ */
+export function isApproverOf(
+  state: TenantState,
+  userId: UserId,
+  roleId: RoleId,
+  at: Iso,
+  scopeId: ScopeId | null = null,
+): boolean {
+  const named = settingsFor(state, roleId, scopeId).approvers.length > 0;
+  if (!named && findRole(state, roleId)?.kind === 'directory') {
+    if (getOwn(state.users, userId)?.status !== 'active') return false;
+    const held = rolesHeldBy(state, userId, at);
+    return held.has(ROLE_IDS.PrivilegedRoleAdministrator) || held.has(ROLE_IDS.GlobalAdministrator);
+  }
+  return approversFor(state, roleId, at, scopeId).has(userId);
 }
 
 /** Enabled users holding Owner or User Access Administrator at `scopeId` or above, at `at`. */

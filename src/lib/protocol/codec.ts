@@ -9,6 +9,12 @@ import type {
   Ticket,
   UserCommand,
 } from '#domain/types';
+import { MAX_BUNDLE_ITEMS, MAX_DECISION_ITEMS } from '#domain/decide';
+import {
+  MAX_ADDITIONAL_RECIPIENTS,
+  NOTIFICATION_EVENTS,
+  NOTIFICATION_RECIPIENTS,
+} from '#domain/settings';
 import type { AssertionJSON, ClientFrame, CommandEnvelope, SignedCommand } from './messages';
 
 /** The frame is not JSON or not a known frame type: answered with an `error` frame. */
@@ -182,8 +188,6 @@ export const USER_COMMAND_TYPES = Object.keys(COMMAND_FIELDS) as UserCommand['ty
 
 /** Fields of one ActivateRoles item; all required, like ActivateRole's. */
 const BUNDLE_ITEM_FIELDS = ['activationId', 'assignmentId', 'durationMinutes', 'startsAt'] as const;
-/** Most items in one ActivateRoles (the domain's MAX_BUNDLE_ITEMS). */
-const MAX_BUNDLE_ITEMS = 10;
 
 /** Present and either null or a valid time; a missing field is refused, not read as null. */
 function requiredIsoOrNull(r: Reader, o: Obj, key: string): string | null {
@@ -212,9 +216,6 @@ function readBundleItems(r: Reader, value: unknown): BundleItem[] {
     };
   });
 }
-
-/** Most requests one DecideRequests names (the domain's MAX_DECISION_ITEMS). */
-const MAX_DECISION_ITEMS = 25;
 
 function readRequestIds(r: Reader, value: unknown): string[] {
   if (!Array.isArray(value) || value.length < 1)
@@ -455,21 +456,15 @@ const SETTING_FLAGS = [
 ] as const satisfies readonly (keyof RoleSettings)[];
 
 /** Shape only; the ranges are domain rules (validateRoleSettings). */
-const NOTIFICATION_EVENT_KEYS = ['assignedEligible', 'assignedActive', 'activated'] as const;
-const NOTIFICATION_RECIPIENT_KEYS = ['admins', 'assignee', 'approvers'] as const;
 
 /** The notification table's shape: every event × recipient cell, nothing else. */
 function readNotifications(r: Reader, value: unknown): NotificationSettings {
-  const table = r.object(value, NOTIFICATION_EVENT_KEYS, 'settings.notifications');
+  const table = r.object(value, NOTIFICATION_EVENTS, 'settings.notifications');
   const out = {} as NotificationSettings;
-  for (const event of NOTIFICATION_EVENT_KEYS) {
-    const row = r.object(
-      table[event],
-      NOTIFICATION_RECIPIENT_KEYS,
-      `settings.notifications.${event}`,
-    );
+  for (const event of NOTIFICATION_EVENTS) {
+    const row = r.object(table[event], NOTIFICATION_RECIPIENTS, `settings.notifications.${event}`);
     out[event] = {} as NotificationSettings[typeof event];
-    for (const kind of NOTIFICATION_RECIPIENT_KEYS) {
+    for (const kind of NOTIFICATION_RECIPIENTS) {
       const where = `settings.notifications.${event}.${kind}`;
       const cell = r.object(
         row[kind],
@@ -485,7 +480,7 @@ function readNotifications(r: Reader, value: unknown): NotificationSettings {
           r,
           cell.additionalRecipients,
           `${where}.additionalRecipients`,
-          20,
+          MAX_ADDITIONAL_RECIPIENTS,
         ),
         criticalOnly: cell.criticalOnly as boolean,
       };

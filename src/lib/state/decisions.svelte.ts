@@ -4,6 +4,7 @@
  */
 import { describeError } from '$lib/services';
 import { decideRequest, decideRequests, type DecisionVerdict } from '$lib/services/approvals';
+import { decisionListCulprit } from '#domain/decide';
 import { describeRejection } from '#domain/describe';
 import type { Rejection } from '#domain/rejections';
 import type { RequestId } from '#domain/types';
@@ -131,20 +132,16 @@ export class DecisionRun {
         },
       ];
     }
-    // The domain names the culprit, the reason last after a fixed phrase:
-    // "Request k of n (…) was not decided, so none of the n decisions was recorded: reason".
-    const match =
-      /^Request (\d+) of \d+ .* was not decided, so none of the \d+ decisions was recorded: (.*)$/s.exec(
-        rejection.message,
-      );
-    const culprit = match ? items[Number(match[1]) - 1] : undefined;
+    // The domain names the request at fault and its reason.
+    const found = decisionListCulprit(rejection.message);
+    const culprit = found ? items[found.index] : undefined;
     if (!culprit) this.error = describeRejection(rejection);
     return items.map((item) =>
       item === culprit
         ? {
             id: item.id,
             ok: false,
-            message: `${notDone}: ${this.#explain(item.id, { ...rejection, message: match![2]! })}`,
+            message: `${notDone}: ${this.#explain(item.id, { ...rejection, message: found!.reason })}`,
           }
         : {
             id: item.id,

@@ -4,6 +4,7 @@
  */
 import type * as Y from 'yjs';
 import type { LedgerEntry } from '#protocol/ledger-entry';
+import { putOwn } from '#domain/records';
 import type { Iso, TenantState } from '#domain/types';
 
 /**
@@ -41,15 +42,8 @@ function recordOf<T>(doc: Y.Doc, name: string): Record<string, T> {
         cache.set(key, { text: raw, value });
       }
     }
-    // '__proto__' as a key must stay an own entry, not change the prototype.
-    if (key === '__proto__') {
-      Object.defineProperty(out, key, {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    } else out[key] = value as T;
+    // putOwn: '__proto__' as a key stays an own entry, not a prototype change.
+    putOwn(out, key, value as T);
   });
   if (seen) for (const key of [...cache.keys()]) if (!seen.has(key)) cache.delete(key);
   return out;
