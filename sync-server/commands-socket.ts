@@ -17,7 +17,11 @@ export class CommandsSocket {
   }
 
   start(): void {
-    this.ws.on('message', (data, isBinary) => void this.#onMessage(data as Buffer, isBinary));
+    this.ws.on('message', (data, isBinary) => {
+      this.#onMessage(data as Buffer, isBinary).catch((error: unknown) => {
+        log('error', 'command socket failure', { error: String((error as Error)?.stack ?? error) });
+      });
+    });
     this.#send({
       t: 'hello',
       userId: this.session.userId,

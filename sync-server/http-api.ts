@@ -19,6 +19,7 @@ import {
   verifyDeviceSignature,
 } from '#protocol/confirmation';
 import type { CeremonyEvidence } from '#protocol/ledger-entry';
+import { JsonLimitError, parseJsonWithLimits } from '#protocol/json-limits';
 import { isoAt } from './clock';
 import { log } from './log';
 import {
@@ -121,14 +122,17 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
       );
     chunks.push(chunk as Buffer);
   }
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-      throw new Error('not an object');
-    return value as Record<string, unknown>;
-  } catch {
+    value = parseJsonWithLimits(Buffer.concat(chunks).toString('utf8') || '{}');
+  } catch (error) {
+    // Ill-formed Unicode or deep nesting anywhere in the body: refused before any field is read.
+    if (error instanceof JsonLimitError) throw new HttpError(400, error.code, error.message);
     throw new HttpError(400, 'invalid-request', 'The request body must be a JSON object.');
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new HttpError(400, 'invalid-request', 'The request body must be a JSON object.');
+  return value as Record<string, unknown>;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalize } from '#ledger/canonical-json';
-import { sha256, toBase64Url, utf8 } from '#ledger/bytes';
+import { utf8 } from '#ledger/bytes';
 import { MerkleTree } from '#ledger/merkle';
 import { signCheckpoint } from '#ledger/checkpoint';
 import type { LedgerEntry } from '#protocol/ledger-entry';
@@ -66,7 +66,13 @@ export class LedgerWriter {
   }
 }
 
-/** Stable digest of a signed command, to tell a resend from a reuse of its cmdId. */
-export async function commandDigest(signed: unknown): Promise<string> {
-  return toBase64Url(await sha256(utf8(canonicalize(signed))));
+/**
+ * Stable digest of a signed command, to tell a resend from a reuse of its cmdId. Synchronous on
+ * purpose: it throws at once for a value canonical JSON refuses, instead of leaving a rejected
+ * promise behind.
+ */
+export function commandDigest(signed: unknown): string {
+  return createHash('sha256')
+    .update(utf8(canonicalize(signed)))
+    .digest('base64url');
 }

@@ -32,6 +32,12 @@ const MAX_SKEW_MS = 5 * 60_000;
 const MAX_AGE_MS = 7 * 24 * 60 * 60_000;
 const MAX_BATCH = 256;
 
+const PROCESSING_FAILED: ServerFrame = {
+  t: 'error',
+  code: 'processing-failed',
+  message: 'The relay could not process this command.',
+};
+
 export type Outcome =
   | { ok: true; seq: number; events: DomainEvent[] }
   | { ok: false; rejection: Rejection; seq: number | null };
@@ -62,7 +68,7 @@ type Work =
  * key, so a signature checked against the key known at arrival stays valid in the queue.
  */
 type Precheck = {
-  digest: Promise<string>;
+  digest: string;
   signatureOk: Promise<boolean> | null;
   keyId: string | null;
 };
@@ -106,22 +112,45 @@ export class CommandPipeline {
     this.deps = deps;
   }
 
-  submitSigned(signed: SignedCommand, session: Session): Promise<ServerFrame> {
+  /**
+   * Queues a decoded signed command. Never rejects: a command that cannot even be prepared is
+   * answered on its own (`processing-failed`), and nothing reaches the process.
+   */
+  async submitSigned(signed: SignedCommand, session: Session): Promise<ServerFrame> {
+    let precheck: Precheck;
+    try {
+      precheck = this.#precheck(signed);
+    } catch (error) {
+      log('error', 'command could not be prepared', {
+        cmdId: signed.envelope.cmdId,
+        error: String((error as Error)?.stack ?? error),
+      });
+      return PROCESSING_FAILED;
+    }
+    try {
+      return await new Promise<ServerFrame>((done) =>
+        this.#enqueue({ kind: 'signed', signed, session, precheck, done }),
+      );
+    } catch (error) {
+      log('warn', 'command refused while the relay stops', { error: String(error) });
+      return PROCESSING_FAILED;
+    }
+  }
+
+  /**
+   * Everything that can throw runs synchronously before the one promise is created, so no
+   * promise is ever left behind unawaited; verifyDeviceSignature itself never rejects.
+   */
+  #precheck(signed: SignedCommand): Precheck {
+    const digest = commandDigest(signed);
     const device = getOwn(this.deps.state.devices, signed.envelope.deviceId);
-    const precheck: Precheck = {
-      digest: commandDigest(signed),
-      signatureOk: device
-        ? verifyDeviceSignature(
-            device.publicKey,
-            signed.signature,
-            commandSigningBytes(signed.envelope),
-          )
-        : null,
-      keyId: device ? `${device.publicKey.x}.${device.publicKey.y}` : null,
+    if (!device) return { digest, signatureOk: null, keyId: null };
+    const bytes = commandSigningBytes(signed.envelope);
+    return {
+      digest,
+      signatureOk: verifyDeviceSignature(device.publicKey, signed.signature, bytes),
+      keyId: `${device.publicKey.x}.${device.publicKey.y}`,
     };
-    return new Promise((done) =>
-      this.#enqueue({ kind: 'signed', signed, session, precheck, done }),
-    );
   }
 
   submitCeremony(
@@ -155,10 +184,19 @@ export class CommandPipeline {
 
   async #run(): Promise<void> {
     this.#running = true;
+    let batch: Work[] = [];
     try {
       while (this.#queue.length > 0 && !this.#failed) {
-        await this.#processBatch(this.#queue.splice(0, MAX_BATCH));
+        batch = this.#queue.splice(0, MAX_BATCH);
+        await this.#processBatch(batch);
       }
+    } catch (error) {
+      // #processBatch handles its own failures; anything escaping it is a bug, and stops the
+      // writer rather than the process.
+      log('error', 'the command pipeline failed', {
+        error: String((error as Error)?.stack ?? error),
+      });
+      if (!this.#failed) this.#stop(error, batch);
     } finally {
       this.#running = false;
     }
@@ -253,7 +291,7 @@ export class CommandPipeline {
       message: 'The relay could not process this command.',
     };
     if (work.kind === 'signed') {
-      work.done({ t: 'error', code: 'malformed-frame', message: rejection.message });
+      work.done(PROCESSING_FAILED);
     } else {
       work.done({ ok: false, rejection, seq: null });
     }
@@ -305,7 +343,7 @@ export class CommandPipeline {
     const { envelope } = signed;
     const now = clock.now();
     const at = isoAt(now);
-    const digest = await work.precheck.digest;
+    const digest = work.precheck.digest;
 
     let actor: UserId = session.userId;
     const finish = async (

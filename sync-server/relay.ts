@@ -74,7 +74,13 @@ export class Relay {
   private constructor(options: RelayOptions) {
     this.options = options;
     this.state = initialState();
-    this.server = createServer((req, res) => void handleHttp(this, req, res));
+    this.server = createServer((req, res) => {
+      handleHttp(this, req, res).catch((error: unknown) => {
+        log('error', 'http handler failed', { error: String((error as Error)?.stack ?? error) });
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    });
     this.server.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head));
   }
 
@@ -283,11 +289,11 @@ export class Relay {
       return;
     }
     const name = match[1]!;
-    this.#wss.handleUpgrade(
-      req,
-      socket,
-      head,
-      (ws) => void this.#accept(ws, name, url.searchParams.get('token')),
+    this.#wss.handleUpgrade(req, socket, head, (ws) =>
+      this.#accept(ws, name, url.searchParams.get('token')).catch((error: unknown) => {
+        log('error', 'socket setup failed', { error: String((error as Error)?.stack ?? error) });
+        ws.close(CloseCode.GoingAway, 'the relay cannot serve this connection now');
+      }),
     );
   }
 
@@ -463,6 +469,12 @@ export class Relay {
             command: command.type,
             code: outcome.rejection.code,
           });
+      })
+      .catch((error: unknown) => {
+        log('warn', 'scheduled work not submitted', {
+          command: command.type,
+          error: String(error),
+        });
       })
       .finally(() => this.#inflightDue.delete(key));
   }

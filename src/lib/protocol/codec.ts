@@ -15,13 +15,20 @@ import {
   NOTIFICATION_EVENTS,
   NOTIFICATION_RECIPIENTS,
 } from '#domain/settings';
-import type { AssertionJSON, ClientFrame, CommandEnvelope, SignedCommand } from './messages';
+import { JsonLimitError, assertJsonLimits } from './json-limits';
+import type {
+  AssertionJSON,
+  ClientFrame,
+  CommandEnvelope,
+  FrameErrorCode,
+  SignedCommand,
+} from './messages';
 
 /** The frame is not JSON or not a known frame type: answered with an `error` frame. */
 export class FrameError extends Error {
   override name = 'FrameError';
-  readonly code: 'malformed-frame' | 'unknown-frame-type';
-  constructor(code: 'malformed-frame' | 'unknown-frame-type', message: string) {
+  readonly code: FrameErrorCode;
+  constructor(code: FrameErrorCode, message: string) {
     super(message);
     this.code = code;
   }
@@ -579,7 +586,18 @@ export function readSignedCommand(value: unknown): SignedCommand {
   return { envelope, signature: new Reader('signed', cmdId).b64url(s, 'signature', 256) };
 }
 
-/** Parses one text frame from the commands socket. */
+/** The cmdId of a command frame, read without descending further than the envelope. */
+function shallowCmdId(frame: Obj): string | null {
+  const signed = frame.signed;
+  const envelope = isObj(signed) ? signed.envelope : null;
+  const cmdId = isObj(envelope) ? envelope.cmdId : null;
+  return typeof cmdId === 'string' && ID.test(cmdId) ? cmdId : null;
+}
+
+/**
+ * Parses one text frame from the commands socket. Ill-formed Unicode and deep nesting are
+ * refused anywhere in the frame (free-form fields included) before any field is read.
+ */
 export function readClientFrame(text: string): ClientFrame {
   let value: unknown;
   try {
@@ -592,6 +610,14 @@ export function readClientFrame(text: string): ClientFrame {
       'malformed-frame',
       'a frame must be a JSON object with a string field "t"',
     );
+  }
+  try {
+    assertJsonLimits(value);
+  } catch (error) {
+    if (!(error instanceof JsonLimitError)) throw error;
+    // A command hears a reject under its own cmdId, so its sender's outbox can settle it.
+    if (value.t === 'command') throw new CommandShapeError(error.message, shallowCmdId(value));
+    throw new FrameError(error.code, error.message);
   }
   switch (value.t) {
     case 'command':

@@ -76,6 +76,11 @@ export type ServerFrame =
   | { t: 'pong'; id?: string; at: Iso };
 
 /** Errors about a frame itself (not an attempted action), answered without a ledger entry. */
-export type FrameErrorCode = 'malformed-frame' | 'unknown-frame-type';
+export type FrameErrorCode =
+  | 'malformed-frame'
+  | 'unknown-frame-type'
+  | 'ill-formed-unicode'
+  | 'nesting-too-deep'
+  | 'processing-failed';
 
 export type { Rejection };
