@@ -7,6 +7,7 @@
  * nobody hears an outcome before that commit, and Yjs updates are broadcast only after it.
  */
 import { decide } from '#domain/decide';
+import { commandStaleness } from '#domain/freshness';
 import { offlineWindowFor, pooledNonceRefusal } from '#domain/offline';
 import { getOwn } from '#domain/records';
 import { applyEvent } from '#domain/state';
@@ -27,9 +28,6 @@ import { verifyAssertion, type RelyingParty } from './passkeys';
 import type { DocName, Projection } from './projection';
 import type { AppendBatch, RelayStorage, StoredCommand } from './storage/types';
 
-/** How far a command's issuedAt may lie in the future (clock skew) or in the past. */
-const MAX_SKEW_MS = 5 * 60_000;
-const MAX_AGE_MS = 7 * 24 * 60 * 60_000;
 const MAX_BATCH = 256;
 
 const PROCESSING_FAILED: ServerFrame = {
@@ -430,14 +428,14 @@ export class CommandPipeline {
       return refuse('bad-signature', 'The device signature does not match the command.');
     }
 
-    const issued = Date.parse(envelope.issuedAt);
-    if (issued > now + MAX_SKEW_MS)
+    const stale = commandStaleness(envelope.issuedAt, at);
+    if (stale?.reason === 'issued-in-future')
       return refuse(
         'stale-command',
         'The command was issued in the future; check the device clock.',
       );
-    if (issued < now - MAX_AGE_MS)
-      return refuse('stale-command', 'The command is older than 7 days.');
+    if (stale?.reason === 'too-old')
+      return refuse('stale-command', `The command is older than ${stale.limitDays} days.`);
 
     // Passkey evidence: a single-use relay nonce issued to this device, and an assertion over
     // the challenge that binds that nonce to this exact intent.
