@@ -21,6 +21,7 @@ import {
 import type { CeremonyEvidence } from '#protocol/ledger-entry';
 import { JsonLimitError, parseJsonWithLimits } from '#protocol/json-limits';
 import { isoAt } from './clock';
+import { checkInvite } from './invite-check';
 import { log } from './log';
 import {
   authenticationOptions,
@@ -347,6 +348,7 @@ const POST_ROUTES: Record<string, Route> = {
       inviteId: invite.id,
     });
   },
+  '/api/invite/check': (relay, _req, body) => checkInvite(relay, str(body, 'token'), findInvite),
   '/api/invite/verify': (relay, _req, body) => finishRegistration(relay, body, 'invite'),
   '/api/signin/options': async (relay, _req, body) => {
     const device = readDevice(body);

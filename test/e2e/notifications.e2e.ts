@@ -116,9 +116,10 @@ test('an approver is notified of a new request, and of an activation about to en
   expect(log.displayed()).toEqual(requestShown);
   // …and one once it is within 10 minutes of its end: 8 minutes and some seconds left.
   await moveTime(20 * MIN);
-  const endsAt = roles.activeNow().getByText(/Ends at \d\d:\d\d · 8 min left/);
+  const endsAt = roles.activeNow().getByText(/Ends at \d\d:\d\d \S+ · 8 min left/);
   await expect(endsAt).toBeVisible();
-  const time = /\d\d:\d\d/.exec((await endsAt.textContent()) ?? '')![0];
+  // The time as the app shows it, zone and all ("17:05 UTC").
+  const time = /\d\d:\d\d \S+/.exec((await endsAt.textContent()) ?? '')![0];
   await expect
     .poll(async () => (await shownNotifications(cy.page)).slice(1), { timeout: 15_000 })
     .toEqual([

@@ -1,12 +1,14 @@
 /**
  * Installable and offline-capable: Chromium reports no installability errors, the service worker
  * serves the app shell for deep links with the network off, and a new build shows the update
- * prompt instead of swapping the app out from under the person.
+ * prompt instead of swapping the app out from under the person — and, on a phone, without
+ * covering any of the page.
  */
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, startRelayProcess, test } from './support/fixtures';
+import { SetupPage } from './page-models/app';
+import { addPasskeyAuthenticator, expect, startRelayProcess, test } from './support/fixtures';
 
 test('the app is installable, opens offline from its service worker, and offers updates', async ({
   playwright,
@@ -22,6 +24,7 @@ test('the app is installable, opens offline from its service worker, and offers 
   });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
+    await addPasskeyAuthenticator(page);
     await page.goto(relay.setupUrl);
     await expect(page.getByRole('heading', { name: 'Set up Leasehold' })).toBeVisible();
 
@@ -60,20 +63,52 @@ test('the app is installable, opens offline from its service worker, and offers 
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     await context.setOffline(false);
 
-    // A new build: the waiting worker prompts; "Reload" switches to it.
+    // A new build, while an administrator works on a long page: the waiting worker prompts;
+    // "Reload" switches to it.
     await page.goto(relay.setupUrl);
-    await expect(page.getByRole('heading', { name: 'Set up Leasehold' })).toBeVisible();
+    await new SetupPage(page).createFirstAdmin('Ada Admin');
+    await page.getByRole('link', { name: 'Administration' }).click();
+    const administration = page.getByRole('heading', { name: 'Administration', level: 1 });
+    await expect(administration).toBeVisible();
     appendFileSync(join(staticDir, 'sw.js'), `\n// build ${Date.now()}\n`);
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
     const prompt = page
       .getByRole('status')
       .filter({ hasText: 'A new version of Leasehold is available.' });
     await expect(prompt).toBeVisible({ timeout: 20_000 });
+    // On a phone, scrolled anywhere, no part of the page lies under the prompt.
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const scroll of ['top', 'bottom'] as const) {
+      await page.evaluate(
+        (to) => window.scrollTo(0, to === 'top' ? 0 : document.body.scrollHeight),
+        scroll,
+      );
+      const covered = await prompt.evaluate((toast) => {
+        const t = toast.getBoundingClientRect();
+        const content = document.querySelectorAll(
+          'main :is(h1, h2, h3, p, label, input, select, textarea, button, a, li)',
+        );
+        return [...content]
+          .filter((element) => {
+            const r = element.getBoundingClientRect();
+            return (
+              r.width > 0 &&
+              r.height > 0 &&
+              r.left < t.right &&
+              t.left < r.right &&
+              r.top < t.bottom &&
+              t.top < r.bottom
+            );
+          })
+          .map((element) => `${element.tagName}: ${element.textContent?.trim().slice(0, 40)}`);
+      });
+      expect(covered, `covered with the page scrolled to the ${scroll}`).toEqual([]);
+    }
     await Promise.all([
       page.waitForEvent('load'),
       prompt.getByRole('button', { name: 'Reload' }).click(),
     ]);
-    await expect(page.getByRole('heading', { name: 'Set up Leasehold' })).toBeVisible();
+    await expect(administration).toBeVisible();
   } finally {
     await context.close();
     await relay.stop();

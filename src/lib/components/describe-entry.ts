@@ -5,7 +5,7 @@
 import { describeEvent, describeRejection } from '#domain/describe';
 import type { Command, DomainEvent, RoleId, TenantState, UserId } from '#domain/types';
 import type { Rejection } from '#domain/rejections';
-import { formatDuration } from './format';
+import { formatDate, formatDuration } from './format';
 
 /** The parts of a ledger entry the words need (structurally a `LedgerEntry`). */
 export type DescribableEntry = {
@@ -114,15 +114,15 @@ function describeCommand(command: Command | null | undefined, type: string, n: N
     case 'ActivateRoles':
       return `Activate ${command.items.map((i) => n.roleOfAssignment(i.assignmentId)).join(', ')} together`;
     case 'RequestExtension':
-      return `Ask to extend ${n.roleOfAssignment(command.assignmentId)} until ${command.endsAt.slice(0, 10)}`;
+      return `Ask to extend ${n.roleOfAssignment(command.assignmentId)} until ${formatDate(command.endsAt)}`;
     case 'RequestRenewal':
-      return `Ask to renew ${n.roleOfAssignment(command.assignmentId)} until ${command.endsAt.slice(0, 10)}`;
+      return `Ask to renew ${n.roleOfAssignment(command.assignmentId)} until ${formatDate(command.endsAt)}`;
     case 'DecideExtension':
       return `${command.decision === 'approve' ? 'Approve' : 'Deny'} an extension or renewal request`;
     case 'UpdateAssignment':
-      return `Change the dates of ${n.roleOfAssignment(command.assignmentId)}: ${command.startsAt ? `from ${command.startsAt.slice(0, 10)} ` : ''}${command.endsAt ? `until ${command.endsAt.slice(0, 10)}` : 'permanently'}`;
+      return `Change the dates of ${n.roleOfAssignment(command.assignmentId)}: ${command.startsAt ? `from ${formatDate(command.startsAt)} ` : ''}${command.endsAt ? `until ${formatDate(command.endsAt)}` : 'permanently'}`;
     case 'ExtendAssignment':
-      return `Extend ${n.roleOfAssignment(command.assignmentId)} ${command.endsAt ? `until ${command.endsAt.slice(0, 10)}` : 'permanently'}`;
+      return `Extend ${n.roleOfAssignment(command.assignmentId)} ${command.endsAt ? `until ${formatDate(command.endsAt)}` : 'permanently'}`;
     case 'SetBreakGlass':
       return `${command.breakGlass ? 'Mark' : 'Unmark'} ${n.nameOf(command.userId)} as a break-glass account`;
     case 'ApproveRequest':

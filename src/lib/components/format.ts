@@ -1,14 +1,19 @@
 /**
- * Times for people, in the reader's time zone, 24-hour clock ("17:05"), plain words for spans
- * ("7 h 59 min left"). The domain's own sentences stay in UTC; these are for the app's lists.
+ * Times for people: one style everywhere, in the reader's time zone and naming it, 24-hour clock
+ * ("17:05 CET" today, "Thu 27 Nov, 17:05 CET" this week, "3 Jan 2027, 17:05 CET" otherwise), and
+ * plain words for spans ("7 h 59 min left"). The domain's sentences say their instants in UTC so
+ * that the relay and every reader produce the same text; `localTimes` re-renders those here.
+ * Machine-readable `datetime` attributes stay ISO.
  */
 import type { Iso } from '#domain/types';
 
 const LOCALE = 'en-GB';
+// The zone is named at every instant it formats: CET in winter, CEST in summer.
 const time = new Intl.DateTimeFormat(LOCALE, {
   hour: '2-digit',
   minute: '2-digit',
   hourCycle: 'h23',
+  timeZoneName: 'short',
 });
 const day = new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'short', year: 'numeric' });
 const dayNoYear = new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'short' });
@@ -19,16 +24,16 @@ const sameLocalDay = (a: Date, b: Date) =>
   a.getMonth() === b.getMonth() &&
   a.getDate() === b.getDate();
 
-/** "17:05". */
+/** "17:05 CET". */
 export const formatTime = (iso: Iso): string => time.format(new Date(iso));
 
-/** "26 Nov 2026". */
+/** "26 Nov 2026": a local calendar day, so no zone. */
 export const formatDate = (iso: Iso): string => day.format(new Date(iso));
 
-/** "26 Nov 2026, 17:05". */
+/** "26 Nov 2026, 17:05 CET". */
 export const formatDateTime = (iso: Iso): string => `${formatDate(iso)}, ${formatTime(iso)}`;
 
-/** "17:05" today, "Thu 27 Nov, 17:05" within a week, else "3 Jan 2027, 17:05". */
+/** "17:05 CET" today, "Thu 27 Nov, 17:05 CET" within a week, else "3 Jan 2027, 17:05 CET". */
 export function formatMoment(iso: Iso, nowMs: number): string {
   const date = new Date(iso);
   const now = new Date(nowMs);
@@ -39,10 +44,39 @@ export function formatMoment(iso: Iso, nowMs: number): string {
   return formatDateTime(iso);
 }
 
-/** "Ends at 17:05" today, "Ends Thu 27 Nov, 17:05" later. */
+/** "Ends at 17:05 CET" today, "Ends Thu 27 Nov, 17:05 CET" later. */
 export function endsLabel(endsAt: Iso, nowMs: number): string {
   const moment = formatMoment(endsAt, nowMs);
   return sameLocalDay(new Date(endsAt), new Date(nowMs)) ? `Ends at ${moment}` : `Ends ${moment}`;
+}
+
+// The domain's spelling of an instant (formatInstant in #domain/time): "2026-11-26 14:05 UTC",
+// or "14:05 UTC" alone when the sentence's date is plain from context.
+const DOMAIN_INSTANT = /(?:(\d{4}-\d{2}-\d{2}) )?\b(\d{2}:\d{2}) UTC\b/g;
+// What people typed is quoted “like this” by the domain, and is theirs: never rewritten.
+const QUOTED = /(“[^”]*”)/;
+
+/**
+ * A domain sentence with each UTC instant in it said the app's way (`formatMoment`). A time
+ * without a date takes the date of the instant before it in the sentence, else `anchor`'s (the
+ * moment the sentence is about, e.g. its ledger entry's time), else today's in UTC.
+ */
+export function localTimes(text: string, nowMs: number, anchor?: Iso): string {
+  let lastDay = (anchor ?? new Date(nowMs).toISOString()).slice(0, 10);
+  return text
+    .split(QUOTED)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part.replace(DOMAIN_INSTANT, (match, date: string | undefined, hhmm: string) => {
+            lastDay = date ?? lastDay;
+            const instant = Date.parse(`${lastDay}T${hhmm}:00.000Z`);
+            return Number.isNaN(instant)
+              ? match
+              : formatMoment(new Date(instant).toISOString(), nowMs);
+          }),
+    )
+    .join('');
 }
 
 /** "7 h 59 min", "42 min", "35 s" (whole units, rounded down). */

@@ -61,11 +61,12 @@ export class Notifier {
   }
 }
 
-/** "17:05", as the app shows times (24-hour clock, the reader's time zone). */
+/** "17:05 CET", as the app shows times (24-hour clock, the reader's time zone, named). */
 const clockTime = new Intl.DateTimeFormat('en-GB', {
   hour: '2-digit',
   minute: '2-digit',
   hourCycle: 'h23',
+  timeZoneName: 'short',
 });
 
 function roleName(state: TenantState, roleId: string): string {

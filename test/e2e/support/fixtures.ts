@@ -29,6 +29,7 @@ function spawnRelay(
   port: number,
   log: (text: string) => void,
   staticDir?: string,
+  host?: string,
 ): Promise<Running> {
   const child: ChildProcess = spawn(join('node_modules', '.bin', 'tsx'), ['sync-server/main.ts'], {
     env: {
@@ -39,6 +40,7 @@ function spawnRelay(
       DATA_DIR: dataDir,
       LEASEHOLD_TEST_CLOCK: '1',
       ...(staticDir ? { STATIC_DIR: staticDir } : {}),
+      ...(host ? { HOST: host } : {}),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,11 +71,14 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-export async function startRelayProcess(opts: { staticDir?: string } = {}): Promise<RelayProcess> {
+/** `host`: the address to listen on (main.ts's HOST; it still advertises http://localhost). */
+export async function startRelayProcess(
+  opts: { staticDir?: string; host?: string } = {},
+): Promise<RelayProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'leasehold-e2e-'));
   let out = '';
   const log = (text: string) => (out += text);
-  let running = await spawnRelay(dataDir, 0, log, opts.staticDir);
+  let running = await spawnRelay(dataDir, 0, log, opts.staticDir, opts.host);
   // A first start prints the setup link just after the listening line.
   for (let i = 0; i < 50 && !running.setupUrl; i++) {
     await new Promise((r) => setTimeout(r, 100));
@@ -99,7 +104,7 @@ export async function startRelayProcess(opts: { staticDir?: string } = {}): Prom
     async restart({ mutate } = {}) {
       await stopChild(running.child);
       await mutate?.(join(dataDir, 'leasehold.sqlite'));
-      running = await spawnRelay(dataDir, port, log, opts.staticDir);
+      running = await spawnRelay(dataDir, port, log, opts.staticDir, opts.host);
     },
     async stop() {
       await stopChild(running.child);
