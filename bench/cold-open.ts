@@ -17,7 +17,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 
-type Transfer = { url: string; status: number; bytes: number; encoding: string };
+/** One response: headers plus body bytes received, and the body alone (0 when revalidated). */
+type Transfer = { url: string; status: number; bytes: number; body: number; encoding: string };
 
 async function startRelay(dataDir: string) {
   const child = spawn(join('node_modules', '.bin', 'tsx'), ['sync-server/main.ts'], {
@@ -49,6 +50,7 @@ function recordTransfers(context: BrowserContext): () => Promise<Transfer[]> {
         url: request.url(),
         status: response?.status() ?? 0,
         bytes: sizes.responseHeadersSize + sizes.responseBodySize,
+        body: sizes.responseBodySize,
         encoding: response?.headers()['content-encoding'] ?? '',
       })),
     );
@@ -76,8 +78,13 @@ function summarise(label: string, origin: string, transfers: Transfer[]): void {
   const sum = (ts: Transfer[]) => ts.reduce((s, t) => s + t.bytes, 0);
   const encodings = new Map<string, number>();
   for (const t of app) {
+    // Chromium reports a revalidated response with the cached status: headers but no body.
     const key =
-      t.status === 304 ? '304' : t.bytes === 0 ? 'from cache' : t.encoding || 'uncompressed';
+      t.bytes === 0
+        ? 'from cache'
+        : t.status === 304 || t.body === 0
+          ? '304'
+          : t.encoding || 'uncompressed';
     encodings.set(key, (encodings.get(key) ?? 0) + 1);
   }
   const how = [...encodings].map(([k, n]) => `${n} ${k}`).join(', ');

@@ -66,7 +66,7 @@ export function createHttpHandler(
           return await sendLatestCheckpoint(deps.relay, res);
         if (url.pathname.startsWith('/api/'))
           throw new HttpError(404, 'not-found', 'No such endpoint.');
-        return await serveStatic(req, res, url.pathname);
+        return serveStatic(req, res, url.pathname);
       }
       throw new HttpError(405, 'method-not-allowed', `${req.method} is not supported here.`);
     } catch (error) {

@@ -1,56 +1,56 @@
-/** The built app (`build/`): files as they are, and the SPA fallback to `index.html`. */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+/**
+ * The built app (`build/`), served by sirv: precompressed brotli or gzip variants when the
+ * browser accepts them (the build writes `.br` and `.gz` beside each file), ETags with 304 on
+ * `If-None-Match`, and the SPA fallback to `index.html` for paths that are not files.
+ *
+ * Caching: `/_app/immutable/` names carry a content hash, so they are cached for a year and never
+ * revalidated; everything else (index.html, sw.js, the manifest, icons) is revalidated on each
+ * use (`no-cache`), so a new build reaches everyone at once. The headers are set before sirv
+ * answers, so its 304s carry them too.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname } from 'node:path';
+import sirv from 'sirv';
 import { sendError } from './http-errors';
 
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** Types mrmime (sirv's table) lacks or gives without a charset; the rest, webp included, are its. */
 const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
-  '.webmanifest': 'application/manifest+json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
-  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
 };
 
-export type StaticFiles = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  pathname: string,
-) => Promise<void>;
+export type StaticFiles = (req: IncomingMessage, res: ServerResponse, pathname: string) => void;
 
 /** A handler for the app's files under `root`; null `root` answers 404 to every file. */
 export function staticFiles(root: string | null): StaticFiles {
-  return async (req, res, pathname) => {
-    if (!root) return sendError(res, 404, 'not-found', 'No such page.');
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(pathname);
-    } catch {
-      return sendError(res, 400, 'invalid-request', 'Bad path.');
-    }
-    const file = normalize(join(root, decoded));
-    const inside = file === root || file.startsWith(root.endsWith(sep) ? root : root + sep);
-    let target = join(root, 'index.html');
-    if (inside) {
-      const info = await stat(file).catch(() => null);
-      if (info?.isFile()) target = file;
-    }
-    const info = await stat(target).catch(() => null);
-    if (!info) return sendError(res, 404, 'not-found', 'The app is not built: run npm run build.');
-    const immutable = target.includes(`${sep}_app${sep}immutable${sep}`);
-    res.writeHead(200, {
-      'content-type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream',
-      'content-length': info.size,
-      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-      'x-content-type-options': 'nosniff',
-    });
-    if (req.method === 'HEAD') return void res.end();
-    createReadStream(target).pipe(res);
+  if (!root) return (_req, res) => sendError(res, 404, 'not-found', 'No such page.');
+  const serve = sirv(root, {
+    // Despite its name, `dev` only means "look files up per request" (a few stat calls) instead
+    // of once at start: a build written while the relay runs is served at once and whole, never
+    // with the sizes and ETags of the files it replaced.
+    dev: true,
+    etag: true,
+    brotli: true,
+    gzip: true,
+    // Paths with a file extension never fall back: a missing chunk is a 404, not a page.
+    single: true,
+    onNoMatch: (_req, res) =>
+      sendError(res, 404, 'not-found', 'No such file. Is the app built (npm run build)?'),
+  });
+  return (req, res, pathname) => {
+    res.setHeader(
+      'cache-control',
+      pathname.startsWith('/_app/immutable/') ? IMMUTABLE : 'no-cache',
+    );
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('vary', 'Accept-Encoding');
+    const type = CONTENT_TYPES[extname(pathname)];
+    if (type) res.setHeader('content-type', type);
+    serve(req, res);
   };
 }

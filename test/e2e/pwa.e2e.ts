@@ -3,9 +3,10 @@
  * serves the app shell for deep links with the network off, and a new build shows the update
  * prompt instead of swapping the app out from under the person.
  */
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { expect, startRelayProcess, test } from './support/fixtures';
 
 test('the app is installable, opens offline from its service worker, and offers updates', async ({
@@ -63,7 +64,11 @@ test('the app is installable, opens offline from its service worker, and offers 
     // A new build: the waiting worker prompts; "Reload" switches to it.
     await page.goto(relay.setupUrl);
     await expect(page.getByRole('heading', { name: 'Set up Leasehold' })).toBeVisible();
-    appendFileSync(join(staticDir, 'sw.js'), `\n// build ${Date.now()}\n`);
+    const sw = join(staticDir, 'sw.js');
+    appendFileSync(sw, `\n// build ${Date.now()}\n`);
+    // A build also writes the compressed copies the relay prefers.
+    writeFileSync(`${sw}.br`, brotliCompressSync(readFileSync(sw)));
+    writeFileSync(`${sw}.gz`, gzipSync(readFileSync(sw)));
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
     const prompt = page
       .getByRole('status')
