@@ -2,6 +2,9 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
 
+/** `npm run dev` proxies the API and sockets to a relay on PORT, as `npm run relay` reads it. */
+const relay = `localhost:${process.env.PORT ?? 8787}`;
+
 export default defineConfig({
   plugins: [
     sveltekit(),
@@ -43,9 +46,9 @@ export default defineConfig({
   optimizeDeps: { include: ['yjs', 'y-indexeddb', 'y-websocket', 'dexie'] },
   server: {
     proxy: {
-      '/api': 'http://localhost:8787',
-      '/sync': { target: 'ws://localhost:8787', ws: true },
-      '/.well-known': 'http://localhost:8787',
+      '/api': `http://${relay}`,
+      '/sync': { target: `ws://${relay}`, ws: true },
+      '/.well-known': `http://${relay}`,
     },
   },
   test: {

@@ -4,13 +4,13 @@ import { CommandShapeError, FrameError, readClientFrame } from '#protocol/codec'
 import type { ServerFrame } from '#protocol/messages';
 import { log } from './log';
 import type { Session } from './pipeline';
-import type { Relay } from './relay';
+import type { CommandHost } from './relay-host';
 
 export class CommandsSocket {
-  private readonly relay: Relay;
+  private readonly relay: CommandHost;
   private readonly ws: WebSocket;
   readonly session: Session;
-  constructor(relay: Relay, ws: WebSocket, session: Session) {
+  constructor(relay: CommandHost, ws: WebSocket, session: Session) {
     this.relay = relay;
     this.ws = ws;
     this.session = session;

@@ -1,6 +1,6 @@
 /**
- * `npm run demo`: the relay with a realistic organisation already in it, so a new user sees
- * Leasehold working in a minute. Everything is loaded through the real pipeline — passkey
+ * `npm run demo` (after a build): the relay with a realistic organisation already in it, so a new
+ * user sees Leasehold working in a minute. Everything is loaded through the real pipeline — passkey
  * ceremonies (software authenticators), signed commands, passkey-confirmed activations,
  * approvals — so the ledger is a genuine, verifiable history, not fixture rows.
  *
@@ -15,6 +15,7 @@ import { loadDemoOrganisation } from './dev/demo-data';
 import type { RelayEndpoint } from './dev/node-client';
 import { log } from './log';
 import { Relay } from './relay';
+import { startLines } from './start-lines';
 import { openConfiguredStorage } from './storage/open';
 
 const port = Number(process.env.PORT ?? 8787);
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
     clock: systemClock,
   };
   process.stdout.write(
-    `Leasehold demo relay on ${origin} (data: ${location}, storage: ${storage.kind})\n`,
+    startLines({ name: 'Leasehold (demo)', origin, storage: storage.kind, location }),
   );
 
   if (relay.state.setupCompletedAt) {

@@ -1,5 +1,5 @@
 /**
- * Composition root: `npm start` (or `npm run relay`). Environment:
+ * Composition root: `npm run relay` (and `npm start`, after a build). Environment:
  *   PORT (8787), DATA_DIR (./data, SQLite inside), HOST (localhost),
  *   DATABASE_URL (postgres://… or postgresql://…: use PostgreSQL instead of SQLite; opt-in),
  *   PUBLIC_ORIGIN (http://localhost:<port>; the WebAuthn origin), RP_ID (its hostname),
@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { TestClock, systemClock } from './clock';
 import { log } from './log';
 import { Relay } from './relay';
+import { startLines } from './start-lines';
 import { openConfiguredStorage } from './storage/open';
 
 const port = Number(process.env.PORT ?? 8787);
@@ -38,12 +39,11 @@ async function main(): Promise<void> {
 
   const token = await relay.issueSetupToken();
   process.stdout.write(
-    `Leasehold relay listening on ${origin} (data: ${location}, storage: ${storage.kind})\n`,
+    startLines({ name: 'Leasehold', origin, storage: storage.kind, location }) +
+      (token
+        ? `First start: open ${origin}/setup#token=${token} to create the first administrator.\n`
+        : ''),
   );
-  if (token)
-    process.stdout.write(
-      `First start: open ${origin}/setup#token=${token} to create the first administrator.\n`,
-    );
 
   const stop = (signal: string) => {
     log('info', 'stopping', { signal });

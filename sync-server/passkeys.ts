@@ -21,6 +21,14 @@ import { log } from './log';
 
 export type RelyingParty = { rpName: string; rpId: string; origin: string };
 
+/** The WebAuthn JSON of the HTTP API's ceremonies, as the relay's library types it. */
+export type RelayWebAuthn = {
+  creationOptions: PublicKeyCredentialCreationOptionsJSON;
+  requestOptions: PublicKeyCredentialRequestOptionsJSON;
+  registrationResponse: RegistrationResponseJSON;
+  authenticationResponse: AuthenticationResponseJSON;
+};
+
 const TIMEOUT_MS = 120_000;
 
 export async function registrationOptions(

@@ -11,33 +11,33 @@ import { hasPermission } from '#domain/permissions';
 import { getOwn } from '#domain/records';
 import { applyEvent, initialState } from '#domain/state';
 import type { RelayCommand, TenantState } from '#domain/types';
-import { fromUtf8, randomId, sha256, toBase64, toBase64Url, utf8 } from '#ledger/bytes';
+import { fromUtf8, randomId, toBase64 } from '#ledger/bytes';
 import { MerkleTree } from '#ledger/merkle';
 import { parseCheckpoint } from '#ledger/checkpoint';
 import { generateRelayKey, importRelaySigner } from '#ledger/relay-key';
 import { CloseCode } from '#protocol/close-codes';
+import type { KeyRotationLink } from '#protocol/http-api';
 import type { LedgerEntry } from '#protocol/ledger-entry';
 import { MAX_FRAME_BYTES } from '#protocol/messages';
 import { isoAt, type Clock } from './clock';
 import { CommandsSocket } from './commands-socket';
-import { handleHttp } from './http-api';
+import {
+  CEREMONY_TTL_MS,
+  CeremonyStore,
+  SESSION_CHALLENGE_TTL_MS,
+  type PendingCeremony,
+  type PendingSessionChallenge,
+} from './http/ceremony-store';
+import { createHttpHandler } from './http/router';
 import { LedgerWriter, type RelaySigner } from './ledger-writer';
 import { log } from './log';
 import type { RelyingParty } from './passkeys';
 import { CommandPipeline, type Committed, type Session } from './pipeline';
 import { Projection, isDocName, type DocName } from './projection';
+import type { CommandHost, HttpHost } from './relay-host';
 import type { RelayStorage } from './storage/types';
 import { SyncSocket } from './sync-socket';
-
-export type KeyRotationLink = {
-  seq: number;
-  fromKeyName: string;
-  fromPublicKey: string;
-  toKeyName: string;
-  toPublicKey: string;
-  /** Ed25519 by the outgoing key over keyRotationMessage(origin, toPublicKey, seq). */
-  signature: string;
-};
+import { hashToken } from './token-hash';
 
 export type RelayOptions = {
   storage: RelayStorage;
@@ -52,10 +52,7 @@ export type RelayOptions = {
 const SESSION_TTL_MS = 12 * 60 * 60_000;
 const META_SETUP_TOKEN = 'setup_token_hash';
 
-export const hashToken = async (token: string): Promise<string> =>
-  toBase64Url(await sha256(utf8(token)));
-
-export class Relay {
+export class Relay implements HttpHost, CommandHost {
   readonly server: Server;
   readonly state: TenantState;
   readonly projection = new Projection();
@@ -71,11 +68,23 @@ export class Relay {
   #closed = false;
 
   readonly options: RelayOptions;
+  /** Passkey ceremonies and session challenges between their two steps (in memory, bounded). */
+  readonly ceremonies: CeremonyStore<PendingCeremony>;
+  readonly sessionChallenges: CeremonyStore<PendingSessionChallenge>;
   private constructor(options: RelayOptions) {
     this.options = options;
     this.state = initialState();
+    this.ceremonies = new CeremonyStore(options.clock, CEREMONY_TTL_MS);
+    this.sessionChallenges = new CeremonyStore(options.clock, SESSION_CHALLENGE_TTL_MS);
+    const handleHttp = createHttpHandler({
+      relay: this,
+      ceremonies: this.ceremonies,
+      sessionChallenges: this.sessionChallenges,
+      testClock: options.testClock ?? null,
+      staticDir: options.staticDir,
+    });
     this.server = createServer((req, res) => {
-      handleHttp(this, req, res).catch((error: unknown) => {
+      handleHttp(req, res).catch((error: unknown) => {
         log('error', 'http handler failed', { error: String((error as Error)?.stack ?? error) });
         if (!res.headersSent) res.writeHead(500);
         res.end();

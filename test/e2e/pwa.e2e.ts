@@ -4,9 +4,10 @@
  * prompt instead of swapping the app out from under the person — and, on a phone, without
  * covering any of the page.
  */
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { SetupPage } from './page-models/app';
 import { addPasskeyAuthenticator, expect, startRelayProcess, test } from './support/fixtures';
 
@@ -70,7 +71,11 @@ test('the app is installable, opens offline from its service worker, and offers 
     await page.getByRole('link', { name: 'Administration' }).click();
     const administration = page.getByRole('heading', { name: 'Administration', level: 1 });
     await expect(administration).toBeVisible();
-    appendFileSync(join(staticDir, 'sw.js'), `\n// build ${Date.now()}\n`);
+    const sw = join(staticDir, 'sw.js');
+    appendFileSync(sw, `\n// build ${Date.now()}\n`);
+    // A build also writes the compressed copies the relay prefers.
+    writeFileSync(`${sw}.br`, brotliCompressSync(readFileSync(sw)));
+    writeFileSync(`${sw}.gz`, gzipSync(readFileSync(sw)));
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
     const prompt = page
       .getByRole('status')

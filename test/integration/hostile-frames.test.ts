@@ -102,6 +102,18 @@ describe('hostile frames and bodies never take the relay down', () => {
     await othersStillServed();
   });
 
+  it('answers a body over 64 KiB with 413, not a reset connection', async () => {
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${h.http}/api/signin/options`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ deviceLabel: 'x'.repeat(200_000) }),
+      });
+      expect(res.status).toBe(413);
+    }
+    await othersStillServed();
+  });
+
   it('answers a deeply nested HTTP body with 400', async () => {
     const deep = '['.repeat(20_000) + ']'.repeat(20_000);
     const res = await fetch(`${h.http}/api/signin/options`, {

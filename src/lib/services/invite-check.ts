@@ -2,10 +2,11 @@
  * Whether an invite link can still be used (`POST /api/invite/check`), asked as the invite page
  * opens so that a spent link says so before anyone types a name.
  */
+import type { InviteCheck } from '#protocol/http-api';
 import { RelayHttpError, RelayUnreachableError, relayRequest } from '$lib/sync/relay-http';
 
 export type InviteStatus =
-  | { status: 'usable'; displayName: string }
+  | InviteCheck
   /** Someone joined with it already. */
   | { status: 'used' }
   | { status: 'expired' }
@@ -22,10 +23,7 @@ const REFUSALS: Record<string, InviteStatus> = {
 /** `token` is the secret from the link's `#token=…`. */
 export async function checkInvite(token: string): Promise<InviteStatus> {
   try {
-    const answer = await relayRequest<{ status: 'usable'; displayName: string }>(
-      '/api/invite/check',
-      { body: { token } },
-    );
+    const answer = await relayRequest<InviteCheck>('/api/invite/check', { body: { token } });
     return { status: 'usable', displayName: answer.displayName };
   } catch (error) {
     if (error instanceof RelayUnreachableError) return { status: 'unreachable' };

@@ -4,27 +4,20 @@
  * Nothing here trusts an answer: the verifier checks every one against what this device pinned.
  */
 import { fromBase64 } from '#ledger/bytes';
-import { relayRequest, RelayHttpError, RelayUnreachableError } from './relay-http';
+import type {
+  CheckpointsPage,
+  EntriesPage,
+  HttpGetAnswer,
+  HttpGetPath,
+  HttpGetQuery,
+  MinePage,
+  PublishedRelayKey,
+} from '#protocol/http-api';
+import { relayGet, RelayHttpError, RelayUnreachableError } from './relay-http';
 
-/** `GET /.well-known/leasehold/relay-key`. `vkey` may be missing on older relays. */
-export type PublishedRelayKey = {
-  origin: string;
-  keyName: string;
-  /** Raw Ed25519 public key, std base64. */
-  publicKey: string;
-  vkey?: string;
-  algorithm: string;
-  /** Every rotation of the checkpoint key, oldest first (docs/ledger.md "Key rotation"). */
-  rotations?: {
-    seq: number;
-    fromKeyName: string;
-    fromPublicKey: string;
-    toKeyName: string;
-    toPublicKey: string;
-    signature: string;
-  }[];
-};
+export type { CheckpointsPage, EntriesPage, MinePage, PublishedRelayKey } from '#protocol/http-api';
 
+/** An inclusion proof as the verifier uses it: the hashes decoded. */
 export type InclusionProof = {
   index: number;
   size: number;
@@ -32,13 +25,6 @@ export type InclusionProof = {
   proof: Uint8Array[];
 };
 export type ConsistencyProof = { from: number; to: number; proof: Uint8Array[] };
-export type EntriesPage = { from: number; entries: string[]; size: number; next: number | null };
-export type MinePage = {
-  entries: { seq: number; entry: string }[];
-  size: number;
-  next: number | null;
-};
-export type CheckpointsPage = { checkpoints: string[]; next: number | null };
 
 /** The relay does not serve this ledger endpoint (an older relay): verification cannot run. */
 export class LedgerEndpointMissingError extends Error {
@@ -54,7 +40,7 @@ export class LedgerAnswerError extends Error {
 export type LedgerAuth = { token(): string | null; reauthenticate(): Promise<void> };
 
 export function fetchRelayKey(): Promise<PublishedRelayKey> {
-  return relayRequest<PublishedRelayKey>('/.well-known/leasehold/relay-key').then((key) => {
+  return relayGet('/.well-known/leasehold/relay-key', {}).then((key) => {
     if (typeof key?.keyName !== 'string' || typeof key.publicKey !== 'string') {
       throw new LedgerAnswerError('The relay published its key in an unknown form.');
     }
@@ -76,17 +62,21 @@ export async function fetchLatestCheckpoint(): Promise<string | null> {
   return text;
 }
 
-async function authorizedGet<T>(path: string, auth: LedgerAuth): Promise<T> {
+async function authorizedGet<P extends HttpGetPath>(
+  path: P,
+  query: HttpGetQuery<P>,
+  auth: LedgerAuth,
+): Promise<HttpGetAnswer<P>> {
   if (!auth.token()) await auth.reauthenticate();
   try {
-    return await relayRequest<T>(path, { token: auth.token() });
+    return await relayGet(path, query, auth.token());
   } catch (error) {
     if (error instanceof RelayHttpError && error.status === 401) {
       await auth.reauthenticate();
-      return relayRequest<T>(path, { token: auth.token() });
+      return relayGet(path, query, auth.token());
     }
     if (error instanceof RelayHttpError && error.status === 404 && error.code === 'not-found') {
-      throw new LedgerEndpointMissingError(`The relay does not serve ${path.split('?')[0]}.`);
+      throw new LedgerEndpointMissingError(`The relay does not serve ${path}.`);
     }
     throw error;
   }
@@ -104,12 +94,7 @@ export async function fetchInclusionProof(
   size: number,
   auth: LedgerAuth,
 ): Promise<InclusionProof> {
-  const raw = await authorizedGet<{
-    index: number;
-    size: number;
-    leafHash: string;
-    proof: string[];
-  }>(`/api/ledger/proof/inclusion?index=${index}&size=${size}`, auth);
+  const raw = await authorizedGet('/api/ledger/proof/inclusion', { index, size }, auth);
   if (raw?.index !== index || raw.size !== size || typeof raw.leafHash !== 'string') {
     throw new LedgerAnswerError(`The relay answered an inclusion proof for the wrong entry.`);
   }
@@ -126,10 +111,7 @@ export async function fetchConsistencyProof(
   to: number,
   auth: LedgerAuth,
 ): Promise<ConsistencyProof> {
-  const raw = await authorizedGet<{ from: number; to: number; proof: string[] }>(
-    `/api/ledger/proof/consistency?from=${from}&to=${to}`,
-    auth,
-  );
+  const raw = await authorizedGet('/api/ledger/proof/consistency', { from, to }, auth);
   if (raw?.from !== from || raw.to !== to) {
     throw new LedgerAnswerError(`The relay answered a consistency proof for the wrong sizes.`);
   }
@@ -138,12 +120,12 @@ export async function fetchConsistencyProof(
 
 /** Audit readers only: the stored canonical JSON of entries from `from`. */
 export function fetchEntries(from: number, limit: number, auth: LedgerAuth): Promise<EntriesPage> {
-  return authorizedGet<EntriesPage>(`/api/ledger/entries?from=${from}&limit=${limit}`, auth);
+  return authorizedGet('/api/ledger/entries', { from, limit }, auth);
 }
 
 /** Every member: the entries about the caller, scanning `limit` seqs from `from`. */
 export function fetchMine(from: number, limit: number, auth: LedgerAuth): Promise<MinePage> {
-  return authorizedGet<MinePage>(`/api/ledger/mine?from=${from}&limit=${limit}`, auth);
+  return authorizedGet('/api/ledger/mine', { from, limit }, auth);
 }
 
 /** Audit readers only: stored checkpoints with size ≥ from, ascending. */
@@ -152,8 +134,5 @@ export function fetchCheckpoints(
   limit: number,
   auth: LedgerAuth,
 ): Promise<CheckpointsPage> {
-  return authorizedGet<CheckpointsPage>(
-    `/api/ledger/checkpoints?from=${from}&limit=${limit}`,
-    auth,
-  );
+  return authorizedGet('/api/ledger/checkpoints', { from, limit }, auth);
 }

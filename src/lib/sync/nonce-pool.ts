@@ -7,6 +7,9 @@
  */
 import type { Table } from 'dexie';
 import type { DeviceId, Iso } from '#domain/types';
+import type { AllowedCredential, NoncePoolReply } from '#protocol/http-api';
+
+export type { NoncePoolReply } from '#protocol/http-api';
 
 export type PooledNonce = {
   nonce: string;
@@ -14,21 +17,13 @@ export type PooledNonce = {
   issuedAt: Iso;
   expiresAt: Iso;
   rpId: string;
-  allowCredentials: { id: string; transports?: string[] }[];
+  allowCredentials: AllowedCredential[];
 };
 
 export type NoncePoolTable = Table<PooledNonce, string>;
 
 /** Dexie schema: primary key nonce, indexed by device and issue time. */
 export const NONCE_POOL_SCHEMA = 'nonce, deviceId, issuedAt';
-
-/** What `POST /api/confirm/nonce-pool` answers. */
-export type NoncePoolReply = {
-  nonces: { nonce: string; issuedAt: Iso; expiresAt: Iso }[];
-  poolSize: number;
-  rpId: string;
-  allowCredentials: { id: string; transports?: string[] }[];
-};
 
 /** Refill when fewer than this many are left, or when the newest is older than REFRESH_MS. */
 export const LOW_WATER = 4;

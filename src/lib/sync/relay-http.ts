@@ -1,7 +1,13 @@
 /**
- * JSON over HTTP to the relay (docs/api.md). Errors come back as
- * `{ error: { code, message } }` with a 4xx status and become a RelayHttpError.
+ * JSON over HTTP to the relay (docs/api.md; routes typed in #protocol/http-api). Errors come back
+ * as `{ error: { code, message } }` with a 4xx status and become a RelayHttpError.
  */
+import {
+  httpGetUrl,
+  type HttpGetAnswer,
+  type HttpGetPath,
+  type HttpGetQuery,
+} from '#protocol/http-api';
 
 /** The relay answered with an error status. */
 export class RelayHttpError extends Error {
@@ -59,6 +65,15 @@ export async function relayRequest<T>(path: string, request: RelayRequest = {}):
     );
   }
   return json as T;
+}
+
+/** `GET` a JSON route of #protocol/http-api with its query. */
+export function relayGet<P extends HttpGetPath>(
+  path: P,
+  query: HttpGetQuery<P>,
+  token?: string | null,
+): Promise<HttpGetAnswer<P>> {
+  return relayRequest<HttpGetAnswer<P>>(httpGetUrl(path, query), { token });
 }
 
 /** Websocket base URL for this origin: http → ws, https → wss. */

@@ -14,18 +14,40 @@ import {
 } from '@simplewebauthn/browser';
 import { toBase64Url } from '#ledger/bytes';
 import { confirmationChallenge } from '#protocol/confirmation';
+import type {
+  CeremonyFinish,
+  CeremonyStart,
+  ConfirmationNonce,
+  DeviceToEnrol,
+  EnrolmentResult,
+  HttpPostAnswer,
+  HttpPostBody,
+} from '#protocol/http-api';
 import type { AssertionJSON, CommandIntent, PasskeyConfirmation } from '#protocol/messages';
-import type { DeviceId, UserId } from '#domain/types';
 import type { DeviceRecord } from './device-key';
+
+export type { ConfirmationNonce, EnrolmentResult } from '#protocol/http-api';
+
+/** The WebAuthn JSON of the HTTP API's ceremonies, as the browser's library types it. */
+export type BrowserWebAuthn = {
+  creationOptions: PublicKeyCredentialCreationOptionsJSON;
+  requestOptions: PublicKeyCredentialRequestOptionsJSON;
+  registrationResponse: RegistrationResponseJSON;
+  authenticationResponse: AuthenticationResponseJSON;
+};
+
+/** The relay routes a ceremony posts to (#protocol/http-api). */
+export type CeremonyPath =
+  | `/api/${'setup' | 'invite' | 'add-device' | 'signin'}/options`
+  | `/api/${'setup' | 'invite' | 'add-device' | 'signin'}/verify`;
 
 /** How a ceremony reaches the relay's HTTP API (JSON in, JSON out, throws on an error answer). */
 export type CeremonyTransport = {
-  post<T>(path: string, body: unknown): Promise<T>;
+  post<P extends CeremonyPath>(
+    path: P,
+    body: HttpPostBody<P, BrowserWebAuthn>,
+  ): Promise<HttpPostAnswer<P, BrowserWebAuthn>>;
 };
-
-export type EnrolmentResult = { userId: UserId; deviceId: DeviceId; seq: number };
-
-type CeremonyStart<O> = { ceremonyId: string; optionsJSON: O };
 
 /** Thrown when the user dismisses the passkey prompt or the browser refuses it. */
 export class PasskeyCancelledError extends Error {
@@ -51,7 +73,11 @@ export function registerWithSetupToken(
   token: string,
   displayName: string,
 ): Promise<EnrolmentResult> {
-  return register(transport, '/api/setup', device, { token, displayName });
+  return register(
+    device,
+    () => transport.post('/api/setup/options', { ...enrolling(device), token, displayName }),
+    (finish) => transport.post('/api/setup/verify', finish),
+  );
 }
 
 /**
@@ -63,7 +89,11 @@ export function registerWithDeviceLink(
   device: DeviceRecord,
   token: string,
 ): Promise<EnrolmentResult> {
-  return register(transport, '/api/add-device', device, { token });
+  return register(
+    device,
+    () => transport.post('/api/add-device/options', { ...enrolling(device), token }),
+    (finish) => transport.post('/api/add-device/verify', finish),
+  );
 }
 
 /** A new member: registers a passkey with an invite token. */
@@ -73,7 +103,11 @@ export function registerWithInvite(
   token: string,
   displayName: string,
 ): Promise<EnrolmentResult> {
-  return register(transport, '/api/invite', device, { token, displayName });
+  return register(
+    device,
+    () => transport.post('/api/invite/options', { ...enrolling(device), token, displayName }),
+    (finish) => transport.post('/api/invite/verify', finish),
+  );
 }
 
 /** An existing member on a new browser profile: a discoverable passkey sign-in enrols the key. */
@@ -81,35 +115,29 @@ export async function signInWithPasskey(
   transport: CeremonyTransport,
   device: DeviceRecord,
 ): Promise<EnrolmentResult> {
-  const start = await transport.post<CeremonyStart<PublicKeyCredentialRequestOptionsJSON>>(
-    '/api/signin/options',
-    { devicePublicKey: device.publicKey, deviceLabel: device.label },
-  );
+  const start = await transport.post('/api/signin/options', enrolling(device));
   const response = await withPrompt(() => startAuthentication({ optionsJSON: start.optionsJSON }));
-  const result = await transport.post<EnrolmentResult>('/api/signin/verify', {
+  const result = await transport.post('/api/signin/verify', {
     ceremonyId: start.ceremonyId,
     response: plainJson(response),
   });
   return checkDevice(result, device);
 }
 
+const enrolling = (device: DeviceRecord): DeviceToEnrol => ({
+  devicePublicKey: device.publicKey,
+  deviceLabel: device.label,
+});
+
+/** Creates a passkey with the options the relay started, and has the relay verify it. */
 async function register(
-  transport: CeremonyTransport,
-  base: '/api/setup' | '/api/invite' | '/api/add-device',
   device: DeviceRecord,
-  fields: { token: string; displayName?: string },
+  start: () => Promise<CeremonyStart<PublicKeyCredentialCreationOptionsJSON>>,
+  verify: (finish: CeremonyFinish<RegistrationResponseJSON>) => Promise<EnrolmentResult>,
 ): Promise<EnrolmentResult> {
-  const start = await transport.post<CeremonyStart<PublicKeyCredentialCreationOptionsJSON>>(
-    `${base}/options`,
-    { ...fields, devicePublicKey: device.publicKey, deviceLabel: device.label },
-  );
-  const response: RegistrationResponseJSON = await withPrompt(() =>
-    startRegistration({ optionsJSON: start.optionsJSON }),
-  );
-  const result = await transport.post<EnrolmentResult>(`${base}/verify`, {
-    ceremonyId: start.ceremonyId,
-    response: plainJson(response),
-  });
+  const { ceremonyId, optionsJSON } = await start();
+  const response = await withPrompt(() => startRegistration({ optionsJSON }));
+  const result = await verify({ ceremonyId, response: plainJson(response) });
   return checkDevice(result, device);
 }
 
@@ -120,14 +148,6 @@ function checkDevice(result: EnrolmentResult, device: DeviceRecord): EnrolmentRe
   }
   return result;
 }
-
-/** What `POST /api/confirm/nonce` answers. */
-export type ConfirmationNonce = {
-  nonce: string;
-  expiresAt: string;
-  rpId: string;
-  allowCredentials: { id: string; transports?: string[] }[];
-};
 
 /**
  * Asks the user's passkey to confirm exactly this intent. The challenge is computed here from

@@ -55,7 +55,7 @@ function spawnRelay(
     const timer = setTimeout(() => reject(new Error(`relay did not start:\n${out}`)), 30_000);
     child.stdout!.on('data', () => {
       // Wait for the whole listening line; a first start's setup link follows it.
-      const listening = /listening on (http:\/\/localhost:\d+) \(.*\)\n/.exec(out);
+      const listening = /listening on (http:\/\/localhost:\d+)\n/.exec(out);
       if (!listening) return;
       clearTimeout(timer);
       resolve({ child, origin: listening[1]!, setupUrl: null });

@@ -31,9 +31,10 @@ export type TestRelay = {
 /**
  * `storage` (optional) opens the relay's storage instead of SQLite in `dataDir`, e.g. PostgreSQL;
  * the temp `dataDir` is still made (and removed by close) so callers see the same shape.
+ * `staticDir` (optional) is a built app for the relay to serve; by default it serves the API only.
  */
 export async function startRelay(
-  opts: { dataDir?: string; storage?: () => Promise<RelayStorage> } = {},
+  opts: { dataDir?: string; storage?: () => Promise<RelayStorage>; staticDir?: string } = {},
 ): Promise<TestRelay> {
   process.env.LOG_LEVEL ??= 'silent';
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'leasehold-it-'));
@@ -44,7 +45,7 @@ export async function startRelay(
       : openSqliteStorage(join(dataDir, 'leasehold.sqlite')),
     clock,
     rp: { rpName: 'Leasehold', rpId: 'localhost', origin: '' },
-    staticDir: null,
+    staticDir: opts.staticDir ?? null,
     testClock: clock,
   });
   const port = await relay.listen(0, 'localhost');
