@@ -12,7 +12,7 @@ import { fromBase64, fromUtf8, toBase64 } from '#ledger/bytes';
 import { MerkleTree } from '#ledger/merkle';
 import { formatVerifierKey, generateRelayKey, importRelaySigner } from '#ledger/relay-key';
 import type { LedgerEntry } from '#protocol/ledger-entry';
-import { ROTATE_RELAY_KEY, signKeyRotation } from '#protocol/verify-ledger';
+import { ROTATE_RELAY_KEY, signKeyRotation } from '#protocol/key-rotation';
 import { isoAt, systemClock, type Clock } from '../clock';
 import { LedgerWriter } from '../ledger-writer';
 import { Projection } from '../projection';

@@ -25,7 +25,7 @@ import { parseCheckpoint, signCheckpoint, type CheckpointSigner } from '#ledger/
 import { MerkleTree, leafHash } from '#ledger/merkle';
 import { generateRelayKey, importRelaySigner } from '#ledger/relay-key';
 import type { LedgerEntry } from '#protocol/ledger-entry';
-import { signKeyRotation } from '#protocol/verify-ledger';
+import { signKeyRotation } from '#protocol/key-rotation';
 import { main as exportMain } from '../../sync-server/cli/ledger-export';
 import { main as verifyMain } from '../../sync-server/cli/ledger-verify';
 import { main as rotateMain } from '../../sync-server/cli/rotate-key';

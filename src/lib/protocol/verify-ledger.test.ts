@@ -6,13 +6,8 @@ import { MerkleTree, leafHash } from '#ledger/merkle';
 import { generateRelayKey, importRelaySigner } from '#ledger/relay-key';
 import { encodeEntriesJsonl, relayKeyFile, type RelayKeyFile } from './ledger-export';
 import type { LedgerEntry } from './ledger-entry';
-import {
-  ROTATE_RELAY_KEY,
-  signKeyRotation,
-  verifyLedger,
-  type LedgerVerification,
-  type VerifiedState,
-} from './verify-ledger';
+import { ROTATE_RELAY_KEY, signKeyRotation } from './key-rotation';
+import { verifyLedger, type LedgerVerification, type VerifiedState } from './verify-ledger';
 
 const ORIGIN = 'test.leasehold.local/unit';
 

@@ -3,8 +3,8 @@
  * from the stored bytes alone (docs/ledger.md "What the verifier checks").
  *
  * Per entry, in order: RFC 8785 canonical form of the stored line, `v`, contiguous `seq`,
- * `ts` never going backwards, key rotations (signed by the key they replace), and with
- * `webauthn` the passkey evidence (WebAuthn L3 §7.1/§7.2, see webauthn-verify.ts). The
+ * `ts` never going backwards, key rotations (signed by the key they replace, key-rotation.ts),
+ * and with `webauthn` the passkey evidence (WebAuthn L3 §7.1/§7.2, entry-evidence.ts). The
  * lines are RFC 9162 leaves; whenever the tree reaches the size of a C2SP checkpoint
  * (https://c2sp.org/tlog-checkpoint), that checkpoint's Ed25519 signature is checked with the
  * key in force at its size and its root with the root of that prefix, so an older checkpoint
@@ -18,50 +18,23 @@
  *
  * Isomorphic: ECMAScript and WebCrypto only; the app runs it too.
  */
-import { fromBase64, fromUtf8, toBase64, toBufferSource, utf8 } from '#ledger/bytes';
+import { fromBase64, fromUtf8, toBase64, utf8 } from '#ledger/bytes';
 import { canonicalize } from '#ledger/canonical-json';
-import {
-  parseCheckpoint,
-  verifyCheckpoint,
-  type Checkpoint,
-  type CheckpointSigner,
-} from '#ledger/checkpoint';
+import { parseCheckpoint, verifyCheckpoint, type Checkpoint } from '#ledger/checkpoint';
 import {
   MerkleAccumulator,
   emptyRoot,
   leafHash,
   type MerkleAccumulatorState,
 } from '#ledger/merkle';
-import { importRelayVerifier } from '#ledger/relay-key';
-import type { DevicePublicKey } from '#domain/types';
-import { confirmationChallenge, enrolmentChallenge, intentOf } from './confirmation';
+import { checkEntryEvidence, rememberPasskeys, type RegisteredPasskey } from './entry-evidence';
+import { checkKeyRotation, keyFor, rotatesKey, type KeyInForce } from './key-rotation';
 import { parseRelayKeyFile, type RelayKeyFile } from './ledger-export';
-import type { KeyRotation, LedgerEntry } from './ledger-entry';
-import type { CommandEnvelope } from './messages';
-import { verifyAssertionEvidence, verifyRegistrationEvidence } from './webauthn-verify';
+import type { LedgerEntry } from './ledger-entry';
+import { fail, VerificationFailure } from './verification-failure';
 
-/** The command type of the relay's key-rotation entry (not a domain command). */
-export const ROTATE_RELAY_KEY = 'RotateRelayKey';
-
-/** A checkpoint key and the first checkpoint size it signs. */
-export type KeyInForce = {
-  keyName: string;
-  /** std base64 raw Ed25519 public key. */
-  publicKey: string;
-  /** Signs checkpoints of size ≥ fromSize (0 for the first key, rotation seq + 1 after). */
-  fromSize: number;
-};
-
-/** A passkey registered in the verified prefix, with the ceremony it was registered in. */
-export type RegisteredPasskey = {
-  /** base64url COSE public key from the PasskeyRegistered event. */
-  publicKey: string;
-  userId: string;
-  /** origin and RP ID of the registration ceremony; '' when the entry had no evidence. */
-  origin: string;
-  rpId: string;
-  seq: number;
-};
+export type { KeyInForce } from './key-rotation';
+export type { RegisteredPasskey } from './entry-evidence';
 
 /**
  * What a verified prefix leaves behind for the next run: enough to verify new entries on top
@@ -138,49 +111,6 @@ export async function verifyLedger(input: VerifyLedgerInput): Promise<LedgerVeri
     };
   }
 }
-
-/**
- * The bytes a key rotation signs:
- * utf8(`leasehold-key-rotation-v1\n${origin}\n${newPublicKey}\n${seq}\n`).
- * @param newPublicKey std base64 of the new raw Ed25519 key
- * @param seq the seq of the rotation entry itself, so a signature cannot be replayed elsewhere
- */
-export function keyRotationMessage(origin: string, newPublicKey: string, seq: number): Uint8Array {
-  return utf8(`leasehold-key-rotation-v1\n${origin}\n${newPublicKey}\n${seq}\n`);
-}
-
-/**
- * Builds the `keyRotation` field of a RotateRelayKey entry, signed by the outgoing key.
- * @param oldSigner the key in force until this entry (relay-key.ts `importRelaySigner`)
- * @param seq the seq the rotation entry will get
- */
-export async function signKeyRotation(
-  oldSigner: CheckpointSigner,
-  origin: string,
-  next: { keyName: string; publicKey: Uint8Array },
-  seq: number,
-): Promise<KeyRotation> {
-  const newPublicKey = toBase64(next.publicKey);
-  const signature = await crypto.subtle.sign(
-    { name: 'Ed25519' },
-    oldSigner.privateKey,
-    toBufferSource(keyRotationMessage(origin, newPublicKey, seq)),
-  );
-  return { newKeyName: next.keyName, newPublicKey, signature: toBase64(new Uint8Array(signature)) };
-}
-
-class VerificationFailure extends Error {
-  override name = 'VerificationFailure';
-  readonly index: number | null;
-  constructor(index: number | null, reason: string) {
-    super(reason);
-    this.index = index;
-  }
-}
-
-const fail = (index: number | null, reason: string): never => {
-  throw new VerificationFailure(index, reason);
-};
 
 type ParsedCheckpoint = { position: number; note: string; checkpoint: Checkpoint };
 
@@ -435,180 +365,16 @@ class LedgerVerifier {
   }
 
   async #checkEntryAsync(entry: LedgerEntry): Promise<void> {
-    if (entry.commandType === ROTATE_RELAY_KEY || entry.keyRotation !== undefined) {
-      await this.#checkRotation(entry);
+    if (rotatesKey(entry)) {
+      this.#keys.push(await checkKeyRotation(entry, this.#keys, this.#origin));
+      this.#stats.keyRotations += 1;
     }
-    if (this.#webauthn) await this.#checkEvidence(entry);
-    this.#rememberPasskeys(entry);
-  }
-
-  /** A key rotation: a system entry whose new key is signed by the key it replaces. */
-  async #checkRotation(entry: LedgerEntry): Promise<void> {
-    const seq = entry.seq;
-    const rotation = entry.keyRotation;
-    if (
-      entry.kind !== 'system' ||
-      entry.commandType !== ROTATE_RELAY_KEY ||
-      entry.outcome !== 'accepted'
-    ) {
-      fail(
-        seq,
-        `entry ${seq} carries a key rotation but is not an accepted ${ROTATE_RELAY_KEY} system entry`,
-      );
+    if (this.#webauthn) {
+      const verdict = await checkEntryEvidence(entry, this.#passkeys);
+      if (verdict === 'checked') this.#stats.evidenceChecked += 1;
+      if (verdict === 'skipped') this.#stats.evidenceSkipped += 1;
     }
-    if (
-      typeof rotation !== 'object' ||
-      rotation === null ||
-      typeof rotation.newKeyName !== 'string' ||
-      typeof rotation.newPublicKey !== 'string' ||
-      typeof rotation.signature !== 'string'
-    ) {
-      return fail(seq, `entry ${seq} is a ${ROTATE_RELAY_KEY} entry without a valid keyRotation`);
-    }
-    const newKey = canonicalBase64(rotation.newPublicKey);
-    try {
-      if (newKey === undefined) throw new Error('new public key is not canonical base64');
-      await importRelayVerifier(rotation.newKeyName, newKey);
-    } catch (error) {
-      fail(seq, `entry ${seq}: the rotated-to key is unusable: ${(error as Error).message}`);
-    }
-    const old = this.#keys[this.#keys.length - 1]!;
-    const signature = canonicalBase64(rotation.signature);
-    let valid = false;
-    if (signature !== undefined && signature.length === 64) {
-      const publicKey = await crypto.subtle.importKey(
-        'raw',
-        toBufferSource(fromBase64(old.publicKey)),
-        { name: 'Ed25519' },
-        false,
-        ['verify'],
-      );
-      valid = await crypto.subtle.verify(
-        { name: 'Ed25519' },
-        publicKey,
-        toBufferSource(signature),
-        toBufferSource(keyRotationMessage(this.#origin, rotation.newPublicKey, seq)),
-      );
-    }
-    if (!valid) {
-      fail(
-        seq,
-        `entry ${seq}: the key rotation is not signed by the key in force (${old.keyName}, ${old.publicKey})`,
-      );
-    }
-    this.#keys.push({
-      keyName: rotation.newKeyName,
-      publicKey: rotation.newPublicKey,
-      fromSize: seq + 1,
-    });
-    this.#stats.keyRotations += 1;
-  }
-
-  /** WebAuthn evidence of accepted entries: confirmations, registrations, sign-ins. */
-  async #checkEvidence(entry: LedgerEntry): Promise<void> {
-    const seq = entry.seq;
-    const confirmation = entry.kind === 'command' ? entry.signed?.envelope?.confirmation : null;
-    const ceremony = entry.kind === 'ceremony' ? entry.ceremony : null;
-    if (!confirmation && !ceremony) return;
-    // A rejected entry may hold evidence the relay refused; that is why it was rejected.
-    if (entry.outcome !== 'accepted') {
-      this.#stats.evidenceSkipped += 1;
-      return;
-    }
-    this.#stats.evidenceChecked += 1;
-    const why = (reason: string): never => fail(seq, `entry ${seq}: ${reason}`);
-    try {
-      if (confirmation) {
-        const envelope = entry.signed!.envelope as CommandEnvelope;
-        const id = (confirmation.assertion as { id?: unknown } | undefined)?.id;
-        const passkey = this.#passkeyFor(id, seq);
-        if (passkey.userId !== entry.actor) {
-          why(
-            `the confirming passkey belongs to ${passkey.userId}, not to the actor ${String(entry.actor)}`,
-          );
-        }
-        const result = await verifyAssertionEvidence({
-          assertion: confirmation.assertion,
-          expectedChallenge: await confirmationChallenge(confirmation.nonce, intentOf(envelope)),
-          origin: passkey.origin,
-          rpId: passkey.rpId,
-          cosePublicKey: passkey.publicKey,
-        });
-        if (!result.ok) why(`passkey confirmation does not verify: ${result.reason}`);
-        return;
-      }
-      const command = entry.command as {
-        type?: string;
-        device?: { publicKey?: DevicePublicKey };
-        credentialId?: string;
-      } | null;
-      const devicePublicKey = command?.device?.publicKey;
-      if (!ceremony || !devicePublicKey) return why('ceremony entry without a device key to bind');
-      const expectedChallenge = await enrolmentChallenge(ceremony.nonce, devicePublicKey);
-      if (ceremony.kind === 'registration') {
-        const registered = entry.events.filter((e) => e.type === 'PasskeyRegistered');
-        if (registered.length === 0) why('registration ceremony registered no passkey');
-        for (const event of registered) {
-          const result = await verifyRegistrationEvidence({
-            response: ceremony.response,
-            expectedChallenge,
-            origin: ceremony.origin,
-            rpId: ceremony.rpId,
-            credentialId: event.passkey.id,
-            cosePublicKey: event.passkey.publicKey,
-          });
-          if (!result.ok) why(`passkey registration evidence does not verify: ${result.reason}`);
-        }
-        return;
-      }
-      const id = (ceremony.response as { id?: unknown } | undefined)?.id;
-      if (command?.credentialId !== undefined && id !== command.credentialId) {
-        why('the sign-in assertion is by another passkey than the one the command names');
-      }
-      const passkey = this.#passkeyFor(id, seq);
-      if (passkey.userId !== entry.actor) {
-        why(`the signing-in passkey belongs to ${passkey.userId}, not to ${String(entry.actor)}`);
-      }
-      const result = await verifyAssertionEvidence({
-        assertion: ceremony.response,
-        expectedChallenge,
-        origin: passkey.origin,
-        rpId: passkey.rpId,
-        cosePublicKey: passkey.publicKey,
-      });
-      if (!result.ok) why(`sign-in assertion does not verify: ${result.reason}`);
-    } catch (error) {
-      if (error instanceof VerificationFailure) throw error;
-      why(`passkey evidence is malformed: ${(error as Error).message}`);
-    }
-  }
-
-  #passkeyFor(id: unknown, seq: number): RegisteredPasskey {
-    const passkey = typeof id === 'string' ? this.#passkeys.get(id) : undefined;
-    if (!passkey) {
-      return fail(
-        seq,
-        `entry ${seq}: passkey ${String(id)} was not registered by an earlier entry`,
-      );
-    }
-    if (passkey.origin === '') {
-      fail(seq, `entry ${seq}: passkey ${String(id)} was registered without ceremony evidence`);
-    }
-    return passkey;
-  }
-
-  #rememberPasskeys(entry: LedgerEntry): void {
-    if (entry.outcome !== 'accepted') return;
-    for (const event of entry.events) {
-      if (event.type !== 'PasskeyRegistered') continue;
-      this.#passkeys.set(event.passkey.id, {
-        publicKey: event.passkey.publicKey,
-        userId: event.passkey.userId,
-        origin: entry.ceremony?.origin ?? '',
-        rpId: entry.ceremony?.rpId ?? '',
-        seq: entry.seq,
-      });
-    }
+    rememberPasskeys(entry, this.#passkeys);
   }
 
   /** Every checkpoint of exactly this size: signed by the key in force, root = prefix root. */
@@ -688,24 +454,8 @@ class LedgerVerifier {
   }
 }
 
-/** The key that signs checkpoints of this size: the newest introduced at or below it. */
-function keyFor(keys: readonly KeyInForce[], size: number): KeyInForce {
-  let key = keys[0]!;
-  for (const k of keys) if (k.fromSize <= size) key = k;
-  return key;
-}
-
 function equalRoots(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
-
-function canonicalBase64(text: string): Uint8Array | undefined {
-  try {
-    const bytes = fromBase64(text);
-    return toBase64(bytes) === text ? bytes : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Where a line first differs from its canonical form, for a reason a person can act on. */

@@ -1,15 +1,9 @@
 /** What the state layer and routes use from the application layer. */
-export {
-  leaseholdClient,
-  LeaseholdClient,
-  type CommandProgress,
-  type CommandResult,
-  type ConnectionStatus,
-  type Phase,
-  type QueuedCommand,
-  type RelayStatus,
-  type SessionSnapshot,
-} from './client';
+export { leaseholdClient, LeaseholdClient, type Phase, type SessionSnapshot } from './client';
+export type { CommandProgress, CommandResult } from './command-submission';
+export type { ConnectionStatus } from './connection-status';
+export type { RelayStatus } from './enrolment';
+export type { QueuedCommand } from './queued-commands';
 export * as commands from './commands';
 export { describeError, isOffline } from './errors';
 export type { LedgerEntry } from '#protocol/ledger-entry';

@@ -19,7 +19,7 @@ import { verifyCheckpoint, type Checkpoint } from '#ledger/checkpoint';
 import { leafHash, verifyConsistency, verifyInclusion } from '#ledger/merkle';
 import { importRelayVerifier, parseVerifierKey } from '#ledger/relay-key';
 import type { Iso } from '#domain/types';
-import { keyRotationMessage } from '#protocol/verify-ledger';
+import { keyRotationMessage } from '#protocol/key-rotation';
 import {
   fetchConsistencyProof,
   fetchInclusionProof,
