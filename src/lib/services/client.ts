@@ -28,8 +28,8 @@ import {
   signOutNotice,
   storeEnrolledDevice,
   type Ceremony,
-  type RelayStatus,
 } from './enrolment';
+import type { RelayStatus } from '#protocol/http-api';
 import { LedgerService } from './ledger';
 import { openLocalDb, type LocalDb } from './local-db';
 import { Notifier } from './notifications';

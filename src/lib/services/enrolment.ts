@@ -4,6 +4,7 @@
  * fresh key, which replaces the stored one only once the relay has enrolled it.
  */
 import { relayRequest } from '$lib/sync/relay-http';
+import type { DeviceLink, RelayStatus } from '#protocol/http-api';
 import {
   createDeviceKey,
   describeThisBrowser,
@@ -20,8 +21,6 @@ import {
 } from '$lib/webauthn/passkeys';
 import type { LocalDb } from './local-db';
 import type { Authorized } from './relay-session';
-
-export type RelayStatus = { setupDone: boolean; rpId: string; origin: string; seq: number };
 
 /** A passkey ceremony with the relay that enrols `device` for a user. */
 export type Ceremony = (
@@ -82,10 +81,7 @@ export async function storeEnrolledDevice(db: LocalDb, device: DeviceRecord): Pr
 export async function createDeviceLink(
   authorized: Authorized,
 ): Promise<{ url: string; expiresAt: string }> {
-  const { token, expiresAt } = await authorized<{ token: string; expiresAt: string }>(
-    '/api/devices/link',
-    {},
-  );
+  const { token, expiresAt } = await authorized<DeviceLink>('/api/devices/link', {});
   return { url: `${location.origin}/add-device#token=${token}`, expiresAt };
 }
 

@@ -2,7 +2,7 @@
 export { leaseholdClient, LeaseholdClient, type Phase, type SessionSnapshot } from './client';
 export type { CommandProgress, CommandResult } from './command-submission';
 export type { ConnectionStatus } from './connection-status';
-export type { RelayStatus } from './enrolment';
+export type { RelayStatus } from '#protocol/http-api';
 export type { QueuedCommand } from './queued-commands';
 export * as commands from './commands';
 export { describeError, isOffline } from './errors';

@@ -6,7 +6,7 @@
 import { relayRequest, RelayHttpError, RelayUnreachableError } from '$lib/sync/relay-http';
 import { signWithDeviceKey, type DeviceRecord } from '$lib/webauthn/device-key';
 import { sessionSigningBytes } from '#protocol/confirmation';
-import type { UserId } from '#domain/types';
+import type { SessionChallenge, SessionGrant } from '#protocol/http-api';
 
 /** An HTTP call to the relay with the session token. */
 export type Authorized = <T>(path: string, body: unknown) => Promise<T>;
@@ -117,15 +117,13 @@ export class RelaySession {
     const device = this.#options.device();
     if (!device) throw new Error('No device key.');
     try {
-      const { challenge } = await relayRequest<{ challenge: string; expiresAt: string }>(
-        '/api/session/challenge',
-        { body: { deviceId: device.deviceId } },
-      );
+      const { challenge } = await relayRequest<SessionChallenge>('/api/session/challenge', {
+        body: { deviceId: device.deviceId },
+      });
       const signature = await signWithDeviceKey(device, sessionSigningBytes(challenge));
-      const session = await relayRequest<{ token: string; userId: UserId; expiresAt: string }>(
-        '/api/session',
-        { body: { deviceId: device.deviceId, challenge, signature } },
-      );
+      const session = await relayRequest<SessionGrant>('/api/session', {
+        body: { deviceId: device.deviceId, challenge, signature },
+      });
       if (device !== this.#options.device()) return;
       this.#token = session.token;
       this.#unreachable = false;
