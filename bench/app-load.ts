@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import * as Y from 'yjs';
 import { ROLE_IDS } from '#domain/catalogue';
-import type { Assignment, User } from '#domain/types';
+import type { Assignment, User } from '#domain/model';
 
 const USERS = Number(process.env.USERS ?? 10_000);
 const ASSIGNMENTS = Number(process.env.ASSIGNMENTS ?? 100_000);

@@ -8,7 +8,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { MAX_OFFLINE_WINDOW_MINUTES } from '#domain/offline';
 import { getOwn } from '#domain/records';
-import type { DevicePublicKey, NewDevice, RelayCommand } from '#domain/types';
+import type { NewDevice, RelayCommand } from '#domain/commands';
+import type { DevicePublicKey } from '#domain/model';
 import { randomId, toBase64 } from '#ledger/bytes';
 import { formatVerifierKey } from '#ledger/relay-key';
 import {

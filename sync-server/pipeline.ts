@@ -11,7 +11,9 @@ import { offlineWindowFor, pooledNonceRefusal } from '#domain/offline';
 import { getOwn } from '#domain/records';
 import { applyEvent } from '#domain/state';
 import type { Rejection, RejectionCode } from '#domain/rejections';
-import type { DomainEvent, RelayCommand, TenantState, UserId } from '#domain/types';
+import type { RelayCommand } from '#domain/commands';
+import type { DomainEvent } from '#domain/events';
+import type { TenantState, UserId } from '#domain/model';
 import {
   commandSigningBytes,
   confirmationChallenge,

@@ -14,7 +14,8 @@ import {
 } from '#domain/records';
 import { settingsKey } from '#domain/settings';
 import { requestIdFor } from '#domain/requests';
-import type { DomainEvent, TenantState } from '#domain/types';
+import type { DomainEvent } from '#domain/events';
+import type { TenantState } from '#domain/model';
 
 export const DOC_NAMES = ['directory', 'access', 'audit'] as const;
 export type DocName = (typeof DOC_NAMES)[number];

@@ -2,7 +2,7 @@
  * Times for people, in the reader's time zone, 24-hour clock ("17:05"), plain words for spans
  * ("7 h 59 min left"). The domain's own sentences stay in UTC; these are for the app's lists.
  */
-import type { Iso } from '#domain/types';
+import type { Iso } from '#domain/model';
 
 const LOCALE = 'en-GB';
 const time = new Intl.DateTimeFormat(LOCALE, {

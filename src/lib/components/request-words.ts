@@ -4,7 +4,7 @@
  * decided what and why. Shared by My roles, My requests and the approvals inbox.
  */
 import { isRequestPending } from '#domain/activation';
-import type { ActivationRequest, Iso, RequestStatus, UserId } from '#domain/types';
+import type { ActivationRequest, Iso, RequestStatus, UserId } from '#domain/model';
 
 export type StatusTone = 'pending' | 'ok' | 'bad' | 'neutral';
 

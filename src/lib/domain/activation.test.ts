@@ -13,7 +13,7 @@ import { ROLE_IDS } from './catalogue';
 import { DEFAULT_ROLE_SETTINGS } from './settings';
 import { at, T0, World } from './test-support';
 import { addMinutes } from './time';
-import type { Activation, Assignment } from './types';
+import type { Activation, Assignment } from './model';
 
 const activation = (over: Partial<Activation> = {}): Activation => ({
   id: 'act',

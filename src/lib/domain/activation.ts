@@ -20,7 +20,7 @@ import type {
   RoleSettings,
   TenantState,
   UserId,
-} from './types';
+} from './model';
 
 /** The 5-minute rules (PRODUCT.md "Lifecycle rules"), in minutes. */
 export const MIN_ACTIVATION_MINUTES = 5;

@@ -5,7 +5,7 @@
  */
 import { hasPermission } from './permissions';
 import { alertsOf, valuesOf } from './records';
-import type { ActivationId, Alert, AlertId, Iso, TenantState, UserId } from './types';
+import type { ActivationId, Alert, AlertId, Iso, TenantState, UserId } from './model';
 
 /**
  * The id of the alert a break-glass activation raises: deterministic, so a retried command

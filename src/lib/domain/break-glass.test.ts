@@ -11,7 +11,9 @@ import type { RejectionCode } from './rejections';
 import { activationPath } from './requests';
 import { foldEvents } from './state';
 import { asUser, at, given, T0, World } from './test-support';
-import type { Command, DecisionContext, DomainEvent } from './types';
+import type { Command } from './commands';
+import type { DecisionContext } from './decision';
+import type { DomainEvent } from './events';
 
 const GA = ROLE_IDS.GlobalAdministrator;
 const PRA = ROLE_IDS.PrivilegedRoleAdministrator;

@@ -7,7 +7,8 @@ import { ROLE_IDS } from './catalogue';
 import { decide, MAX_BUNDLE_ITEMS, requiresPasskeyConfirmation } from './decide';
 import type { RejectionCode } from './rejections';
 import { asUser, at, given, World } from './test-support';
-import type { BundleItem, Command, Ticket } from './types';
+import type { BundleItem, Command } from './commands';
+import type { Ticket } from './model';
 
 const SR = ROLE_IDS.SecurityReader;
 const GR = ROLE_IDS.GlobalReader;

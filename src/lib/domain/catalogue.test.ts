@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allRoles, BUILT_IN_ROLES, findRole, ROLE_IDS } from './catalogue';
 import { DEFAULT_ROLE_SETTINGS, settingsFor, validateRoleSettings } from './settings';
 import { initialState } from './state';
-import type { Role, RoleSettings } from './types';
+import type { Role, RoleSettings } from './model';
 
 const custom = (id: string, name: string): Role => ({
   id,

@@ -15,7 +15,10 @@ import { DEFAULT_ROLE_SETTINGS } from './settings';
 import { applyEvent, evolve, foldEvents, initialState } from './state';
 import { asSystem, asUser, deviceFor, passkeyFor, T0, World } from './test-support';
 import { addMinutes } from './time';
-import type { Activation, Command, DecisionContext, DomainEvent, TenantState } from './types';
+import type { Command } from './commands';
+import type { DecisionContext } from './decision';
+import type { DomainEvent } from './events';
+import type { Activation, TenantState } from './model';
 
 /** mulberry32: a tiny seeded PRNG, so a failing seed can be replayed exactly. */
 function prng(seed: number): () => number {

@@ -14,7 +14,8 @@ import {
 } from './decide';
 import { offlineWindowFor } from './offline';
 import { asUser, at, given, World } from './test-support';
-import type { Command, DomainEvent } from './types';
+import type { Command } from './commands';
+import type { DomainEvent } from './events';
 
 const SR = ROLE_IDS.SecurityReader;
 const GR = ROLE_IDS.GlobalReader;

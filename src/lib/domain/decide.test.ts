@@ -5,7 +5,9 @@ import { DEFAULT_ROLE_SETTINGS } from './settings';
 import { applyEvent, foldEvents } from './state';
 import { asSystem, asUser, at, deviceFor, given, passkeyFor, T0, World } from './test-support';
 import { addDays } from './time';
-import type { Command, DomainEvent, RoleSettings, UserCommand } from './types';
+import type { Command, UserCommand } from './commands';
+import type { DomainEvent } from './events';
+import type { RoleSettings } from './model';
 
 const GA = ROLE_IDS.GlobalAdministrator;
 const PRA = ROLE_IDS.PrivilegedRoleAdministrator;

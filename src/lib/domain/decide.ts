@@ -34,6 +34,14 @@ import {
   renewalBlocker,
   requesterOf,
 } from './extensions';
+import {
+  accept,
+  type CommandOf,
+  type Decision,
+  refuse,
+  type UserContext,
+  type DecisionContext,
+} from './decision';
 import { decideOrganisationCommand } from './organisation';
 import {
   canManageAssignment,
@@ -81,6 +89,15 @@ import {
   minutesBetween,
 } from './time';
 import type {
+  BundleItem,
+  Command,
+  NewDevice,
+  NewPasskey,
+  RelayCommand,
+  UserCommand,
+} from './commands';
+import type { DomainEvent } from './events';
+import type {
   Activation,
   ActivationRequest,
   AdminDecision,
@@ -89,28 +106,17 @@ import type {
   AssignmentId,
   AssignmentRequest,
   AssignmentType,
-  BundleItem,
-  Command,
-  DecisionContext,
   Device,
-  DomainEvent,
   Iso,
-  NewDevice,
-  NewPasskey,
   Passkey,
-  RelayCommand,
   RequestId,
   Role,
   RoleSettings,
   TenantState,
   Ticket,
   User,
-  UserCommand,
   UserId,
-} from './types';
-
-/** The outcome of `decide`: the events to append, or why nothing happens. */
-export type Decision = { ok: true; events: DomainEvent[] } | { ok: false; rejection: Rejection };
+} from './model';
 
 /** How long an invite link stays usable. */
 export const INVITE_LIFETIME_DAYS = 7;
@@ -145,9 +151,6 @@ export function isRelayCommand(command: Command): command is RelayCommand {
   return hasOwn(RELAY_COMMAND_TYPES, command.type);
 }
 
-const accept = (...events: DomainEvent[]): Decision => ({ ok: true, events });
-const refuse = (rejection: Rejection): Decision => ({ ok: false, rejection });
-
 /**
  * Decides a command against the state it arrives at. `state` is never modified; apply the
  * returned events with `applyEvent`/`evolve`. `ctx` comes from the relay: `at` its clock,
@@ -174,9 +177,6 @@ export function decide(command: Command, state: TenantState, ctx: DecisionContex
   if (state.setupCompletedAt === null) return refuse(setupNotDone());
   return decideUserCommand(command, state, { ...ctx, actor });
 }
-
-/** What a user command is decided with: the acting user, resolved and known to be enabled. */
-type UserContext = { at: Iso; actor: User; passkeyConfirmed: boolean };
 
 function decideUserCommand(command: UserCommand, state: TenantState, ctx: UserContext): Decision {
   switch (command.type) {
@@ -266,8 +266,6 @@ function decideRelayCommand(command: RelayCommand, state: TenantState, at: Iso):
 // ---------------------------------------------------------------------------------------------
 // Relay commands.
 // ---------------------------------------------------------------------------------------------
-
-type CommandOf<T extends Command['type']> = Extract<Command, { type: T }>;
 
 function completeSetup(command: CommandOf<'CompleteSetup'>, state: TenantState, at: Iso): Decision {
   if (state.setupCompletedAt !== null) {

@@ -10,7 +10,7 @@ import {
 import { DEFAULT_ROLE_SETTINGS } from './settings';
 import { reject, REJECTION_CODES, type RejectionCode } from './rejections';
 import { asUser, at, T0, World } from './test-support';
-import type { DomainEvent } from './types';
+import type { DomainEvent } from './events';
 
 const names: Record<string, string> = { ada: 'Ada', grace: 'Grace' };
 const nameOf = (id: string) => names[id] ?? id;

@@ -15,7 +15,8 @@ import {
   type RoleSettingChange,
 } from './settings';
 import { formatInstant } from './time';
-import type { DomainEvent, Iso, NotificationSettings, RoleId, UserId } from './types';
+import type { DomainEvent } from './events';
+import type { Iso, NotificationSettings, RoleId, UserId } from './model';
 
 /** One short, plain sentence for every rejection code, for when there is no message. */
 export const REJECTION_TEXT: Record<RejectionCode, string> = {

@@ -4,12 +4,13 @@
  * whose passkeys do not sync) registers its own passkey and enrols its own device key for the
  * same user. The link's secret never reaches the domain: the relay checks it before the ceremony.
  */
+import type { Decision } from './decision';
 import { getOwn, hasOwn } from './records';
-import { reject, type Rejection } from './rejections';
-import type { DomainEvent, Iso, RelayCommand, TenantState } from './types';
+import { reject } from './rejections';
+import type { RelayCommand } from './commands';
+import type { Iso, TenantState } from './model';
 
 type AddPasskey = Extract<RelayCommand, { type: 'AddPasskey' }>;
-type Decision = { ok: true; events: DomainEvent[] } | { ok: false; rejection: Rejection };
 
 /** Registers another passkey and enrols a new device for an active user. */
 export function addPasskey(command: AddPasskey, state: TenantState, at: Iso): Decision {

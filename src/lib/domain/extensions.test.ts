@@ -13,7 +13,9 @@ import {
 import type { RejectionCode } from './rejections';
 import { asSystem, asUser, at, given, T0, World } from './test-support';
 import { addDays } from './time';
-import type { Command, DecisionContext, Iso } from './types';
+import type { Command } from './commands';
+import type { DecisionContext } from './decision';
+import type { Iso } from './model';
 
 const SR = ROLE_IDS.SecurityReader;
 const PRA = ROLE_IDS.PrivilegedRoleAdministrator;

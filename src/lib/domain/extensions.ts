@@ -17,7 +17,7 @@ import type {
   RequestId,
   TenantState,
   UserId,
-} from './types';
+} from './model';
 
 /** An extension may be asked for when the assignment ends at most this many days ahead. */
 export const EXTEND_WINDOW_DAYS = 14;

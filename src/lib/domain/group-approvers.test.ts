@@ -10,7 +10,7 @@ import { describeSettingChange } from './describe';
 import { approversFor, activationPath } from './requests';
 import { DEFAULT_ROLE_SETTINGS, diffRoleSettings, validateRoleSettings } from './settings';
 import { asUser, at, given, World } from './test-support';
-import type { RoleSettings } from './types';
+import type { RoleSettings } from './model';
 
 const SR = ROLE_IDS.SecurityReader;
 const REQ = 'req_act1';

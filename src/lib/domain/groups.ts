@@ -16,7 +16,7 @@ import {
   valuesOf,
   withPrefix,
 } from './records';
-import type { Assignment, GroupId, Iso, TenantState, UserId } from './types';
+import type { Assignment, GroupId, Iso, TenantState, UserId } from './model';
 
 /**
  * True when `assignment` is to `userId`, or to a group in `groups` (the user's groups at the

@@ -19,7 +19,7 @@ import type {
   ScopeId,
   TenantState,
   UserId,
-} from './types';
+} from './model';
 
 /** One role a user holds right now, where, and through which assignment. */
 export type Grant = {

@@ -21,7 +21,7 @@ import type {
   NotificationRule,
   NotificationSettings,
   RoleSettings,
-} from './types';
+} from './model';
 
 const SR = ROLE_IDS.SecurityReader;
 

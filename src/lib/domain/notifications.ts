@@ -26,7 +26,7 @@ import type {
   ScopeId,
   TenantState,
   UserId,
-} from './types';
+} from './model';
 
 /** How far back the centre looks. */
 export const NOTIFICATION_HORIZON_DAYS = 30;

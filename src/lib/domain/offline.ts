@@ -8,7 +8,8 @@
 import { findRole } from './catalogue';
 import { getOwn } from './records';
 import { settingsFor } from './settings';
-import type { Iso, RoleId, TenantState, UserCommand } from './types';
+import type { UserCommand } from './commands';
+import type { Iso, RoleId, TenantState } from './model';
 
 /** The longest window a role may set (`offlineConfirmWindowMinutes` ranges over 0–1440). */
 export const MAX_OFFLINE_WINDOW_MINUTES = 1440;

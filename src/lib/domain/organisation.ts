@@ -17,7 +17,9 @@ import { reject, type Rejection } from './rejections';
 import { activeHoldersOf } from './safeguards';
 import { canNestScope, childScopes, liveScope, SCOPE_KINDS } from './scopes';
 import { applyEvent } from './state';
-import type { DomainEvent, Iso, TenantState, User, UserCommand } from './types';
+import type { UserCommand } from './commands';
+import type { DomainEvent } from './events';
+import type { Iso, TenantState, User } from './model';
 
 /** The organisation commands, decided here rather than in decide.ts's big switch. */
 export type OrganisationCommand = Extract<

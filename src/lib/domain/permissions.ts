@@ -16,7 +16,7 @@ import type {
   ScopeId,
   TenantState,
   UserId,
-} from './types';
+} from './model';
 
 /** Every permission the domain checks. */
 export const PERMISSIONS = [

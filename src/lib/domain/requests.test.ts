@@ -17,7 +17,9 @@ import {
 import { DEFAULT_ROLE_SETTINGS, settingsFor } from './settings';
 import { applyEvent, foldEvents } from './state';
 import { asSystem, asUser, at, given, T0, World } from './test-support';
-import type { ActivationRequest, Command, DomainEvent, RoleSettings, UserCommand } from './types';
+import type { Command, UserCommand } from './commands';
+import type { DomainEvent } from './events';
+import type { ActivationRequest, RoleSettings } from './model';
 
 const GA = ROLE_IDS.GlobalAdministrator;
 const PRA = ROLE_IDS.PrivilegedRoleAdministrator;

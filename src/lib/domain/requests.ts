@@ -25,7 +25,7 @@ import type {
   ScopeId,
   TenantState,
   UserId,
-} from './types';
+} from './model';
 
 /**
  * The id of the request an ActivateRole command creates when its role needs approval:

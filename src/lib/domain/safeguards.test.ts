@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ROLE_IDS } from './catalogue';
 import { activeHoldersOf, wouldRemoveLastHolder } from './safeguards';
 import { at, World } from './test-support';
-import type { Assignment } from './types';
+import type { Assignment } from './model';
 
 const GA = ROLE_IDS.GlobalAdministrator;
 const PRA = ROLE_IDS.PrivilegedRoleAdministrator;

@@ -9,7 +9,7 @@ import { holdersOf } from './holdings';
 import { groupsOfUser } from './groups';
 import { getOwn, principalKindOf, putOwn, valuesOf } from './records';
 import { reject, type Rejection } from './rejections';
-import type { Assignment, AssignmentId, Iso, RoleId, TenantState, UserId } from './types';
+import type { Assignment, AssignmentId, Iso, RoleId, TenantState, UserId } from './model';
 
 /**
  * The enabled users holding `roleId` at `at` through an active assignment in force or an

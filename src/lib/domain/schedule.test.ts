@@ -14,7 +14,9 @@ import { decide, dueWork } from './decide';
 import type { RejectionCode } from './rejections';
 import { asSystem, asUser, at, given, T0, World } from './test-support';
 import { addDays, addMinutes } from './time';
-import type { Command, DomainEvent, Iso } from './types';
+import type { Command } from './commands';
+import type { DomainEvent } from './events';
+import type { Iso } from './model';
 
 const SR = ROLE_IDS.SecurityReader;
 const GR = ROLE_IDS.GlobalReader;

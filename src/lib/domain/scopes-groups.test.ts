@@ -9,7 +9,8 @@ import { approversFor } from './requests';
 import { activeHoldersOf } from './safeguards';
 import { DEFAULT_ROLE_SETTINGS, settingsFor, settingsKey } from './settings';
 import { asSystem, asUser, at, given, World } from './test-support';
-import type { Command, ScopeKind, TenantState, UserCommand } from './types';
+import type { Command, UserCommand } from './commands';
+import type { ScopeKind, TenantState } from './model';
 
 const { GlobalAdministrator: GA, PrivilegedRoleAdministrator: PRA, Owner, Reader } = ROLE_IDS;
 

@@ -5,7 +5,7 @@
  * at four and, since a scope never changes parent, rules out cycles.
  */
 import { getOwn, scopesOf, valuesOf } from './records';
-import type { Scope, ScopeId, ScopeKind, TenantState } from './types';
+import type { Scope, ScopeId, ScopeKind, TenantState } from './model';
 
 /** Scope kinds from the top of the tree down. */
 export const SCOPE_KINDS = [

@@ -6,7 +6,7 @@ import {
   SETTING_LABELS,
   validateRoleSettings,
 } from './settings';
-import type { RoleSettings } from './types';
+import type { RoleSettings } from './model';
 
 const withChange = (change: Partial<RoleSettings>): RoleSettings => ({
   ...DEFAULT_ROLE_SETTINGS,

@@ -14,7 +14,7 @@ import type {
   RoleSettings,
   ScopeId,
   TenantState,
-} from './types';
+} from './model';
 
 /** The events and recipient kinds of the notification table, in PRODUCT.md's order. */
 export const NOTIFICATION_EVENTS: readonly NotificationEvent[] = [

@@ -7,6 +7,7 @@
 import { getOwn, putOwn } from './records';
 import { requestIdFor } from './requests';
 import { settingsKey } from './settings';
+import type { DomainEvent } from './events';
 import type {
   ActivationRequest,
   AdministrativeUnit,
@@ -14,12 +15,11 @@ import type {
   Scope,
   Alert,
   AssignmentRequest,
-  DomainEvent,
   Iso,
   RequestStatus,
   TenantState,
   UserId,
-} from './types';
+} from './model';
 
 /** The state of a tenant before its first ledger entry. */
 export function initialState(): TenantState {

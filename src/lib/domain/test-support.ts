@@ -4,21 +4,15 @@
  * can never drift from what the decider actually emits.
  */
 import { expect } from 'vitest';
-import { decide, type Decision } from './decide';
+import { decide } from './decide';
+import type { Decision, DecisionContext } from './decision';
 import type { RejectionCode } from './rejections';
 import { settingsFor } from './settings';
 import { foldEvents } from './state';
 import { addMinutes } from './time';
-import type {
-  Command,
-  DecisionContext,
-  DomainEvent,
-  Iso,
-  RelayCommand,
-  RoleSettings,
-  TenantState,
-  UserId,
-} from './types';
+import type { Command, RelayCommand } from './commands';
+import type { DomainEvent } from './events';
+import type { Iso, RoleSettings, TenantState, UserId } from './model';
 
 /** A fixed start of time for specs. */
 export const T0: Iso = '2026-03-02T09:00:00.000Z';

@@ -3,7 +3,7 @@
  * an argument (usually `ctx.at`) in `Date.prototype.toISOString()` form, which is fixed-width
  * UTC, so instants compare correctly as plain strings.
  */
-import type { Iso } from './types';
+import type { Iso } from './model';
 
 /** Milliseconds in one minute. */
 export const MINUTE_MS = 60_000;

@@ -7,7 +7,9 @@ import { ROLE_IDS } from './catalogue';
 import type { RejectionCode } from './rejections';
 import { asUser, at, given, World } from './test-support';
 import { addDays } from './time';
-import type { Command, DecisionContext, Iso } from './types';
+import type { Command } from './commands';
+import type { DecisionContext } from './decision';
+import type { Iso } from './model';
 
 const SR = ROLE_IDS.SecurityReader;
 const GR = ROLE_IDS.GlobalReader;

@@ -2,13 +2,8 @@
  * Decoding untrusted frames. Every check names the field it failed on, so a rejection tells
  * the sender exactly what was wrong. Unknown fields are refused: what is signed is what is read.
  */
-import type {
-  BundleItem,
-  NotificationSettings,
-  RoleSettings,
-  Ticket,
-  UserCommand,
-} from '#domain/types';
+import type { BundleItem, UserCommand } from '#domain/commands';
+import type { NotificationSettings, RoleSettings, Ticket } from '#domain/model';
 import { MAX_BUNDLE_ITEMS, MAX_DECISION_ITEMS } from '#domain/decide';
 import {
   MAX_ADDITIONAL_RECIPIENTS,

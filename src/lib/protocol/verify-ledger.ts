@@ -33,7 +33,7 @@ import {
   type MerkleAccumulatorState,
 } from '#ledger/merkle';
 import { importRelayVerifier } from '#ledger/relay-key';
-import type { DevicePublicKey } from '#domain/types';
+import type { DevicePublicKey } from '#domain/model';
 import { confirmationChallenge, enrolmentChallenge, intentOf } from './confirmation';
 import { parseRelayKeyFile, type RelayKeyFile } from './ledger-export';
 import type { KeyRotation, LedgerEntry } from './ledger-entry';

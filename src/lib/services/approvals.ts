@@ -4,7 +4,8 @@
  */
 import { randomId } from '#ledger/bytes';
 import { normaliseRoleSettings } from '#domain/settings';
-import type { RequestId, RoleId, RoleSettings, ScopeId, UserCommand } from '#domain/types';
+import type { UserCommand } from '#domain/commands';
+import type { RequestId, RoleId, RoleSettings, ScopeId } from '#domain/model';
 
 export type DecisionVerdict = 'approve' | 'deny';
 

@@ -8,7 +8,7 @@
 import { isActivationActive } from '#domain/activation';
 import { requestsAwaiting } from '#domain/requests';
 import { findRole } from '#domain/catalogue';
-import type { TenantState, UserId } from '#domain/types';
+import type { TenantState, UserId } from '#domain/model';
 
 const ENDING_SOON_MS = 10 * 60_000;
 

@@ -7,7 +7,7 @@ import { decideRequest, decideRequests, type DecisionVerdict } from '$lib/servic
 import { decisionListCulprit } from '#domain/decide';
 import { describeRejection } from '#domain/describe';
 import type { Rejection } from '#domain/rejections';
-import type { RequestId } from '#domain/types';
+import type { RequestId } from '#domain/model';
 import type { SessionState } from './session.svelte';
 
 export type DecisionTarget = { id: RequestId; label: string };

@@ -4,7 +4,7 @@
  * domain (`notificationsFor`), so it is the same on every device and works offline.
  */
 import type { InAppNotification } from '#domain/notifications';
-import type { Iso, UserId } from '#domain/types';
+import type { Iso, UserId } from '#domain/model';
 
 const key = (userId: UserId) => `leasehold:notifications-read:${userId}`;
 

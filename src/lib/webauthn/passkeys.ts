@@ -15,7 +15,7 @@ import {
 import { toBase64Url } from '#ledger/bytes';
 import { confirmationChallenge } from '#protocol/confirmation';
 import type { AssertionJSON, CommandIntent, PasskeyConfirmation } from '#protocol/messages';
-import type { DeviceId, UserId } from '#domain/types';
+import type { DeviceId, UserId } from '#domain/model';
 import type { DeviceRecord } from './device-key';
 
 /** How a ceremony reaches the relay's HTTP API (JSON in, JSON out, throws on an error answer). */
