@@ -48,24 +48,31 @@ import {
   canManageRoleSettings,
   canManageUsersIn,
   hasPermission,
-  type Permission,
+  PERMISSION_ROLE_NAMES,
+  requirePermission,
   unitsManagedBy,
 } from './permissions';
 import {
   administrativeUnitOf,
   administrativeUnitsOf,
-  alertsOf,
   assignmentRequestsOf,
   getOwn,
   groupsOf,
   hasOwn,
   isUsableId,
   principalKindOf,
-  putOwn,
   scopeOf,
   valuesOf,
 } from './records';
 import { reject, type Rejection } from './rejections';
+import {
+  invalidId,
+  invalidIdRejection,
+  invalidName,
+  invalidText,
+  MAX_NAME_LENGTH,
+  newIdProblem,
+} from './validation';
 import { approvalsOf, canApprove, requestIdFor } from './requests';
 import { liveScope } from './scopes';
 import {
@@ -78,10 +85,11 @@ import {
   validateRoleSettings,
 } from './settings';
 import { assignmentCoversUser, wouldExpireLastHolder, wouldRemoveLastHolder } from './safeguards';
-import { applyEvent } from './state';
+import { applyEvent, workingCopy } from './state';
 import {
   addDays,
   addMinutes,
+  compareByEnd,
   earliest,
   formatInstant,
   isValidIso,
@@ -120,11 +128,6 @@ import type {
 
 /** How long an invite link stays usable. */
 export const INVITE_LIFETIME_DAYS = 7;
-/** Longest display name, role name and ticket field. */
-export const MAX_NAME_LENGTH = 100;
-/** Longest justification and role description. */
-export const MAX_TEXT_LENGTH = 500;
-
 /** Most activations one ActivateRoles bundle may carry. */
 export const MAX_BUNDLE_ITEMS = 10;
 
@@ -1123,28 +1126,6 @@ function updateRoleSettings(
  * then the first deny resolves the request, and the approval that brings the distinct
  * approvers to the quorum grants it and starts the activation in the same entry.
  */
-/**
- * A copy of `state` that a bundle's later items can be decided against, with the earlier items'
- * events applied, leaving `state` untouched. The records those events add to (activations,
- * requests, alerts) are copied shallowly, new entries landing in the copy; the listed requests,
- * which decisions change in place, are copied deeply. Far cheaper on the single writer's path
- * than cloning a tenant of 100,000 assignments. Only ActivateRoles and DecideRequests use it:
- * their events add activations, requests and alerts and change the listed requests, nothing more.
- */
-function workingCopy(state: TenantState, changedRequests: readonly RequestId[] = []): TenantState {
-  const requests = { ...state.requests };
-  for (const id of changedRequests) {
-    const request = getOwn(state.requests, id);
-    if (request) putOwn(requests, id, structuredClone(request));
-  }
-  return {
-    ...state,
-    requests,
-    activations: { ...state.activations },
-    alerts: { ...alertsOf(state) },
-  };
-}
-
 /**
  * Reads back a DecideRequests refusal: which listed request (0-based) could not take the verdict,
  * and its own reason; null for a refusal of the list as a whole (too long, not confirmed, …).
@@ -2197,74 +2178,6 @@ function unknownCommand(command: never): Rejection {
   return reject('unknown-command-type', `Leasehold does not know the command ${String(type)}.`);
 }
 
-const PERMISSION_ROLE_NAMES: Record<Permission, string> = {
-  'manage-users': 'a Global Administrator or User Administrator',
-  'manage-roles': 'a Global Administrator or Privileged Role Administrator',
-  'manage-assignments': 'a Global Administrator or Privileged Role Administrator',
-  'read-audit': 'an administrator or reader role',
-  'revoke-any-device': 'a Global Administrator',
-  'cancel-any-request': 'a Global Administrator or Privileged Role Administrator',
-  'read-alerts': 'a Global Administrator or a security or reader role',
-  'manage-break-glass': 'a Global Administrator',
-};
-
-function requirePermission(
-  state: TenantState,
-  ctx: UserContext,
-  permission: Permission,
-  doing: string,
-): Rejection | null {
-  if (hasPermission(state, ctx.actor.id, permission, ctx.at)) return null;
-  return reject(
-    'not-authorized',
-    `Only ${PERMISSION_ROLE_NAMES[permission]} can ${doing}; activate such a role first.`,
-  );
-}
-
-function invalidIdRejection(kind: string): Rejection {
-  return reject('invalid-value', `The new ${kind} id is not usable.`);
-}
-
-function invalidId(id: unknown, kind: string): Rejection | null {
-  return isUsableId(id) ? null : invalidIdRejection(kind);
-}
-
-/** Why a client-chosen id for a new record cannot be used, or null. */
-function newIdProblem(
-  record: Readonly<Record<string, unknown>>,
-  id: unknown,
-  kind: string,
-): Rejection | null {
-  if (!isUsableId(id)) return invalidIdRejection(kind);
-  if (hasOwn(record, id)) return reject('duplicate-id', `A ${kind} with id ${id} already exists.`);
-  return null;
-}
-
-function invalidName(value: unknown, what: string): Rejection | null {
-  const trimmed = typeof value === 'string' ? value.trim() : '';
-  if (trimmed.length < 1 || trimmed.length > MAX_NAME_LENGTH) {
-    return reject('invalid-value', `${what} must be 1 to ${MAX_NAME_LENGTH} characters.`);
-  }
-  return null;
-}
-
-/** 'justification-required' when required and blank, 'invalid-value' when too long or not text. */
-function invalidText(
-  value: unknown,
-  what: string,
-  { required }: { required: boolean },
-): Rejection | null {
-  if (typeof value !== 'string') return reject('invalid-value', `${what} must be text.`);
-  const trimmed = value.trim();
-  if (required && trimmed === '') {
-    return reject('justification-required', `${what} is required here.`);
-  }
-  if (trimmed.length > MAX_TEXT_LENGTH) {
-    return reject('invalid-value', `${what} must be at most ${MAX_TEXT_LENGTH} characters.`);
-  }
-  return null;
-}
-
 /** A ticket with both fields filled in, trimmed; null when absent or partly blank. */
 function normaliseTicket(ticket: Ticket | null): Ticket | null {
   if (ticket === null || typeof ticket !== 'object') return null;
@@ -2310,11 +2223,6 @@ function pendingAssignmentRequestsFor(
   return valuesOf(assignmentRequestsOf(state))
     .filter((r) => r.assignmentId === assignmentId && isAssignmentRequestPending(r))
     .sort((a, b) => compareByEnd(a.requestedAt, a.id, b.requestedAt, b.id));
-}
-
-function compareByEnd(aEnd: Iso, aId: string, bEnd: Iso, bId: string): number {
-  if (aEnd !== bEnd) return aEnd < bEnd ? -1 : 1;
-  return aId < bId ? -1 : aId > bId ? 1 : 0;
 }
 
 function newUser(id: UserId, displayName: string, at: Iso): User {

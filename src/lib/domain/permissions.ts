@@ -7,7 +7,9 @@
 import { findRole, parseGroupRoleId, ROLE_IDS } from './catalogue';
 import { isGroupOwner } from './groups';
 import { grantsOf, holdsRoleAt } from './holdings';
+import type { UserContext } from './decision';
 import { getOwn } from './records';
+import { reject, type Rejection } from './rejections';
 import type {
   AdministrativeUnitId,
   GroupId,
@@ -222,5 +224,31 @@ export function canManageGroup(
   if (hasPermission(state, userId, 'manage-assignments', at)) return true;
   return (
     getOwn(state.users, userId)?.status === 'active' && isGroupOwner(state, userId, groupId, at)
+  );
+}
+
+/** Who holds each permission, for refusals: "Only {these} can …". */
+export const PERMISSION_ROLE_NAMES: Record<Permission, string> = {
+  'manage-users': 'a Global Administrator or User Administrator',
+  'manage-roles': 'a Global Administrator or Privileged Role Administrator',
+  'manage-assignments': 'a Global Administrator or Privileged Role Administrator',
+  'read-audit': 'an administrator or reader role',
+  'revoke-any-device': 'a Global Administrator',
+  'cancel-any-request': 'a Global Administrator or Privileged Role Administrator',
+  'read-alerts': 'a Global Administrator or a security or reader role',
+  'manage-break-glass': 'a Global Administrator',
+};
+
+/** The refusal for an actor without `permission`, saying who could be `doing` it; null if they may. */
+export function requirePermission(
+  state: TenantState,
+  ctx: UserContext,
+  permission: Permission,
+  doing: string,
+): Rejection | null {
+  if (hasPermission(state, ctx.actor.id, permission, ctx.at)) return null;
+  return reject(
+    'not-authorized',
+    `Only ${PERMISSION_ROLE_NAMES[permission]} can ${doing}; activate such a role first.`,
   );
 }
