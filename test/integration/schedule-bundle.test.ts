@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isActivationActive } from '#domain/activation';
+import { isActivationActive } from '#domain/activation/status';
 import { ROLE_IDS } from '#domain/catalogue';
 import { hasPermission } from '#domain/permissions';
 import { DEFAULT_ROLE_SETTINGS } from '#domain/settings';

@@ -6,9 +6,8 @@ import {
   activeActivationsOf,
   canDeactivateAt,
   eligibleAssignmentsOf,
-  isActivationActive,
-  isAssignmentInForce,
 } from './activation';
+import { isActivationActive, isAssignmentInForce } from '#domain/activation/status';
 import { ROLE_IDS } from './catalogue';
 import { DEFAULT_ROLE_SETTINGS } from './settings';
 import { at, T0, World } from './test-support';

@@ -3,6 +3,11 @@
  * appended an "expired" entry yet: every client hides an ended activation at its end time,
  * offline too (ARCHITECTURE.md §5).
  */
+import {
+  isActivationActive,
+  isActivationScheduled,
+  isAssignmentInForce,
+} from '#domain/activation/status';
 import { findRole } from './catalogue';
 import { assignmentCovers, assignmentsOfPrincipals, groupsOfUser } from './groups';
 import { getOwn, indexBy, scopeOf, valuesOf } from './records';
@@ -29,21 +34,6 @@ export const MIN_MINUTES_BEFORE_REMOVE = 5;
 export const MIN_MINUTES_BEFORE_DEACTIVATE = 5;
 /** How far ahead an activation may be scheduled (PRODUCT.md "future start time"). */
 export const MAX_SCHEDULE_AHEAD_DAYS = 30;
-
-/** True while the activation grants its role: not ended early, and startsAt ≤ at < endsAt. */
-export function isActivationActive(a: Activation, at: Iso): boolean {
-  return a.status === 'active' && a.startsAt <= at && at < a.endsAt;
-}
-
-/** True for an activation that is booked but has not started yet: it grants nothing yet. */
-export function isActivationScheduled(a: Activation, at: Iso): boolean {
-  return a.status === 'active' && at < a.startsAt;
-}
-
-/** True while the assignment applies: current, started, and not past its end (if any). */
-export function isAssignmentInForce(a: Assignment, at: Iso): boolean {
-  return a.status === 'current' && a.startsAt <= at && (a.endsAt === null || at < a.endsAt);
-}
 
 /**
  * When an activation requested at `at` for `durationMinutes` ends: never later than the

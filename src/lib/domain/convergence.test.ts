@@ -4,7 +4,8 @@
  * never touches its input, and the rules' invariants hold after every step.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { isActivationActive, isRequestPending } from './activation';
+import { isRequestPending } from './activation';
+import { isActivationActive } from '#domain/activation/status';
 import { BUILT_IN_ROLES, groupMemberRoleId, ROLE_IDS } from './catalogue';
 import { assignmentCovers, groupsOfUser, wouldNestingCycle } from './groups';
 import { grantsOf } from './holdings';

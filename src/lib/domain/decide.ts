@@ -11,9 +11,6 @@ import {
   activationStartsAt,
   assignmentActivationBlocker,
   canDeactivateAt,
-  isActivationActive,
-  isActivationScheduled,
-  isAssignmentInForce,
   isRequestPending,
   MIN_ACTIVATION_MINUTES,
   MIN_ASSIGNMENT_MINUTES,
@@ -22,6 +19,11 @@ import {
   overlappingActivationFor,
   roleNameOf,
 } from './activation';
+import {
+  isActivationActive,
+  isActivationScheduled,
+  isAssignmentInForce,
+} from '#domain/activation/status';
 import { addPasskey } from './devices';
 import { alertIdFor } from './alerts';
 import { findRole, GROUP_MEMBER_PREFIX, GROUP_OWNER_PREFIX, ROLE_IDS } from './catalogue';

@@ -5,7 +5,7 @@
  * nested in it. Membership is resolved as a fixpoint over sets, so a cycle (which `decide`
  * refuses, but an old or hand-edited read model might hold) can never loop.
  */
-import { isActivationActive, isAssignmentInForce } from './activation';
+import { isActivationActive, isAssignmentInForce } from '#domain/activation/status';
 import { GROUP_MEMBER_PREFIX, groupOwnerRoleId, parseGroupRoleId } from './catalogue';
 import {
   getOwn,

@@ -4,7 +4,7 @@
  * administrative units, and the safeguard hold-over. Permissions, safeguards, approvers and
  * eligibility all read it, so they can never disagree about who holds what.
  */
-import { isActivationActive, isAssignmentInForce } from './activation';
+import { isActivationActive, isAssignmentInForce } from '#domain/activation/status';
 import { ROLE_IDS } from './catalogue';
 import { assignmentCovers, assignmentsOfPrincipals, groupsOfUser } from './groups';
 import { administrativeUnitOf, getOwn, indexBy, principalKindOf, scopeOf } from './records';

@@ -3,7 +3,7 @@
  * last active Global Administrator or Privileged Role Administrator, and never the last
  * eligible Global Administrator when no Global Administrator is active.
  */
-import { isAssignmentInForce } from './activation';
+import { isAssignmentInForce } from '#domain/activation/status';
 import { ROLE_IDS } from './catalogue';
 import { holdersOf } from './holdings';
 import { groupsOfUser } from './groups';

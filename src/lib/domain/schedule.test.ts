@@ -3,12 +3,8 @@
  * assignment at any instant, so overlapping activations never cut each other short.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  activationBlockers,
-  isActivationActive,
-  isActivationScheduled,
-  MAX_SCHEDULE_AHEAD_DAYS,
-} from './activation';
+import { activationBlockers, MAX_SCHEDULE_AHEAD_DAYS } from './activation';
+import { isActivationActive, isActivationScheduled } from '#domain/activation/status';
 import { ROLE_IDS } from './catalogue';
 import { decide, dueWork } from './decide';
 import type { RejectionCode } from './rejections';

@@ -5,7 +5,7 @@
  * (static/sw-notifications.js, imported by the generated service worker). Web Push, e-mail and
  * webhooks come later; nothing here is sent by the relay.
  */
-import { isActivationActive } from '#domain/activation';
+import { isActivationActive } from '#domain/activation/status';
 import { requestsAwaiting } from '#domain/requests';
 import { findRole } from '#domain/catalogue';
 import type { TenantState, UserId } from '#domain/model';
