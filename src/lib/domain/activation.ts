@@ -8,13 +8,13 @@ import {
   isActivationScheduled,
   isAssignmentInForce,
 } from '#domain/activation/status';
+import {
+  assignmentCovers,
+  assignmentsOfPrincipals,
+  groupsOfUser,
+} from '#domain/organisation/groups';
+import { liveScope, scopeAncestry } from '#domain/organisation/scopes';
 import { findRole } from './catalogue';
-import { assignmentCovers, assignmentsOfPrincipals, groupsOfUser } from './groups';
-import { getOwn, indexBy, scopeOf, valuesOf } from './records';
-import { reject, type Rejection } from './rejections';
-import { liveScope, scopeAncestry } from './scopes';
-import { settingsForAssignment } from './settings';
-import { addDays, addMinutes, earliest, formatInstant, latest } from './time';
 import type {
   Activation,
   ActivationRequest,
@@ -26,6 +26,10 @@ import type {
   TenantState,
   UserId,
 } from './model';
+import { getOwn, indexBy, scopeOf, valuesOf } from './records';
+import { reject, type Rejection } from './rejections';
+import { settingsForAssignment } from './settings';
+import { addDays, addMinutes, earliest, formatInstant, latest } from './time';
 
 /** The 5-minute rules (PRODUCT.md "Lifecycle rules"), in minutes. */
 export const MIN_ACTIVATION_MINUTES = 5;

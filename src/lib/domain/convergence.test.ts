@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isRequestPending } from './activation';
 import { isActivationActive } from '#domain/activation/status';
 import { BUILT_IN_ROLES, groupMemberRoleId, ROLE_IDS } from './catalogue';
-import { assignmentCovers, groupsOfUser, wouldNestingCycle } from './groups';
+import { assignmentCovers, groupsOfUser, wouldNestingCycle } from '#domain/organisation/groups';
 import { grantsOf } from './holdings';
 import { decide, dueWork } from './decide';
 import { approvalsOf } from './requests';

@@ -7,6 +7,13 @@
  * the same reason, on the relay and in the client's preview alike.
  */
 import {
+  isActivationActive,
+  isActivationScheduled,
+  isAssignmentInForce,
+} from '#domain/activation/status';
+import { decideOrganisationCommand } from '#domain/organisation/organisation';
+import { liveScope } from '#domain/organisation/scopes';
+import {
   activationEndsAt,
   activationStartsAt,
   assignmentActivationBlocker,
@@ -19,14 +26,26 @@ import {
   overlappingActivationFor,
   roleNameOf,
 } from './activation';
-import {
-  isActivationActive,
-  isActivationScheduled,
-  isAssignmentInForce,
-} from '#domain/activation/status';
-import { addPasskey } from './devices';
 import { alertIdFor } from './alerts';
 import { findRole, GROUP_MEMBER_PREFIX, GROUP_OWNER_PREFIX, ROLE_IDS } from './catalogue';
+import type {
+  BundleItem,
+  Command,
+  NewDevice,
+  NewPasskey,
+  RelayCommand,
+  UserCommand,
+} from './commands';
+import {
+  accept,
+  type CommandOf,
+  type Decision,
+  refuse,
+  type UserContext,
+  type DecisionContext,
+} from './decision';
+import { addPasskey } from './devices';
+import type { DomainEvent } from './events';
 import {
   ASSIGNMENT_REQUEST_TIMEOUT_DAYS,
   extensionBlocker,
@@ -36,15 +55,26 @@ import {
   renewalBlocker,
   requesterOf,
 } from './extensions';
-import {
-  accept,
-  type CommandOf,
-  type Decision,
-  refuse,
-  type UserContext,
-  type DecisionContext,
-} from './decision';
-import { decideOrganisationCommand } from './organisation';
+import type {
+  Activation,
+  ActivationRequest,
+  AdminDecision,
+  ApprovalDecision,
+  Assignment,
+  AssignmentId,
+  AssignmentRequest,
+  AssignmentType,
+  Device,
+  Iso,
+  Passkey,
+  RequestId,
+  Role,
+  RoleSettings,
+  TenantState,
+  Ticket,
+  User,
+  UserId,
+} from './model';
 import {
   canManageAssignment,
   canManageRoleSettings,
@@ -67,16 +97,8 @@ import {
   valuesOf,
 } from './records';
 import { reject, type Rejection } from './rejections';
-import {
-  invalidId,
-  invalidIdRejection,
-  invalidName,
-  invalidText,
-  MAX_NAME_LENGTH,
-  newIdProblem,
-} from './validation';
 import { approvalsOf, canApprove, requestIdFor } from './requests';
-import { liveScope } from './scopes';
+import { assignmentCoversUser, wouldExpireLastHolder, wouldRemoveLastHolder } from './safeguards';
 import {
   additionalRecipientsOf,
   diffRoleSettings,
@@ -86,7 +108,6 @@ import {
   settingsForAssignment,
   validateRoleSettings,
 } from './settings';
-import { assignmentCoversUser, wouldExpireLastHolder, wouldRemoveLastHolder } from './safeguards';
 import { applyEvent, workingCopy } from './state';
 import {
   addDays,
@@ -98,35 +119,14 @@ import {
   latest,
   minutesBetween,
 } from './time';
-import type {
-  BundleItem,
-  Command,
-  NewDevice,
-  NewPasskey,
-  RelayCommand,
-  UserCommand,
-} from './commands';
-import type { DomainEvent } from './events';
-import type {
-  Activation,
-  ActivationRequest,
-  AdminDecision,
-  ApprovalDecision,
-  Assignment,
-  AssignmentId,
-  AssignmentRequest,
-  AssignmentType,
-  Device,
-  Iso,
-  Passkey,
-  RequestId,
-  Role,
-  RoleSettings,
-  TenantState,
-  Ticket,
-  User,
-  UserId,
-} from './model';
+import {
+  invalidId,
+  invalidIdRejection,
+  invalidName,
+  invalidText,
+  MAX_NAME_LENGTH,
+  newIdProblem,
+} from './validation';
 
 /** How long an invite link stays usable. */
 export const INVITE_LIFETIME_DAYS = 7;

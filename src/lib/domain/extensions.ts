@@ -4,11 +4,8 @@
  * 30 days; an administrator decides (status PendingAdminDecision) and may change the end and
  * the type, or extends directly. One pending extension or renewal per assignment.
  */
+import { isGroupOwner } from '#domain/organisation/groups';
 import { roleNameOf } from './activation';
-import { isGroupOwner } from './groups';
-import { assignmentRequestsOf, getOwn, principalKindOf, valuesOf } from './records';
-import { reject, type Rejection } from './rejections';
-import { addDays, formatInstant } from './time';
 import type {
   Assignment,
   AssignmentId,
@@ -18,6 +15,9 @@ import type {
   TenantState,
   UserId,
 } from './model';
+import { assignmentRequestsOf, getOwn, principalKindOf, valuesOf } from './records';
+import { reject, type Rejection } from './rejections';
+import { addDays, formatInstant } from './time';
 
 /** An extension may be asked for when the assignment ends at most this many days ahead. */
 export const EXTEND_WINDOW_DAYS = 14;

@@ -5,10 +5,13 @@
  * eligibility all read it, so they can never disagree about who holds what.
  */
 import { isActivationActive, isAssignmentInForce } from '#domain/activation/status';
+import {
+  assignmentCovers,
+  assignmentsOfPrincipals,
+  groupsOfUser,
+} from '#domain/organisation/groups';
+import { scopeCovers } from '#domain/organisation/scopes';
 import { ROLE_IDS } from './catalogue';
-import { assignmentCovers, assignmentsOfPrincipals, groupsOfUser } from './groups';
-import { administrativeUnitOf, getOwn, indexBy, principalKindOf, scopeOf } from './records';
-import { scopeCovers } from './scopes';
 import type {
   AdministrativeUnitId,
   Assignment,
@@ -20,6 +23,7 @@ import type {
   TenantState,
   UserId,
 } from './model';
+import { administrativeUnitOf, getOwn, indexBy, principalKindOf, scopeOf } from './records';
 
 /** One role a user holds right now, where, and through which assignment. */
 export type Grant = {

@@ -7,14 +7,9 @@
  * for their approval. Derived from the replicated state, so it works offline and the relay
  * writes nothing for it; other channels (OS, push, e-mail, webhooks) build on the same list.
  */
+import { groupsOfUser } from '#domain/organisation/groups';
 import { roleNameOf } from './activation';
 import { ROLE_IDS } from './catalogue';
-import { groupsOfUser } from './groups';
-import { rolesHeldBy } from './permissions';
-import { getOwn, principalKindOf, scopeOf, valuesOf } from './records';
-import { isApproverOf } from './requests';
-import { notificationSettingsOf, settingsFor } from './settings';
-import { addDays } from './time';
 import type {
   Activation,
   ActivationRequest,
@@ -27,6 +22,11 @@ import type {
   TenantState,
   UserId,
 } from './model';
+import { rolesHeldBy } from './permissions';
+import { getOwn, principalKindOf, scopeOf, valuesOf } from './records';
+import { isApproverOf } from './requests';
+import { notificationSettingsOf, settingsFor } from './settings';
+import { addDays } from './time';
 
 /** How far back the centre looks. */
 export const NOTIFICATION_HORIZON_DAYS = 30;

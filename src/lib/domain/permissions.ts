@@ -4,12 +4,10 @@
  * Activating one's own eligible role, cancelling one's own request and approving (approvers
  * need no role, `approversFor`) need no permission, so they are not listed here.
  */
+import { isGroupOwner } from '#domain/organisation/groups';
 import { findRole, parseGroupRoleId, ROLE_IDS } from './catalogue';
-import { isGroupOwner } from './groups';
-import { grantsOf, holdsRoleAt } from './holdings';
 import type { UserContext } from './decision';
-import { getOwn } from './records';
-import { reject, type Rejection } from './rejections';
+import { grantsOf, holdsRoleAt } from './holdings';
 import type {
   AdministrativeUnitId,
   GroupId,
@@ -19,6 +17,8 @@ import type {
   TenantState,
   UserId,
 } from './model';
+import { getOwn } from './records';
+import { reject, type Rejection } from './rejections';
 
 /** Every permission the domain checks. */
 export const PERMISSIONS = [

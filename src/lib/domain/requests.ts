@@ -4,16 +4,10 @@
  * first-approver-wins, a role may need M *distinct* approvers; the first deny still resolves
  * the request.
  */
+import { groupOfRole, isGroupOwner, membersOf } from '#domain/organisation/groups';
 import { isRequestPending, roleNameOf } from './activation';
 import { findRole, groupOwnerRoleId, ROLE_IDS } from './catalogue';
-import { groupOfRole, isGroupOwner, membersOf } from './groups';
 import { holdersOf, holdsRoleAt } from './holdings';
-import { rolesHeldBy, SCOPE_ADMIN_ROLES } from './permissions';
-import { getOwn, groupsOf, scopeOf, valuesOf } from './records';
-import { reject, type Rejection } from './rejections';
-import { activeHoldersOf } from './safeguards';
-import { settingsFor, settingsForAssignment } from './settings';
-import { formatInstant } from './time';
 import type {
   ActivationId,
   ActivationRequest,
@@ -26,6 +20,12 @@ import type {
   TenantState,
   UserId,
 } from './model';
+import { rolesHeldBy, SCOPE_ADMIN_ROLES } from './permissions';
+import { getOwn, groupsOf, scopeOf, valuesOf } from './records';
+import { reject, type Rejection } from './rejections';
+import { activeHoldersOf } from './safeguards';
+import { settingsFor, settingsForAssignment } from './settings';
+import { formatInstant } from './time';
 
 /**
  * The id of the request an ActivateRole command creates when its role needs approval:

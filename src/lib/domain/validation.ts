@@ -6,9 +6,9 @@
 import { hasOwn, isUsableId } from './records';
 import { reject, type Rejection } from './rejections';
 
-/** Longest display name, role name and ticket field. */
+/** Longest display name, ticket field, and role, scope, unit and group name. */
 export const MAX_NAME_LENGTH = 100;
-/** Longest justification and role description. */
+/** Longest justification, and role and group description. */
 export const MAX_TEXT_LENGTH = 500;
 
 /** The refusal of a client-chosen id for a new `kind` that cannot be used. */

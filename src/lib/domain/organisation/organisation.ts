@@ -9,19 +9,21 @@
  * - groups: Global and Privileged Role Administrators create them; they and the group's own
  *   owners change its members, owners and nesting.
  */
-import { ROLE_IDS } from './catalogue';
+import { ROLE_IDS } from '#domain/catalogue';
+import type { UserCommand } from '#domain/commands';
+import { accept, type Decision, refuse, type UserContext } from '#domain/decision';
+import type { DomainEvent } from '#domain/events';
+import type { Iso, TenantState } from '#domain/model';
+import { canManageGroup, hasPermission } from '#domain/permissions';
+import { administrativeUnitsOf, getOwn, groupsOf, hasOwn, scopesOf } from '#domain/records';
+import { reject, type Rejection } from '#domain/rejections';
+import { activeHoldersOf } from '#domain/safeguards';
+import { applyEvent } from '#domain/state';
+import { invalidName, MAX_TEXT_LENGTH, newIdProblem } from '#domain/validation';
 import { wouldNestingCycle } from './groups';
-import { canManageGroup, hasPermission } from './permissions';
-import { administrativeUnitsOf, getOwn, groupsOf, hasOwn, isUsableId, scopesOf } from './records';
-import { reject, type Rejection } from './rejections';
-import { activeHoldersOf } from './safeguards';
 import { canNestScope, childScopes, liveScope, SCOPE_KINDS } from './scopes';
-import { applyEvent } from './state';
-import type { UserCommand } from './commands';
-import type { DomainEvent } from './events';
-import type { Iso, TenantState, User } from './model';
 
-/** The organisation commands, decided here rather than in decide.ts's big switch. */
+/** The organisation commands, decided here and handed over by `decide` as one group. */
 export type OrganisationCommand = Extract<
   UserCommand,
   {
@@ -41,15 +43,6 @@ export type OrganisationCommand = Extract<
   }
 >;
 
-type Ctx = { at: Iso; actor: User; passkeyConfirmed: boolean };
-type Result = { ok: true; events: DomainEvent[] } | { ok: false; rejection: Rejection };
-
-const accept = (...events: DomainEvent[]): Result => ({ ok: true, events });
-const refuse = (rejection: Rejection): Result => ({ ok: false, rejection });
-
-/** Longest scope, unit and group name; longest group description. */
-const MAX_NAME = 100;
-const MAX_DESCRIPTION = 500;
 /** Most members an administrative unit may list in one command. */
 export const MAX_UNIT_MEMBERS = 1000;
 
@@ -59,8 +52,8 @@ type Of<T extends OrganisationCommand['type']> = Extract<OrganisationCommand, { 
 export function decideOrganisationCommand(
   command: OrganisationCommand,
   state: TenantState,
-  ctx: Ctx,
-): Result {
+  ctx: UserContext,
+): Decision {
   switch (command.type) {
     case 'CreateScope':
       return createScope(command, state, ctx);
@@ -93,17 +86,18 @@ export function decideOrganisationCommand(
 
 // --- scopes -------------------------------------------------------------------------------------
 
-function requireGlobalAdmin(state: TenantState, ctx: Ctx, doing: string): Rejection | null {
+function requireGlobalAdmin(state: TenantState, ctx: UserContext, doing: string): Rejection | null {
   // The tree decides where Owners' powers reach, so only the tenant's top role shapes it.
   if (hasPermission(state, ctx.actor.id, 'manage-break-glass', ctx.at)) return null;
   return reject('not-authorized', `Only a Global Administrator can ${doing}.`);
 }
 
-function createScope(command: Of<'CreateScope'>, state: TenantState, ctx: Ctx): Result {
+function createScope(command: Of<'CreateScope'>, state: TenantState, ctx: UserContext): Decision {
   const denied = requireGlobalAdmin(state, ctx, 'change the resource tree');
   if (denied) return refuse(denied);
   const bad =
-    newId(scopesOf(state), command.scopeId, 'scope') ?? badName(command.name, 'A scope name');
+    newIdProblem(scopesOf(state), command.scopeId, 'scope') ??
+    invalidName(command.name, 'A scope name');
   if (bad) return refuse(bad);
   if (!(SCOPE_KINDS as readonly string[]).includes(command.kind)) {
     return refuse(
@@ -133,12 +127,12 @@ function createScope(command: Of<'CreateScope'>, state: TenantState, ctx: Ctx): 
   });
 }
 
-function renameScope(command: Of<'RenameScope'>, state: TenantState, ctx: Ctx): Result {
+function renameScope(command: Of<'RenameScope'>, state: TenantState, ctx: UserContext): Decision {
   const denied = requireGlobalAdmin(state, ctx, 'change the resource tree');
   if (denied) return refuse(denied);
   const scope = liveScope(state, command.scopeId);
   if (!scope) return refuse(reject('unknown-scope', `There is no scope ${command.scopeId}.`));
-  const bad = badName(command.name, 'A scope name');
+  const bad = invalidName(command.name, 'A scope name');
   if (bad) return refuse(bad);
   return accept({ type: 'ScopeRenamed', scopeId: scope.id, name: command.name.trim(), at: ctx.at });
 }
@@ -147,7 +141,7 @@ function renameScope(command: Of<'RenameScope'>, state: TenantState, ctx: Ctx): 
  * Only a leaf may be deleted, so no scope is ever orphaned. Assignments left at it stay in the
  * ledger but cover nothing: activating one is refused ('outside-scope').
  */
-function deleteScope(command: Of<'DeleteScope'>, state: TenantState, ctx: Ctx): Result {
+function deleteScope(command: Of<'DeleteScope'>, state: TenantState, ctx: UserContext): Decision {
   const denied = requireGlobalAdmin(state, ctx, 'change the resource tree');
   if (denied) return refuse(denied);
   const scope = liveScope(state, command.scopeId);
@@ -162,7 +156,7 @@ function deleteScope(command: Of<'DeleteScope'>, state: TenantState, ctx: Ctx): 
 
 // --- administrative units -----------------------------------------------------------------------
 
-function requireRoleAdmin(state: TenantState, ctx: Ctx, doing: string): Rejection | null {
+function requireRoleAdmin(state: TenantState, ctx: UserContext, doing: string): Rejection | null {
   if (hasPermission(state, ctx.actor.id, 'manage-assignments', ctx.at)) return null;
   return reject(
     'not-authorized',
@@ -170,12 +164,19 @@ function requireRoleAdmin(state: TenantState, ctx: Ctx, doing: string): Rejectio
   );
 }
 
-function createUnit(command: Of<'CreateAdministrativeUnit'>, state: TenantState, ctx: Ctx): Result {
+function createUnit(
+  command: Of<'CreateAdministrativeUnit'>,
+  state: TenantState,
+  ctx: UserContext,
+): Decision {
   const denied = requireRoleAdmin(state, ctx, 'create administrative units');
   if (denied) return refuse(denied);
   const bad =
-    newId(administrativeUnitsOf(state), command.administrativeUnitId, 'administrative unit') ??
-    badName(command.name, 'An administrative unit name');
+    newIdProblem(
+      administrativeUnitsOf(state),
+      command.administrativeUnitId,
+      'administrative unit',
+    ) ?? invalidName(command.name, 'An administrative unit name');
   if (bad) return refuse(bad);
   return accept({
     type: 'AdministrativeUnitCreated',
@@ -191,8 +192,8 @@ function createUnit(command: Of<'CreateAdministrativeUnit'>, state: TenantState,
 function setUnitMembers(
   command: Of<'SetAdministrativeUnitMembers'>,
   state: TenantState,
-  ctx: Ctx,
-): Result {
+  ctx: UserContext,
+): Decision {
   const denied = requireRoleAdmin(state, ctx, 'change administrative units');
   if (denied) return refuse(denied);
   const unit = getOwn(administrativeUnitsOf(state), command.administrativeUnitId);
@@ -228,17 +229,17 @@ function setUnitMembers(
 
 // --- groups -------------------------------------------------------------------------------------
 
-function createGroup(command: Of<'CreateGroup'>, state: TenantState, ctx: Ctx): Result {
+function createGroup(command: Of<'CreateGroup'>, state: TenantState, ctx: UserContext): Decision {
   const denied = requireRoleAdmin(state, ctx, 'create groups');
   if (denied) return refuse(denied);
   const bad =
-    newId(groupsOf(state), command.groupId, 'group') ??
-    badName(command.name, 'A group name') ??
-    (typeof command.description === 'string' && command.description.length <= MAX_DESCRIPTION
+    newIdProblem(groupsOf(state), command.groupId, 'group') ??
+    invalidName(command.name, 'A group name') ??
+    (typeof command.description === 'string' && command.description.length <= MAX_TEXT_LENGTH
       ? null
       : reject(
           'invalid-value',
-          `A group description must be at most ${MAX_DESCRIPTION} characters.`,
+          `A group description must be at most ${MAX_TEXT_LENGTH} characters.`,
         ));
   if (bad) return refuse(bad);
   // The group role ids embed the group id; ':' and '@' would make them ambiguous.
@@ -266,8 +267,8 @@ function createGroup(command: Of<'CreateGroup'>, state: TenantState, ctx: Ctx): 
 function changeGroupPerson(
   command: Of<'AddGroupMember' | 'RemoveGroupMember' | 'AddGroupOwner' | 'RemoveGroupOwner'>,
   state: TenantState,
-  ctx: Ctx,
-): Result {
+  ctx: UserContext,
+): Decision {
   const group = getOwn(groupsOf(state), command.groupId);
   if (!group) return refuse(reject('unknown-group', `There is no group ${command.groupId}.`));
   if (!canManageGroup(state, ctx.actor.id, group.id, ctx.at)) {
@@ -323,8 +324,8 @@ function changeGroupPerson(
 function changeNesting(
   command: Of<'NestGroup' | 'UnnestGroup'>,
   state: TenantState,
-  ctx: Ctx,
-): Result {
+  ctx: UserContext,
+): Decision {
   const group = getOwn(groupsOf(state), command.groupId);
   if (!group) return refuse(reject('unknown-group', `There is no group ${command.groupId}.`));
   const child = getOwn(groupsOf(state), command.childGroupId);
@@ -392,23 +393,4 @@ export function safeguardAfter(
     );
   }
   return null;
-}
-
-// --- small pieces -------------------------------------------------------------------------------
-
-function newId(
-  record: Readonly<Record<string, unknown>>,
-  id: unknown,
-  kind: string,
-): Rejection | null {
-  if (!isUsableId(id)) return reject('invalid-value', `The new ${kind} id is not usable.`);
-  if (hasOwn(record, id)) return reject('duplicate-id', `A ${kind} with id ${id} already exists.`);
-  return null;
-}
-
-function badName(value: unknown, what: string): Rejection | null {
-  const trimmed = typeof value === 'string' ? value.trim() : '';
-  return trimmed.length < 1 || trimmed.length > MAX_NAME
-    ? reject('invalid-value', `${what} must be 1 to ${MAX_NAME} characters.`)
-    : null;
 }

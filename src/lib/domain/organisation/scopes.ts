@@ -4,8 +4,8 @@
  * (`settingsKey`). A child's kind must come strictly after its parent's, which bounds the depth
  * at four and, since a scope never changes parent, rules out cycles.
  */
-import { getOwn, scopesOf, valuesOf } from './records';
-import type { Scope, ScopeId, ScopeKind, TenantState } from './model';
+import type { Scope, ScopeId, ScopeKind, TenantState } from '#domain/model';
+import { getOwn, scopesOf, valuesOf } from '#domain/records';
 
 /** Scope kinds from the top of the tree down. */
 export const SCOPE_KINDS = [

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { eligibleAssignmentsOf } from './activation';
-import { findRole, groupMemberRoleId, groupOwnerRoleId, ROLE_IDS } from './catalogue';
-import { decide, dueWork, nextDueAt } from './decide';
+import { eligibleAssignmentsOf } from '#domain/activation';
+import { findRole, groupMemberRoleId, groupOwnerRoleId, ROLE_IDS } from '#domain/catalogue';
+import type { Command, UserCommand } from '#domain/commands';
+import { decide, dueWork, nextDueAt } from '#domain/decide';
+import { holdsRoleAt } from '#domain/holdings';
+import type { ScopeKind, TenantState } from '#domain/model';
+import { canManageAssignment, hasPermission, rolesHeldBy } from '#domain/permissions';
+import { approversFor } from '#domain/requests';
+import { activeHoldersOf } from '#domain/safeguards';
+import { DEFAULT_ROLE_SETTINGS, settingsFor, settingsKey } from '#domain/settings';
+import { asSystem, asUser, at, given, World } from '#domain/test-support';
 import { groupsOfUser, isGroupOwner, membersOf } from './groups';
-import { holdsRoleAt } from './holdings';
-import { canManageAssignment, hasPermission, rolesHeldBy } from './permissions';
-import { approversFor } from './requests';
-import { activeHoldersOf } from './safeguards';
-import { DEFAULT_ROLE_SETTINGS, settingsFor, settingsKey } from './settings';
-import { asSystem, asUser, at, given, World } from './test-support';
-import type { Command, UserCommand } from './commands';
-import type { ScopeKind, TenantState } from './model';
 
 const { GlobalAdministrator: GA, PrivilegedRoleAdministrator: PRA, Owner, Reader } = ROLE_IDS;
 

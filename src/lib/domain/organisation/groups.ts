@@ -6,7 +6,8 @@
  * refuses, but an old or hand-edited read model might hold) can never loop.
  */
 import { isActivationActive, isAssignmentInForce } from '#domain/activation/status';
-import { GROUP_MEMBER_PREFIX, groupOwnerRoleId, parseGroupRoleId } from './catalogue';
+import { GROUP_MEMBER_PREFIX, groupOwnerRoleId, parseGroupRoleId } from '#domain/catalogue';
+import type { Assignment, GroupId, Iso, TenantState, UserId } from '#domain/model';
 import {
   getOwn,
   groupsOf,
@@ -15,8 +16,7 @@ import {
   principalKindOf,
   valuesOf,
   withPrefix,
-} from './records';
-import type { Assignment, GroupId, Iso, TenantState, UserId } from './model';
+} from '#domain/records';
 
 /**
  * True when `assignment` is to `userId`, or to a group in `groups` (the user's groups at the
