@@ -12,7 +12,7 @@ import {
   groupsOf,
   scopesOf,
 } from '#domain/records';
-import { settingsKey } from '#domain/settings';
+import { settingsKey } from '#domain/settings/settings';
 import { requestIdFor } from '#domain/requests';
 import type { DomainEvent } from '#domain/events';
 import type { TenantState } from '#domain/model';

@@ -4,7 +4,7 @@
  * through the relay's real pipeline, so the ledger is a genuine, verifiable history.
  */
 import { ROLE_IDS, groupMemberRoleId } from '#domain/catalogue';
-import { DEFAULT_ROLE_SETTINGS } from '#domain/settings';
+import { DEFAULT_ROLE_SETTINGS } from '#domain/settings/settings';
 import type { UserCommand } from '#domain/commands';
 import type { RoleId, RoleSettings } from '#domain/model';
 import { randomId } from '#ledger/bytes';

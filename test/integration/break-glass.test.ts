@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertIdFor } from '#domain/alerts';
 import { ROLE_IDS } from '#domain/catalogue';
-import { DEFAULT_ROLE_SETTINGS } from '#domain/settings';
+import { DEFAULT_ROLE_SETTINGS } from '#domain/settings/settings';
 import type { UserCommand } from '#domain/commands';
 import { randomId } from '#ledger/bytes';
 import type { LedgerEntry } from '#protocol/ledger-entry';

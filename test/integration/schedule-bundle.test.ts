@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isActivationActive } from '#domain/activation/status';
 import { ROLE_IDS } from '#domain/catalogue';
 import { hasPermission } from '#domain/permissions';
-import { DEFAULT_ROLE_SETTINGS } from '#domain/settings';
+import { DEFAULT_ROLE_SETTINGS } from '#domain/settings/settings';
 import type { BundleItem, UserCommand } from '#domain/commands';
 import type { RoleId } from '#domain/model';
 import { randomId } from '#ledger/bytes';

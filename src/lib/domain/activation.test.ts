@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { isActivationActive, isAssignmentInForce } from '#domain/activation/status';
+import { DEFAULT_ROLE_SETTINGS } from '#domain/settings/settings';
 import {
   activationBlockers,
   activationEndsAt,
@@ -7,12 +9,10 @@ import {
   canDeactivateAt,
   eligibleAssignmentsOf,
 } from './activation';
-import { isActivationActive, isAssignmentInForce } from '#domain/activation/status';
 import { ROLE_IDS } from './catalogue';
-import { DEFAULT_ROLE_SETTINGS } from './settings';
+import type { Activation, Assignment } from './model';
 import { at, T0, World } from './test-support';
 import { addMinutes } from './time';
-import type { Activation, Assignment } from './model';
 
 const activation = (over: Partial<Activation> = {}): Activation => ({
   id: 'act',

@@ -14,6 +14,7 @@ import {
   groupsOfUser,
 } from '#domain/organisation/groups';
 import { liveScope, scopeAncestry } from '#domain/organisation/scopes';
+import { settingsForAssignment } from '#domain/settings/settings';
 import { findRole } from './catalogue';
 import type {
   Activation,
@@ -28,7 +29,6 @@ import type {
 } from './model';
 import { getOwn, indexBy, scopeOf, valuesOf } from './records';
 import { reject, type Rejection } from './rejections';
-import { settingsForAssignment } from './settings';
 import { addDays, addMinutes, earliest, formatInstant, latest } from './time';
 
 /** The 5-minute rules (PRODUCT.md "Lifecycle rules"), in minutes. */

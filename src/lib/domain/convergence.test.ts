@@ -12,7 +12,7 @@ import { grantsOf } from './holdings';
 import { decide, dueWork } from './decide';
 import { approvalsOf } from './requests';
 import { activeHoldersOf } from './safeguards';
-import { DEFAULT_ROLE_SETTINGS } from './settings';
+import { DEFAULT_ROLE_SETTINGS } from '#domain/settings/settings';
 import { applyEvent, evolve, foldEvents, initialState } from './state';
 import { asSystem, asUser, deviceFor, passkeyFor, T0, World } from './test-support';
 import { addMinutes } from './time';

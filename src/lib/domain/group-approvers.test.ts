@@ -4,13 +4,17 @@
  * quorum counts distinct people.
  */
 import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_ROLE_SETTINGS,
+  diffRoleSettings,
+  validateRoleSettings,
+} from '#domain/settings/settings';
 import { groupMemberRoleId, ROLE_IDS } from './catalogue';
 import { decide } from './decide';
 import { describeSettingChange } from './describe';
-import { approversFor, activationPath } from './requests';
-import { DEFAULT_ROLE_SETTINGS, diffRoleSettings, validateRoleSettings } from './settings';
-import { asUser, at, given, World } from './test-support';
 import type { RoleSettings } from './model';
+import { approversFor, activationPath } from './requests';
+import { asUser, at, given, World } from './test-support';
 
 const SR = ROLE_IDS.SecurityReader;
 const REQ = 'req_act1';

@@ -4,17 +4,15 @@
  * only).
  */
 import { describe, expect, it } from 'vitest';
-import { ROLE_IDS } from './catalogue';
-import { describeSettingChange } from './describe';
-import { notificationsFor } from './notifications';
 import {
   DEFAULT_NOTIFICATION_SETTINGS,
   diffRoleSettings,
   normaliseRoleSettings,
   settingsFor,
   validateRoleSettings,
-} from './settings';
-import { asUser, at, given, World } from './test-support';
+} from '#domain/settings/settings';
+import { ROLE_IDS } from './catalogue';
+import { describeSettingChange } from './describe';
 import type {
   NotificationEvent,
   NotificationRecipients,
@@ -22,6 +20,8 @@ import type {
   NotificationSettings,
   RoleSettings,
 } from './model';
+import { notificationsFor } from './notifications';
+import { asUser, at, given, World } from './test-support';
 
 const SR = ROLE_IDS.SecurityReader;
 

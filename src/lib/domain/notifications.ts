@@ -8,6 +8,7 @@
  * writes nothing for it; other channels (OS, push, e-mail, webhooks) build on the same list.
  */
 import { groupsOfUser } from '#domain/organisation/groups';
+import { notificationSettingsOf, settingsFor } from '#domain/settings/settings';
 import { roleNameOf } from './activation';
 import { ROLE_IDS } from './catalogue';
 import type {
@@ -25,7 +26,6 @@ import type {
 import { rolesHeldBy } from './permissions';
 import { getOwn, principalKindOf, scopeOf, valuesOf } from './records';
 import { isApproverOf } from './requests';
-import { notificationSettingsOf, settingsFor } from './settings';
 import { addDays } from './time';
 
 /** How far back the centre looks. */

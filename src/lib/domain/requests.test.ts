@@ -3,9 +3,13 @@
  * "Lifecycle rules"), as given/when/then specs.
  */
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ROLE_SETTINGS, settingsFor } from '#domain/settings/settings';
 import { activationBlockers } from './activation';
 import { ROLE_IDS } from './catalogue';
+import type { Command, UserCommand } from './commands';
 import { decide, dueWork, nextDueAt, requiresPasskeyConfirmation } from './decide';
+import type { DomainEvent } from './events';
+import type { ActivationRequest, RoleSettings } from './model';
 import {
   activationPath,
   approvalsOf,
@@ -14,12 +18,8 @@ import {
   requestIdFor,
   requestsAwaiting,
 } from './requests';
-import { DEFAULT_ROLE_SETTINGS, settingsFor } from './settings';
 import { applyEvent, foldEvents } from './state';
 import { asSystem, asUser, at, given, T0, World } from './test-support';
-import type { Command, UserCommand } from './commands';
-import type { DomainEvent } from './events';
-import type { ActivationRequest, RoleSettings } from './model';
 
 const GA = ROLE_IDS.GlobalAdministrator;
 const PRA = ROLE_IDS.PrivilegedRoleAdministrator;

@@ -5,6 +5,7 @@
  * the request.
  */
 import { groupOfRole, isGroupOwner, membersOf } from '#domain/organisation/groups';
+import { settingsFor, settingsForAssignment } from '#domain/settings/settings';
 import { isRequestPending, roleNameOf } from './activation';
 import { findRole, groupOwnerRoleId, ROLE_IDS } from './catalogue';
 import { holdersOf, holdsRoleAt } from './holdings';
@@ -24,7 +25,6 @@ import { rolesHeldBy, SCOPE_ADMIN_ROLES } from './permissions';
 import { getOwn, groupsOf, scopeOf, valuesOf } from './records';
 import { reject, type Rejection } from './rejections';
 import { activeHoldersOf } from './safeguards';
-import { settingsFor, settingsForAssignment } from './settings';
 import { formatInstant } from './time';
 
 /**

@@ -4,9 +4,7 @@
  * copying a record per event would make that quadratic; `evolve` is the pure wrapper for tests
  * and previews.
  */
-import { alertsOf, getOwn, putOwn } from './records';
-import { requestIdFor } from './requests';
-import { settingsKey } from './settings';
+import { settingsKey } from '#domain/settings/settings';
 import type { DomainEvent } from './events';
 import type {
   ActivationRequest,
@@ -21,6 +19,8 @@ import type {
   TenantState,
   UserId,
 } from './model';
+import { alertsOf, getOwn, putOwn } from './records';
+import { requestIdFor } from './requests';
 
 /** The state of a tenant before its first ledger entry. */
 export function initialState(): TenantState {

@@ -4,16 +4,16 @@
  * can never drift from what the decider actually emits.
  */
 import { expect } from 'vitest';
+import { DEFAULT_ROLE_SETTINGS, settingsFor } from '#domain/settings/settings';
+import { ROLE_IDS } from './catalogue';
+import type { Command, RelayCommand } from './commands';
 import { decide } from './decide';
 import type { Decision, DecisionContext } from './decision';
-import type { RejectionCode } from './rejections';
-import { ROLE_IDS } from './catalogue';
-import { DEFAULT_ROLE_SETTINGS, settingsFor } from './settings';
-import { foldEvents } from './state';
-import { addMinutes } from './time';
-import type { Command, RelayCommand } from './commands';
 import type { DomainEvent } from './events';
 import type { Iso, RoleSettings, TenantState, UserId } from './model';
+import type { RejectionCode } from './rejections';
+import { foldEvents } from './state';
+import { addMinutes } from './time';
 
 /** A fixed start of time for specs. */
 export const T0: Iso = '2026-03-02T09:00:00.000Z';

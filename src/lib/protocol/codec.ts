@@ -9,7 +9,7 @@ import {
   MAX_ADDITIONAL_RECIPIENTS,
   NOTIFICATION_EVENTS,
   NOTIFICATION_RECIPIENTS,
-} from '#domain/settings';
+} from '#domain/settings/settings';
 import { JsonLimitError, assertJsonLimits } from './json-limits';
 import type {
   AssertionJSON,

@@ -8,7 +8,7 @@ import type { ScopeKind, TenantState } from '#domain/model';
 import { canManageAssignment, hasPermission, rolesHeldBy } from '#domain/permissions';
 import { approversFor } from '#domain/requests';
 import { activeHoldersOf } from '#domain/safeguards';
-import { DEFAULT_ROLE_SETTINGS, settingsFor, settingsKey } from '#domain/settings';
+import { DEFAULT_ROLE_SETTINGS, settingsFor, settingsKey } from '#domain/settings/settings';
 import { asSystem, asUser, at, given, World } from '#domain/test-support';
 import { groupsOfUser, isGroupOwner, membersOf } from './groups';
 

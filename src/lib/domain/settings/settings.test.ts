@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RoleSettings } from '#domain/model';
 import {
   DEFAULT_ROLE_SETTINGS,
   diffRoleSettings,
@@ -6,7 +7,6 @@ import {
   SETTING_LABELS,
   validateRoleSettings,
 } from './settings';
-import type { RoleSettings } from './model';
 
 const withChange = (change: Partial<RoleSettings>): RoleSettings => ({
   ...DEFAULT_ROLE_SETTINGS,

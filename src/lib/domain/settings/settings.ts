@@ -2,8 +2,6 @@
  * Role settings (policy) with Entra's defaults, and the ranges an editor may choose from
  * (PRODUCT.md "Role settings, with defaults").
  */
-import { getOwn } from './records';
-import { reject, type Rejection } from './rejections';
 import type {
   Assignment,
   NotificationEvent,
@@ -14,7 +12,9 @@ import type {
   RoleSettings,
   ScopeId,
   TenantState,
-} from './model';
+} from '#domain/model';
+import { getOwn } from '#domain/records';
+import { reject, type Rejection } from '#domain/rejections';
 
 /** The events and recipient kinds of the notification table, in PRODUCT.md's order. */
 export const NOTIFICATION_EVENTS: readonly NotificationEvent[] = [
