@@ -4,7 +4,7 @@
  * never touches its input, and the rules' invariants hold after every step.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { isRequestPending } from './activation';
+import { isRequestPending } from '#domain/activation/activation';
 import { isActivationActive } from '#domain/activation/status';
 import { BUILT_IN_ROLES, groupMemberRoleId, ROLE_IDS } from './catalogue';
 import { assignmentCovers, groupsOfUser, wouldNestingCycle } from '#domain/organisation/groups';

@@ -6,38 +6,25 @@
  * Checks run in a fixed order so the same command against the same state always fails for
  * the same reason, on the relay and in the client's preview alike.
  */
+import { activateRoles, deactivateRole, decideActivation } from '#domain/activation/activate-role';
 import {
-  isActivationActive,
-  isActivationScheduled,
-  isAssignmentInForce,
-} from '#domain/activation/status';
+  activationEndsAt,
+  activationStartsAt,
+  isRequestPending,
+  MIN_ASSIGNMENT_MINUTES,
+  MIN_MINUTES_BEFORE_REMOVE,
+  overlappingActivationFor,
+  roleNameOf,
+  activationsStillActiveFrom,
+  requestsPendingFrom,
+} from '#domain/activation/activation';
+import { isAssignmentInForce } from '#domain/activation/status';
 import { decideOrganisationCommand } from '#domain/organisation/organisation';
 import { liveScope } from '#domain/organisation/scopes';
 import { settingsFor, settingsForAssignment } from '#domain/settings/settings';
 import { updateRoleSettings } from '#domain/settings/update-role-settings';
-import {
-  activationEndsAt,
-  activationStartsAt,
-  assignmentActivationBlocker,
-  canDeactivateAt,
-  isRequestPending,
-  MIN_ACTIVATION_MINUTES,
-  MIN_ASSIGNMENT_MINUTES,
-  MIN_MINUTES_BEFORE_DEACTIVATE,
-  MIN_MINUTES_BEFORE_REMOVE,
-  overlappingActivationFor,
-  roleNameOf,
-} from './activation';
-import { alertIdFor } from './alerts';
 import { findRole, GROUP_MEMBER_PREFIX, GROUP_OWNER_PREFIX, ROLE_IDS } from './catalogue';
-import type {
-  BundleItem,
-  Command,
-  NewDevice,
-  NewPasskey,
-  RelayCommand,
-  UserCommand,
-} from './commands';
+import type { Command, NewDevice, NewPasskey, RelayCommand, UserCommand } from './commands';
 import {
   accept,
   type CommandOf,
@@ -58,7 +45,6 @@ import {
   requesterOf,
 } from './extensions';
 import type {
-  Activation,
   ActivationRequest,
   AdminDecision,
   ApprovalDecision,
@@ -73,7 +59,6 @@ import type {
   Role,
   RoleSettings,
   TenantState,
-  Ticket,
   User,
   UserId,
 } from './model';
@@ -98,7 +83,7 @@ import {
   valuesOf,
 } from './records';
 import { reject, type Rejection } from './rejections';
-import { approvalsOf, canApprove, requestIdFor } from './requests';
+import { approvalsOf, canApprove } from './requests';
 import { assignmentCoversUser, wouldExpireLastHolder, wouldRemoveLastHolder } from './safeguards';
 import { applyEvent, workingCopy } from './state';
 import {
@@ -116,14 +101,11 @@ import {
   invalidIdRejection,
   invalidName,
   invalidText,
-  MAX_NAME_LENGTH,
   newIdProblem,
 } from './validation';
 
 /** How long an invite link stays usable. */
 export const INVITE_LIFETIME_DAYS = 7;
-/** Most activations one ActivateRoles bundle may carry. */
-export const MAX_BUNDLE_ITEMS = 10;
 
 /** Most requests one DecideRequests list may decide. */
 export const MAX_DECISION_ITEMS = 25;
@@ -871,183 +853,6 @@ function removeAssignment(
   );
 }
 
-/** What one activation asks for, sent alone (ActivateRole) or as a bundle item. */
-type ActivationAsk = BundleItem & { justification: string; ticket: Ticket | null };
-
-/**
- * One activation: the eligibility checks (including a scheduled start and overlaps), then the
- * role's settings, then either a request (approval required) or the activation itself. A
- * break-glass account never waits for approval, and each of its activations raises a
- * high-severity alert in the same entry.
- */
-function decideActivation(ask: ActivationAsk, state: TenantState, ctx: UserContext): Decision {
-  // Older clients' commands have no start: they meant now.
-  const requestedStart = ask.startsAt ?? null;
-  if (requestedStart !== null && !isValidIso(requestedStart)) {
-    return refuse(reject('invalid-value', 'The start time is not a valid time.'));
-  }
-  const blocker = assignmentActivationBlocker(state, ctx.actor.id, ask.assignmentId, ctx.at, {
-    startsAt: requestedStart,
-    durationMinutes: ask.durationMinutes,
-  });
-  if (blocker) return refuse(blocker);
-  // The blocker check proved the assignment exists and is the actor's.
-  const assignment = getOwn(state.assignments, ask.assignmentId) as Assignment;
-  const roleName = roleNameOf(state, assignment);
-  const requestId = requestIdFor(ask.activationId);
-  const badId =
-    newIdProblem(state.activations, ask.activationId, 'activation') ??
-    // A request reserves its activation's id until it ends, and forever after.
-    newIdProblem(state.requests, requestId, 'request') ??
-    newIdProblem(assignmentRequestsOf(state), requestId, 'request');
-  if (badId) return refuse(badId);
-  const settings = settingsForAssignment(state, assignment);
-  const duration = ask.durationMinutes;
-  if (!Number.isInteger(duration) || duration < MIN_ACTIVATION_MINUTES) {
-    return refuse(
-      reject(
-        'below-min-duration',
-        `An activation must last a whole number of minutes, at least ${MIN_ACTIVATION_MINUTES}.`,
-      ),
-    );
-  }
-  if (duration > settings.maxActivationMinutes) {
-    return refuse(
-      reject(
-        'exceeds-max-duration',
-        `${roleName} can be activated for at most ${describeMinutes(settings.maxActivationMinutes)}.`,
-      ),
-    );
-  }
-  const badText = invalidText(ask.justification, 'A justification', {
-    required: settings.requireJustification,
-  });
-  if (badText) return refuse(badText);
-  const ticket = normaliseTicket(ask.ticket);
-  if (settings.requireTicket && ticket === null) {
-    return refuse(
-      reject('ticket-required', `${roleName} needs a ticket system and number to activate.`),
-    );
-  }
-  if (
-    ticket &&
-    (ticket.system.length > MAX_NAME_LENGTH || ticket.number.length > MAX_NAME_LENGTH)
-  ) {
-    return refuse(
-      reject(
-        'invalid-value',
-        `Ticket system and number must be at most ${MAX_NAME_LENGTH} characters.`,
-      ),
-    );
-  }
-  if (settings.requirePasskeyOnActivation && !ctx.passkeyConfirmed) {
-    return refuse(
-      reject('confirmation-required', `Confirm with your passkey to activate ${roleName}.`),
-    );
-  }
-  const justification = ask.justification.trim();
-  const startsAt = activationStartsAt(requestedStart, ctx.at);
-  // PRODUCT.md "Break-glass": an emergency account self-activates without approval.
-  const breakGlass = ctx.actor.breakGlass === true;
-  if (settings.requireApproval && !breakGlass) {
-    return accept({
-      type: 'ActivationRequested',
-      request: {
-        id: requestId,
-        assignmentId: assignment.id,
-        // The actor, not the assignee: an eligibility inherited through a group is the member's.
-        principalId: ctx.actor.id,
-        roleId: assignment.roleId,
-        activationId: ask.activationId,
-        durationMinutes: duration,
-        startsAt: startsAt > ctx.at ? startsAt : null,
-        justification,
-        ticket,
-        requestedAt: ctx.at,
-        expiresAt: addMinutes(ctx.at, settings.pendingTimeoutMinutes),
-        approvalsRequired: settings.approvalsRequired,
-        status: 'PendingApproval',
-        decisions: [],
-        resolvedAt: null,
-        resolvedBy: null,
-        history: [{ status: 'PendingApproval', at: ctx.at, by: ctx.actor.id }],
-      },
-    });
-  }
-  const started: DomainEvent = {
-    type: 'ActivationStarted',
-    activation: {
-      id: ask.activationId,
-      assignmentId: assignment.id,
-      principalId: ctx.actor.id,
-      roleId: assignment.roleId,
-      startsAt,
-      endsAt: activationEndsAt(assignment, settings, duration, startsAt),
-      requestedAt: ctx.at,
-      justification,
-      ticket,
-      status: 'active',
-      endedAt: null,
-    },
-  };
-  if (!breakGlass) return accept(started);
-  return accept(started, {
-    type: 'AlertRaised',
-    alert: {
-      id: alertIdFor(ask.activationId),
-      kind: 'break-glass-used',
-      severity: 'high',
-      userId: ctx.actor.id,
-      roleId: assignment.roleId,
-      activationId: ask.activationId,
-      at: ctx.at,
-    },
-  });
-}
-
-/**
- * ActivateRoles: every item decided as its own ActivateRole with the bundle's justification,
- * ticket and passkey confirmation, each against the state the items before it leave (so two
- * items for one assignment overlap, and a reused id is a duplicate). All or nothing: the
- * first rejected item rejects the bundle with its own code, its message naming the role.
- */
-function activateRoles(
-  command: CommandOf<'ActivateRoles'>,
-  state: TenantState,
-  ctx: UserContext,
-): Decision {
-  const items: unknown = command.items;
-  if (!Array.isArray(items) || items.length < 1 || items.length > MAX_BUNDLE_ITEMS) {
-    return refuse(
-      reject('invalid-value', `A bundle must hold 1 to ${MAX_BUNDLE_ITEMS} role activations.`),
-    );
-  }
-  if (!isUsableId(command.bundleId)) return refuse(invalidIdRejection('bundle'));
-  // Later items see the earlier ones' events; a private copy keeps `state` untouched.
-  const running = items.length > 1 ? workingCopy(state) : state;
-  const events: DomainEvent[] = [];
-  for (const [index, item] of (items as BundleItem[]).entries()) {
-    const decision = decideActivation(
-      { ...item, justification: command.justification, ticket: command.ticket },
-      running,
-      ctx,
-    );
-    if (!decision.ok) {
-      const assignment = getOwn(state.assignments, item.assignmentId);
-      const role = assignment ? roleNameOf(state, assignment) : 'an unknown role';
-      return refuse(
-        reject(
-          decision.rejection.code,
-          `Role ${index + 1} of ${items.length} (${role}): ${decision.rejection.message}`,
-        ),
-      );
-    }
-    if (running !== state) for (const event of decision.events) applyEvent(running, event);
-    events.push(...decision.events);
-  }
-  return accept(...events);
-}
-
 /**
  * ApproveRequest and DenyRequest: the same checks (`canApprove`, a justification, a passkey),
  * then the first deny resolves the request, and the approval that brings the distinct
@@ -1264,41 +1069,6 @@ function cancelRequest(
     justification: command.justification.trim(),
     at: ctx.at,
   });
-}
-
-function deactivateRole(
-  command: CommandOf<'DeactivateRole'>,
-  state: TenantState,
-  ctx: UserContext,
-): Decision {
-  const activation = getOwn(state.activations, command.activationId);
-  if (!activation) {
-    return refuse(reject('unknown-activation', `There is no activation ${command.activationId}.`));
-  }
-  const roleName = roleNameOf(state, activation);
-  if (activation.principalId !== ctx.actor.id) {
-    return refuse(
-      reject('not-your-activation', `Only its holder can deactivate this ${roleName} activation.`),
-    );
-  }
-  // A scheduled activation may be called off by its holder any time before it starts.
-  if (isActivationScheduled(activation, ctx.at)) {
-    return accept({ type: 'ActivationDeactivated', activationId: activation.id, at: ctx.at });
-  }
-  if (!isActivationActive(activation, ctx.at)) {
-    return refuse(reject('not-active', `Your ${roleName} activation is no longer active.`));
-  }
-  // The 5-minute rule counts from the start, so it applies only once the activation began.
-  const earliestEnd = canDeactivateAt(activation);
-  if (ctx.at < earliestEnd) {
-    return refuse(
-      reject(
-        'too-early-to-deactivate',
-        `${roleName} can be deactivated from ${formatInstant(earliestEnd)}, ${MIN_MINUTES_BEFORE_DEACTIVATE} minutes after it started.`,
-      ),
-    );
-  }
-  return accept({ type: 'ActivationDeactivated', activationId: activation.id, at: ctx.at });
 }
 
 function cancelAssignmentRequest(
@@ -2105,14 +1875,6 @@ function unknownCommand(command: never): Rejection {
   return reject('unknown-command-type', `Leasehold does not know the command ${String(type)}.`);
 }
 
-/** A ticket with both fields filled in, trimmed; null when absent or partly blank. */
-function normaliseTicket(ticket: Ticket | null): Ticket | null {
-  if (ticket === null || typeof ticket !== 'object') return null;
-  const system = typeof ticket.system === 'string' ? ticket.system.trim() : '';
-  const number = typeof ticket.number === 'string' ? ticket.number.trim() : '';
-  return system !== '' && number !== '' ? { system, number } : null;
-}
-
 function* builtInAndCustomNames(state: TenantState): Iterable<string> {
   for (const role of valuesOf(ROLE_IDS)) {
     const found = findRole(state, role);
@@ -2124,23 +1886,6 @@ function* builtInAndCustomNames(state: TenantState): Iterable<string> {
 /** Half-open periods [start, end) with null meaning "never ends". */
 function periodsOverlap(aStart: Iso, aEnd: Iso | null, bStart: Iso, bEnd: Iso | null): boolean {
   return (bEnd === null || aStart < bEnd) && (aEnd === null || bStart < aEnd);
-}
-
-function activationsStillActiveFrom(state: TenantState, assignmentId: string): Activation[] {
-  return valuesOf(state.activations).filter(
-    (a) => a.assignmentId === assignmentId && a.status === 'active',
-  );
-}
-
-/** The assignment's requests still pending at `at`: those its end or removal must fail. */
-function requestsPendingFrom(
-  state: TenantState,
-  assignmentId: string,
-  at: Iso,
-): ActivationRequest[] {
-  return valuesOf(state.requests)
-    .filter((r) => r.assignmentId === assignmentId && isRequestPending(r, at))
-    .sort((a, b) => compareByEnd(a.requestedAt, a.id, b.requestedAt, b.id));
 }
 
 function pendingAssignmentRequestsFor(
@@ -2176,9 +1921,4 @@ function newDevice(userId: UserId, device: NewDevice, at: Iso): Device {
     enrolledAt: at,
     revokedAt: null,
   };
-}
-
-function describeMinutes(minutes: number): string {
-  if (minutes % 60 === 0) return `${minutes / 60} hour${minutes === 60 ? '' : 's'}`;
-  return `${minutes} minutes`;
 }

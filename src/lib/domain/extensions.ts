@@ -4,8 +4,8 @@
  * 30 days; an administrator decides (status PendingAdminDecision) and may change the end and
  * the type, or extends directly. One pending extension or renewal per assignment.
  */
+import { roleNameOf } from '#domain/activation/activation';
 import { isGroupOwner } from '#domain/organisation/groups';
-import { roleNameOf } from './activation';
 import type {
   Assignment,
   AssignmentId,

@@ -7,9 +7,9 @@
  * for their approval. Derived from the replicated state, so it works offline and the relay
  * writes nothing for it; other channels (OS, push, e-mail, webhooks) build on the same list.
  */
+import { roleNameOf } from '#domain/activation/activation';
 import { groupsOfUser } from '#domain/organisation/groups';
 import { notificationSettingsOf, settingsFor } from '#domain/settings/settings';
-import { roleNameOf } from './activation';
 import { ROLE_IDS } from './catalogue';
 import type {
   Activation,

@@ -3,8 +3,8 @@
  * "Lifecycle rules"), as given/when/then specs.
  */
 import { describe, expect, it } from 'vitest';
+import { activationBlockers } from '#domain/activation/activation';
 import { DEFAULT_ROLE_SETTINGS, settingsFor } from '#domain/settings/settings';
-import { activationBlockers } from './activation';
 import { ROLE_IDS } from './catalogue';
 import type { Command, UserCommand } from './commands';
 import { decide, dueWork, nextDueAt, requiresPasskeyConfirmation } from './decide';

@@ -4,9 +4,9 @@
  * first-approver-wins, a role may need M *distinct* approvers; the first deny still resolves
  * the request.
  */
+import { isRequestPending, roleNameOf } from '#domain/activation/activation';
 import { groupOfRole, isGroupOwner, membersOf } from '#domain/organisation/groups';
 import { settingsFor, settingsForAssignment } from '#domain/settings/settings';
-import { isRequestPending, roleNameOf } from './activation';
 import { findRole, groupOwnerRoleId, ROLE_IDS } from './catalogue';
 import { holdersOf, holdsRoleAt } from './holdings';
 import type {

@@ -4,7 +4,8 @@
  */
 import type { BundleItem, UserCommand } from '#domain/commands';
 import type { NotificationSettings, RoleSettings, Ticket } from '#domain/model';
-import { MAX_BUNDLE_ITEMS, MAX_DECISION_ITEMS } from '#domain/decide';
+import { MAX_BUNDLE_ITEMS } from '#domain/activation/activate-role';
+import { MAX_DECISION_ITEMS } from '#domain/decide';
 import {
   MAX_ADDITIONAL_RECIPIENTS,
   NOTIFICATION_EVENTS,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eligibleAssignmentsOf } from '#domain/activation';
+import { eligibleAssignmentsOf } from '#domain/activation/activation';
 import { findRole, groupMemberRoleId, groupOwnerRoleId, ROLE_IDS } from '#domain/catalogue';
 import type { Command, UserCommand } from '#domain/commands';
 import { decide, dueWork, nextDueAt } from '#domain/decide';

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isActivationActive, isAssignmentInForce } from '#domain/activation/status';
+import { ROLE_IDS } from '#domain/catalogue';
+import type { Activation, Assignment } from '#domain/model';
 import { DEFAULT_ROLE_SETTINGS } from '#domain/settings/settings';
+import { at, T0, World } from '#domain/test-support';
+import { addMinutes } from '#domain/time';
 import {
   activationBlockers,
   activationEndsAt,
@@ -9,10 +12,7 @@ import {
   canDeactivateAt,
   eligibleAssignmentsOf,
 } from './activation';
-import { ROLE_IDS } from './catalogue';
-import type { Activation, Assignment } from './model';
-import { at, T0, World } from './test-support';
-import { addMinutes } from './time';
+import { isActivationActive, isAssignmentInForce } from './status';
 
 const activation = (over: Partial<Activation> = {}): Activation => ({
   id: 'act',

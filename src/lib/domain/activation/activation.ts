@@ -3,19 +3,7 @@
  * appended an "expired" entry yet: every client hides an ended activation at its end time,
  * offline too (ARCHITECTURE.md §5).
  */
-import {
-  isActivationActive,
-  isActivationScheduled,
-  isAssignmentInForce,
-} from '#domain/activation/status';
-import {
-  assignmentCovers,
-  assignmentsOfPrincipals,
-  groupsOfUser,
-} from '#domain/organisation/groups';
-import { liveScope, scopeAncestry } from '#domain/organisation/scopes';
-import { settingsForAssignment } from '#domain/settings/settings';
-import { findRole } from './catalogue';
+import { findRole } from '#domain/catalogue';
 import type {
   Activation,
   ActivationRequest,
@@ -26,10 +14,18 @@ import type {
   RoleSettings,
   TenantState,
   UserId,
-} from './model';
-import { getOwn, indexBy, scopeOf, valuesOf } from './records';
-import { reject, type Rejection } from './rejections';
-import { addDays, addMinutes, earliest, formatInstant, latest } from './time';
+} from '#domain/model';
+import {
+  assignmentCovers,
+  assignmentsOfPrincipals,
+  groupsOfUser,
+} from '#domain/organisation/groups';
+import { liveScope, scopeAncestry } from '#domain/organisation/scopes';
+import { getOwn, indexBy, scopeOf, valuesOf } from '#domain/records';
+import { reject, type Rejection } from '#domain/rejections';
+import { settingsForAssignment } from '#domain/settings/settings';
+import { addDays, addMinutes, compareByEnd, earliest, formatInstant, latest } from '#domain/time';
+import { isActivationActive, isActivationScheduled, isAssignmentInForce } from './status';
 
 /** The 5-minute rules (PRODUCT.md "Lifecycle rules"), in minutes. */
 export const MIN_ACTIVATION_MINUTES = 5;
@@ -282,4 +278,22 @@ export function activationBlockers(
 /** A role's name for messages; the id when the role is unknown (never in a consistent state). */
 export function roleNameOf(state: TenantState, holder: { roleId: RoleId }): string {
   return findRole(state, holder.roleId)?.name ?? holder.roleId;
+}
+
+/** The assignment's activations still marked active (scheduled ones too): those its end must end. */
+export function activationsStillActiveFrom(state: TenantState, assignmentId: string): Activation[] {
+  return valuesOf(state.activations).filter(
+    (a) => a.assignmentId === assignmentId && a.status === 'active',
+  );
+}
+
+/** The assignment's requests still pending at `at`: those its end or removal must fail. */
+export function requestsPendingFrom(
+  state: TenantState,
+  assignmentId: string,
+  at: Iso,
+): ActivationRequest[] {
+  return valuesOf(state.requests)
+    .filter((r) => r.assignmentId === assignmentId && isRequestPending(r, at))
+    .sort((a, b) => compareByEnd(a.requestedAt, a.id, b.requestedAt, b.id));
 }

@@ -3,16 +3,16 @@
  * assignment at any instant, so overlapping activations never cut each other short.
  */
 import { describe, expect, it } from 'vitest';
+import { ROLE_IDS } from '#domain/catalogue';
+import type { Command } from '#domain/commands';
+import { decide, dueWork } from '#domain/decide';
+import type { DomainEvent } from '#domain/events';
+import type { Iso } from '#domain/model';
+import type { RejectionCode } from '#domain/rejections';
+import { asSystem, asUser, at, given, T0, World } from '#domain/test-support';
+import { addDays, addMinutes } from '#domain/time';
 import { activationBlockers, MAX_SCHEDULE_AHEAD_DAYS } from './activation';
-import { isActivationActive, isActivationScheduled } from '#domain/activation/status';
-import { ROLE_IDS } from './catalogue';
-import { decide, dueWork } from './decide';
-import type { RejectionCode } from './rejections';
-import { asSystem, asUser, at, given, T0, World } from './test-support';
-import { addDays, addMinutes } from './time';
-import type { Command } from './commands';
-import type { DomainEvent } from './events';
-import type { Iso } from './model';
+import { isActivationActive, isActivationScheduled } from './status';
 
 const SR = ROLE_IDS.SecurityReader;
 const GR = ROLE_IDS.GlobalReader;

@@ -3,12 +3,13 @@
  * its own role's settings, all or nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { ROLE_IDS } from './catalogue';
-import { decide, MAX_BUNDLE_ITEMS, requiresPasskeyConfirmation } from './decide';
-import type { RejectionCode } from './rejections';
-import { asUser, at, given, World } from './test-support';
-import type { BundleItem, Command } from './commands';
-import type { Ticket } from './model';
+import { ROLE_IDS } from '#domain/catalogue';
+import type { BundleItem, Command } from '#domain/commands';
+import { decide, requiresPasskeyConfirmation } from '#domain/decide';
+import type { Ticket } from '#domain/model';
+import type { RejectionCode } from '#domain/rejections';
+import { asUser, at, given, World } from '#domain/test-support';
+import { MAX_BUNDLE_ITEMS } from './activate-role';
 
 const SR = ROLE_IDS.SecurityReader;
 const GR = ROLE_IDS.GlobalReader;
