@@ -13,7 +13,7 @@ import {
   scopesOf,
 } from '#domain/records';
 import { settingsKey } from '#domain/settings/settings';
-import { requestIdFor } from '#domain/requests';
+import { requestIdFor } from '#domain/approvals/requests';
 import type { DomainEvent } from '#domain/events';
 import type { TenantState } from '#domain/model';
 

@@ -3,17 +3,17 @@
  * self-activate without approval, and every activation raises a high-severity alert.
  */
 import { describe, expect, it } from 'vitest';
+import { activationPath } from '#domain/approvals/requests';
 import { alertIdFor, alertsVisibleTo } from './alerts';
 import { ROLE_IDS } from './catalogue';
+import type { Command } from './commands';
 import { requiresPasskeyConfirmation } from './decide';
+import type { DecisionContext } from './decision';
 import { describeEvent } from './describe';
+import type { DomainEvent } from './events';
 import type { RejectionCode } from './rejections';
-import { activationPath } from './requests';
 import { foldEvents } from './state';
 import { asUser, at, given, T0, World } from './test-support';
-import type { Command } from './commands';
-import type { DecisionContext } from './decision';
-import type { DomainEvent } from './events';
 
 const GA = ROLE_IDS.GlobalAdministrator;
 const PRA = ROLE_IDS.PrivilegedRoleAdministrator;

@@ -10,7 +10,7 @@ import { BUILT_IN_ROLES, groupMemberRoleId, ROLE_IDS } from './catalogue';
 import { assignmentCovers, groupsOfUser, wouldNestingCycle } from '#domain/organisation/groups';
 import { grantsOf } from './holdings';
 import { decide, dueWork } from './decide';
-import { approvalsOf } from './requests';
+import { approvalsOf } from '#domain/approvals/requests';
 import { activeHoldersOf } from './safeguards';
 import { DEFAULT_ROLE_SETTINGS } from '#domain/settings/settings';
 import { applyEvent, evolve, foldEvents, initialState } from './state';

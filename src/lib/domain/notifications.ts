@@ -8,6 +8,7 @@
  * writes nothing for it; other channels (OS, push, e-mail, webhooks) build on the same list.
  */
 import { roleNameOf } from '#domain/activation/activation';
+import { isApproverOf } from '#domain/approvals/requests';
 import { groupsOfUser } from '#domain/organisation/groups';
 import { notificationSettingsOf, settingsFor } from '#domain/settings/settings';
 import { ROLE_IDS } from './catalogue';
@@ -25,7 +26,6 @@ import type {
 } from './model';
 import { rolesHeldBy } from './permissions';
 import { getOwn, principalKindOf, scopeOf, valuesOf } from './records';
-import { isApproverOf } from './requests';
 import { addDays } from './time';
 
 /** How far back the centre looks. */

@@ -4,6 +4,7 @@
  * copying a record per event would make that quadratic; `evolve` is the pure wrapper for tests
  * and previews.
  */
+import { requestIdFor } from '#domain/approvals/requests';
 import { settingsKey } from '#domain/settings/settings';
 import type { DomainEvent } from './events';
 import type {
@@ -20,7 +21,6 @@ import type {
   UserId,
 } from './model';
 import { alertsOf, getOwn, putOwn } from './records';
-import { requestIdFor } from './requests';
 
 /** The state of a tenant before its first ledger entry. */
 export function initialState(): TenantState {

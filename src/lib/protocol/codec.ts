@@ -5,7 +5,7 @@
 import type { BundleItem, UserCommand } from '#domain/commands';
 import type { NotificationSettings, RoleSettings, Ticket } from '#domain/model';
 import { MAX_BUNDLE_ITEMS } from '#domain/activation/activate-role';
-import { MAX_DECISION_ITEMS } from '#domain/decide';
+import { MAX_DECISION_ITEMS } from '#domain/approvals/decide-requests';
 import {
   MAX_ADDITIONAL_RECIPIENTS,
   NOTIFICATION_EVENTS,

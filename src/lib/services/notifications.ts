@@ -6,7 +6,7 @@
  * webhooks come later; nothing here is sent by the relay.
  */
 import { isActivationActive } from '#domain/activation/status';
-import { requestsAwaiting } from '#domain/requests';
+import { requestsAwaiting } from '#domain/approvals/requests';
 import { findRole } from '#domain/catalogue';
 import type { TenantState, UserId } from '#domain/model';
 

@@ -4,7 +4,7 @@
  */
 import { describeError } from '$lib/services';
 import { decideRequest, decideRequests, type DecisionVerdict } from '$lib/services/approvals';
-import { decisionListCulprit } from '#domain/decide';
+import { decisionListCulprit } from '#domain/approvals/decide-requests';
 import { describeRejection } from '#domain/describe';
 import type { Rejection } from '#domain/rejections';
 import type { RequestId } from '#domain/model';

@@ -4,13 +4,13 @@
  * The eligibility checks live in activation.ts, shared with the app's preview.
  */
 import { alertIdFor } from '#domain/alerts';
+import { requestIdFor } from '#domain/approvals/requests';
 import type { BundleItem } from '#domain/commands';
 import { accept, type CommandOf, type Decision, refuse, type UserContext } from '#domain/decision';
 import type { DomainEvent } from '#domain/events';
 import type { Assignment, TenantState, Ticket } from '#domain/model';
 import { assignmentRequestsOf, getOwn, isUsableId } from '#domain/records';
 import { reject } from '#domain/rejections';
-import { requestIdFor } from '#domain/requests';
 import { settingsForAssignment } from '#domain/settings/settings';
 import { applyEvent, workingCopy } from '#domain/state';
 import { addMinutes, formatInstant, isValidIso } from '#domain/time';

@@ -5,10 +5,8 @@
  * the request.
  */
 import { isRequestPending, roleNameOf } from '#domain/activation/activation';
-import { groupOfRole, isGroupOwner, membersOf } from '#domain/organisation/groups';
-import { settingsFor, settingsForAssignment } from '#domain/settings/settings';
-import { findRole, groupOwnerRoleId, ROLE_IDS } from './catalogue';
-import { holdersOf, holdsRoleAt } from './holdings';
+import { findRole, groupOwnerRoleId, ROLE_IDS } from '#domain/catalogue';
+import { holdersOf, holdsRoleAt } from '#domain/holdings';
 import type {
   ActivationId,
   ActivationRequest,
@@ -20,12 +18,14 @@ import type {
   ScopeId,
   TenantState,
   UserId,
-} from './model';
-import { rolesHeldBy, SCOPE_ADMIN_ROLES } from './permissions';
-import { getOwn, groupsOf, scopeOf, valuesOf } from './records';
-import { reject, type Rejection } from './rejections';
-import { activeHoldersOf } from './safeguards';
-import { formatInstant } from './time';
+} from '#domain/model';
+import { groupOfRole, isGroupOwner, membersOf } from '#domain/organisation/groups';
+import { rolesHeldBy, SCOPE_ADMIN_ROLES } from '#domain/permissions';
+import { getOwn, groupsOf, scopeOf, valuesOf } from '#domain/records';
+import { reject, type Rejection } from '#domain/rejections';
+import { activeHoldersOf } from '#domain/safeguards';
+import { settingsFor, settingsForAssignment } from '#domain/settings/settings';
+import { formatInstant } from '#domain/time';
 
 /**
  * The id of the request an ActivateRole command creates when its role needs approval:

@@ -4,12 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { activationBlockers } from '#domain/activation/activation';
+import { ROLE_IDS } from '#domain/catalogue';
+import type { Command, UserCommand } from '#domain/commands';
+import { decide, dueWork, nextDueAt, requiresPasskeyConfirmation } from '#domain/decide';
+import type { DomainEvent } from '#domain/events';
+import type { ActivationRequest, RoleSettings } from '#domain/model';
 import { DEFAULT_ROLE_SETTINGS, settingsFor } from '#domain/settings/settings';
-import { ROLE_IDS } from './catalogue';
-import type { Command, UserCommand } from './commands';
-import { decide, dueWork, nextDueAt, requiresPasskeyConfirmation } from './decide';
-import type { DomainEvent } from './events';
-import type { ActivationRequest, RoleSettings } from './model';
+import { applyEvent, foldEvents } from '#domain/state';
+import { asSystem, asUser, at, given, T0, World } from '#domain/test-support';
 import {
   activationPath,
   approvalsOf,
@@ -18,8 +20,6 @@ import {
   requestIdFor,
   requestsAwaiting,
 } from './requests';
-import { applyEvent, foldEvents } from './state';
-import { asSystem, asUser, at, given, T0, World } from './test-support';
 
 const GA = ROLE_IDS.GlobalAdministrator;
 const PRA = ROLE_IDS.PrivilegedRoleAdministrator;

@@ -4,17 +4,17 @@
  * quorum counts distinct people.
  */
 import { describe, expect, it } from 'vitest';
+import { groupMemberRoleId, ROLE_IDS } from '#domain/catalogue';
+import { decide } from '#domain/decide';
+import { describeSettingChange } from '#domain/describe';
+import type { RoleSettings } from '#domain/model';
 import {
   DEFAULT_ROLE_SETTINGS,
   diffRoleSettings,
   validateRoleSettings,
 } from '#domain/settings/settings';
-import { groupMemberRoleId, ROLE_IDS } from './catalogue';
-import { decide } from './decide';
-import { describeSettingChange } from './describe';
-import type { RoleSettings } from './model';
+import { asUser, at, given, World } from '#domain/test-support';
 import { approversFor, activationPath } from './requests';
-import { asUser, at, given, World } from './test-support';
 
 const SR = ROLE_IDS.SecurityReader;
 const REQ = 'req_act1';

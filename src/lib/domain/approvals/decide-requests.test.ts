@@ -5,17 +5,13 @@
  * state the items before it leave; the list is all or nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { ROLE_IDS } from './catalogue';
-import {
-  decide,
-  decisionListCulprit,
-  MAX_DECISION_ITEMS,
-  requiresPasskeyConfirmation,
-} from './decide';
-import { offlineWindowFor } from './offline';
-import { asUser, at, given, World } from './test-support';
-import type { Command } from './commands';
-import type { DomainEvent } from './events';
+import { ROLE_IDS } from '#domain/catalogue';
+import type { Command } from '#domain/commands';
+import { decide, requiresPasskeyConfirmation } from '#domain/decide';
+import type { DomainEvent } from '#domain/events';
+import { offlineWindowFor } from '#domain/offline';
+import { asUser, at, given, World } from '#domain/test-support';
+import { decisionListCulprit, MAX_DECISION_ITEMS } from './decide-requests';
 
 const SR = ROLE_IDS.SecurityReader;
 const GR = ROLE_IDS.GlobalReader;
