@@ -17,7 +17,7 @@ import type {
 } from './model';
 import { assignmentRequestsOf, getOwn, principalKindOf, valuesOf } from './records';
 import { reject, type Rejection } from './rejections';
-import { addDays, formatInstant } from './time';
+import { addDays, compareByEnd, formatInstant } from './time';
 
 /** An extension may be asked for when the assignment ends at most this many days ahead. */
 export const EXTEND_WINDOW_DAYS = 14;
@@ -200,4 +200,14 @@ export function assignmentRequestsAwaiting(state: TenantState): AssignmentReques
             ? 1
             : 0,
     );
+}
+
+/** The assignment's pending extension and renewal requests, oldest first: those its removal must fail. */
+export function pendingAssignmentRequestsFor(
+  state: TenantState,
+  assignmentId: string,
+): AssignmentRequest[] {
+  return valuesOf(assignmentRequestsOf(state))
+    .filter((r) => r.assignmentId === assignmentId && isAssignmentRequestPending(r))
+    .sort((a, b) => compareByEnd(a.requestedAt, a.id, b.requestedAt, b.id));
 }

@@ -4,10 +4,10 @@
  * Activating one's own eligible role, cancelling one's own request and approving (approvers
  * need no role, `approversFor`) need no permission, so they are not listed here.
  */
+import { grantsOf, holdsRoleAt } from '#domain/assignments/holdings';
 import { isGroupOwner } from '#domain/organisation/groups';
 import { findRole, parseGroupRoleId, ROLE_IDS } from './catalogue';
 import type { UserContext } from './decision';
-import { grantsOf, holdsRoleAt } from './holdings';
 import type {
   AdministrativeUnitId,
   GroupId,

@@ -10,6 +10,7 @@ import {
   roleNameOf,
 } from '#domain/activation/activation';
 import { isAssignmentInForce } from '#domain/activation/status';
+import { assignmentCoversUser } from '#domain/assignments/safeguards';
 import { accept, type CommandOf, type Decision, refuse, type UserContext } from '#domain/decision';
 import type { DomainEvent } from '#domain/events';
 import type {
@@ -22,7 +23,6 @@ import type {
 } from '#domain/model';
 import { getOwn, hasOwn, isUsableId } from '#domain/records';
 import { reject } from '#domain/rejections';
-import { assignmentCoversUser } from '#domain/safeguards';
 import { settingsForAssignment } from '#domain/settings/settings';
 import { applyEvent, workingCopy } from '#domain/state';
 import { invalidIdRejection, invalidText } from '#domain/validation';

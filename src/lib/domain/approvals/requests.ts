@@ -5,8 +5,9 @@
  * the request.
  */
 import { isRequestPending, roleNameOf } from '#domain/activation/activation';
+import { holdersOf, holdsRoleAt } from '#domain/assignments/holdings';
+import { activeHoldersOf } from '#domain/assignments/safeguards';
 import { findRole, groupOwnerRoleId, ROLE_IDS } from '#domain/catalogue';
-import { holdersOf, holdsRoleAt } from '#domain/holdings';
 import type {
   ActivationId,
   ActivationRequest,
@@ -23,7 +24,6 @@ import { groupOfRole, isGroupOwner, membersOf } from '#domain/organisation/group
 import { rolesHeldBy, SCOPE_ADMIN_ROLES } from '#domain/permissions';
 import { getOwn, groupsOf, scopeOf, valuesOf } from '#domain/records';
 import { reject, type Rejection } from '#domain/rejections';
-import { activeHoldersOf } from '#domain/safeguards';
 import { settingsFor, settingsForAssignment } from '#domain/settings/settings';
 import { formatInstant } from '#domain/time';
 

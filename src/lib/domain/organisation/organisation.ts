@@ -9,6 +9,7 @@
  * - groups: Global and Privileged Role Administrators create them; they and the group's own
  *   owners change its members, owners and nesting.
  */
+import { activeHoldersOf } from '#domain/assignments/safeguards';
 import { ROLE_IDS } from '#domain/catalogue';
 import type { UserCommand } from '#domain/commands';
 import { accept, type Decision, refuse, type UserContext } from '#domain/decision';
@@ -17,7 +18,6 @@ import type { Iso, TenantState } from '#domain/model';
 import { canManageGroup, hasPermission } from '#domain/permissions';
 import { administrativeUnitsOf, getOwn, groupsOf, hasOwn, scopesOf } from '#domain/records';
 import { reject, type Rejection } from '#domain/rejections';
-import { activeHoldersOf } from '#domain/safeguards';
 import { applyEvent } from '#domain/state';
 import { invalidName, MAX_TEXT_LENGTH, newIdProblem } from '#domain/validation';
 import { wouldNestingCycle } from './groups';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { eligibleAssignmentsOf } from '#domain/activation/activation';
 import { approversFor } from '#domain/approvals/requests';
+import { holdsRoleAt } from '#domain/assignments/holdings';
+import { activeHoldersOf } from '#domain/assignments/safeguards';
 import { findRole, groupMemberRoleId, groupOwnerRoleId, ROLE_IDS } from '#domain/catalogue';
 import type { Command, UserCommand } from '#domain/commands';
 import { decide, dueWork, nextDueAt } from '#domain/decide';
-import { holdsRoleAt } from '#domain/holdings';
 import type { ScopeKind, TenantState } from '#domain/model';
 import { canManageAssignment, hasPermission, rolesHeldBy } from '#domain/permissions';
-import { activeHoldersOf } from '#domain/safeguards';
 import { DEFAULT_ROLE_SETTINGS, settingsFor, settingsKey } from '#domain/settings/settings';
 import { asSystem, asUser, at, given, World } from '#domain/test-support';
 import { groupsOfUser, isGroupOwner, membersOf } from './groups';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ROLE_IDS } from './catalogue';
+import { ROLE_IDS } from '#domain/catalogue';
+import type { Assignment } from '#domain/model';
+import { at, World } from '#domain/test-support';
 import { activeHoldersOf, wouldRemoveLastHolder } from './safeguards';
-import { at, World } from './test-support';
-import type { Assignment } from './model';
 
 const GA = ROLE_IDS.GlobalAdministrator;
 const PRA = ROLE_IDS.PrivilegedRoleAdministrator;

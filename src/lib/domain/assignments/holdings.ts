@@ -5,13 +5,7 @@
  * eligibility all read it, so they can never disagree about who holds what.
  */
 import { isActivationActive, isAssignmentInForce } from '#domain/activation/status';
-import {
-  assignmentCovers,
-  assignmentsOfPrincipals,
-  groupsOfUser,
-} from '#domain/organisation/groups';
-import { scopeCovers } from '#domain/organisation/scopes';
-import { ROLE_IDS } from './catalogue';
+import { ROLE_IDS } from '#domain/catalogue';
 import type {
   AdministrativeUnitId,
   Assignment,
@@ -22,8 +16,14 @@ import type {
   ScopeId,
   TenantState,
   UserId,
-} from './model';
-import { administrativeUnitOf, getOwn, indexBy, principalKindOf, scopeOf } from './records';
+} from '#domain/model';
+import {
+  assignmentCovers,
+  assignmentsOfPrincipals,
+  groupsOfUser,
+} from '#domain/organisation/groups';
+import { scopeCovers } from '#domain/organisation/scopes';
+import { administrativeUnitOf, getOwn, indexBy, principalKindOf, scopeOf } from '#domain/records';
 
 /** One role a user holds right now, where, and through which assignment. */
 export type Grant = {

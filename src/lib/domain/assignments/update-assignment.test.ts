@@ -3,13 +3,13 @@
  * remove"): the period of a current assignment changes within the role's rules.
  */
 import { describe, expect, it } from 'vitest';
-import { ROLE_IDS } from './catalogue';
-import type { RejectionCode } from './rejections';
-import { asUser, at, given, World } from './test-support';
-import { addDays } from './time';
-import type { Command } from './commands';
-import type { DecisionContext } from './decision';
-import type { Iso } from './model';
+import { ROLE_IDS } from '#domain/catalogue';
+import type { Command } from '#domain/commands';
+import type { DecisionContext } from '#domain/decision';
+import type { Iso } from '#domain/model';
+import type { RejectionCode } from '#domain/rejections';
+import { asUser, at, given, World } from '#domain/test-support';
+import { addDays } from '#domain/time';
 
 const SR = ROLE_IDS.SecurityReader;
 const GR = ROLE_IDS.GlobalReader;

@@ -4,12 +4,12 @@
  * eligible Global Administrator when no Global Administrator is active.
  */
 import { isAssignmentInForce } from '#domain/activation/status';
+import { ROLE_IDS } from '#domain/catalogue';
+import type { Assignment, AssignmentId, Iso, RoleId, TenantState, UserId } from '#domain/model';
 import { groupsOfUser } from '#domain/organisation/groups';
-import { ROLE_IDS } from './catalogue';
+import { getOwn, principalKindOf, putOwn, valuesOf } from '#domain/records';
+import { reject, type Rejection } from '#domain/rejections';
 import { holdersOf } from './holdings';
-import type { Assignment, AssignmentId, Iso, RoleId, TenantState, UserId } from './model';
-import { getOwn, principalKindOf, putOwn, valuesOf } from './records';
-import { reject, type Rejection } from './rejections';
 
 /**
  * The enabled users holding `roleId` at `at` through an active assignment in force or an
