@@ -7,23 +7,16 @@
  * the same reason, on the relay and in the client's preview alike.
  */
 import { activateRoles, deactivateRole, decideActivation } from '#domain/activation/activate-role';
-import {
-  MIN_ASSIGNMENT_MINUTES,
-  activationsStillActiveFrom,
-  requestsPendingFrom,
-} from '#domain/activation/activation';
+import { activationsStillActiveFrom, requestsPendingFrom } from '#domain/activation/activation';
 import { cancelRequest } from '#domain/approvals/cancel-request';
 import { decideRequest, decideRequests } from '#domain/approvals/decide-requests';
+import { decideExtension } from '#domain/assignment-requests/decide-extension';
+import { isAssignmentRequestPending } from '#domain/assignment-requests/extensions';
+import { requestAssignmentChange } from '#domain/assignment-requests/request-extension';
 import { assignRole, removeAssignment } from '#domain/assignments/assign-role';
-import { assignmentPeriodProblem, overlappingAssignment } from '#domain/assignments/periods';
 import { wouldExpireLastHolder } from '#domain/assignments/safeguards';
-import {
-  changeAssignment,
-  extendAssignment,
-  updateAssignment,
-} from '#domain/assignments/update-assignment';
+import { extendAssignment, updateAssignment } from '#domain/assignments/update-assignment';
 import { decideOrganisationCommand } from '#domain/organisation/organisation';
-import { liveScope } from '#domain/organisation/scopes';
 import { settingsFor, settingsForAssignment } from '#domain/settings/settings';
 import { updateRoleSettings } from '#domain/settings/update-role-settings';
 import { findRole, GROUP_MEMBER_PREFIX, GROUP_OWNER_PREFIX, ROLE_IDS } from './catalogue';
@@ -38,17 +31,7 @@ import {
 } from './decision';
 import { addPasskey } from './devices';
 import type { DomainEvent } from './events';
-import {
-  ASSIGNMENT_REQUEST_TIMEOUT_DAYS,
-  extensionBlocker,
-  hasExpired,
-  isAssignmentRequestPending,
-  renewalAssignmentIdFor,
-  renewalBlocker,
-  requesterOf,
-} from './extensions';
 import type {
-  AdminDecision,
   Assignment,
   AssignmentRequest,
   Device,
@@ -67,19 +50,16 @@ import {
   unitsManagedBy,
 } from './permissions';
 import {
-  administrativeUnitOf,
   administrativeUnitsOf,
   assignmentRequestsOf,
   getOwn,
-  groupsOf,
   hasOwn,
   isUsableId,
-  principalKindOf,
   scopeOf,
   valuesOf,
 } from './records';
 import { reject, type Rejection } from './rejections';
-import { addDays, addMinutes, compareByEnd, earliest, formatInstant, isValidIso } from './time';
+import { addDays, compareByEnd, earliest, formatInstant } from './time';
 import {
   invalidId,
   invalidIdRejection,
@@ -538,248 +518,6 @@ function createRole(
       createdAt: ctx.at,
     },
   });
-}
-
-/**
- * RequestExtension and RequestRenewal: the assignee asks an administrator for a later end
- * (`extensionBlocker`, `renewalBlocker` say when they may). The requested end must lie after
- * the current one (extend) or at least 5 minutes ahead (renew); the role's expiry limits are
- * checked when an administrator decides, against the settings then.
- */
-function requestAssignmentChange(
-  command: CommandOf<'RequestExtension' | 'RequestRenewal'>,
-  state: TenantState,
-  ctx: UserContext,
-  kind: AssignmentRequest['kind'],
-): Decision {
-  const blocker =
-    kind === 'extend'
-      ? extensionBlocker(state, ctx.actor.id, command.assignmentId, ctx.at)
-      : renewalBlocker(state, ctx.actor.id, command.assignmentId, ctx.at);
-  if (blocker) return refuse(blocker);
-  // The blocker proved the assignment exists and is the actor's.
-  const assignment = getOwn(state.assignments, command.assignmentId) as Assignment;
-  const badId =
-    newIdProblem(assignmentRequestsOf(state), command.requestId, 'request') ??
-    newIdProblem(state.requests, command.requestId, 'request');
-  if (badId) return refuse(badId);
-  if (!isValidIso(command.endsAt)) {
-    return refuse(reject('invalid-value', 'The requested end is not a valid time.'));
-  }
-  const floor =
-    kind === 'extend' && assignment.endsAt !== null
-      ? assignment.endsAt
-      : addMinutes(ctx.at, MIN_ASSIGNMENT_MINUTES - 1);
-  if (command.endsAt <= floor) {
-    return refuse(
-      reject(
-        'assignment-too-short',
-        kind === 'extend'
-          ? `The new end must be later than the current one, ${formatInstant(floor)}.`
-          : `A renewed assignment must last at least ${MIN_ASSIGNMENT_MINUTES} minutes.`,
-      ),
-    );
-  }
-  const badText = invalidText(command.justification, 'A justification', { required: true });
-  if (badText) return refuse(badText);
-  return accept({
-    type: 'AssignmentRequested',
-    request: {
-      id: command.requestId,
-      kind,
-      assignmentId: assignment.id,
-      principalId: assignment.principalId,
-      roleId: assignment.roleId,
-      assignmentType: assignment.type,
-      endsAt: command.endsAt,
-      justification: command.justification.trim(),
-      requestedAt: ctx.at,
-      status: 'PendingAdminDecision',
-      decision: null,
-      newAssignmentId: null,
-      expiresAt: addDays(ctx.at, ASSIGNMENT_REQUEST_TIMEOUT_DAYS),
-      resolvedAt: null,
-      resolvedBy: null,
-      history: [{ status: 'PendingAdminDecision', at: ctx.at, by: ctx.actor.id }],
-    },
-  });
-}
-
-/**
- * DecideExtension: an administrator (manage-assignments) approves or denies an extension or
- * renewal, with a reason, never their own. An approval may change the end and the type. An
- * extension of an assignment still current moves its end (AssignmentExtended); a renewal, or
- * an extension approved after the assignment expired, creates a new assignment from now.
- */
-function decideExtension(
-  command: CommandOf<'DecideExtension'>,
-  state: TenantState,
-  ctx: UserContext,
-): Decision {
-  const denied = requirePermission(
-    state,
-    ctx,
-    'manage-assignments',
-    'decide extension and renewal requests',
-  );
-  if (denied) return refuse(denied);
-  const request = getOwn(assignmentRequestsOf(state), command.requestId);
-  if (!request) {
-    return refuse(
-      reject('unknown-request', `There is no extension or renewal request ${command.requestId}.`),
-    );
-  }
-  if (!isAssignmentRequestPending(request)) {
-    return refuse(
-      reject('request-not-pending', `This request is no longer pending: it is ${request.status}.`),
-    );
-  }
-  // Lapsed but not yet recorded by the scheduler: as good as Expired.
-  if (request.expiresAt !== undefined && ctx.at >= request.expiresAt) {
-    return refuse(
-      reject(
-        'request-not-pending',
-        `This request timed out at ${formatInstant(request.expiresAt)}; the assignee can ask again.`,
-      ),
-    );
-  }
-  if (request.principalId === ctx.actor.id || requesterOf(request) === ctx.actor.id) {
-    return refuse(reject('approver-is-requester', 'Nobody can approve or deny their own request.'));
-  }
-  if (command.decision !== 'approve' && command.decision !== 'deny') {
-    return refuse(reject('invalid-value', 'A decision must be approve or deny.'));
-  }
-  const badText = invalidText(command.justification, 'A justification for your decision', {
-    required: true,
-  });
-  if (badText) return refuse(badText);
-  const type = command.assignmentType ?? request.assignmentType;
-  if (type !== 'eligible' && type !== 'active') {
-    return refuse(reject('invalid-value', 'An assignment must be eligible or active.'));
-  }
-  if (command.endsAt !== null && !isValidIso(command.endsAt)) {
-    return refuse(reject('invalid-value', 'The end time is not a valid time.'));
-  }
-  const endsAt = command.endsAt ?? request.endsAt;
-  const decision: AdminDecision = {
-    adminId: ctx.actor.id,
-    decision: command.decision,
-    endsAt: command.decision === 'approve' ? endsAt : null,
-    assignmentType: type,
-    justification: command.justification.trim(),
-    at: ctx.at,
-  };
-  if (command.decision === 'deny') {
-    return accept({
-      type: 'AssignmentRequestDecided',
-      requestId: request.id,
-      decision,
-      newAssignmentId: null,
-    });
-  }
-  const role = findRole(state, request.roleId);
-  if (!role) return refuse(reject('unknown-role', `There is no role ${request.roleId}.`));
-  const asked = getOwn(state.assignments, request.assignmentId);
-  const settings = settingsFor(state, role.id, asked ? scopeOf(asked) : null);
-  if (type === 'active' && settings.requirePasskeyOnActiveAssignment && !ctx.passkeyConfirmed) {
-    return refuse(
-      reject(
-        'confirmation-required',
-        `Confirm with your passkey to make an active assignment of ${role.name}.`,
-      ),
-    );
-  }
-  const assignment = getOwn(state.assignments, request.assignmentId);
-  if (!assignment) {
-    return refuse(reject('unknown-assignment', `There is no assignment ${request.assignmentId}.`));
-  }
-  if (
-    request.kind === 'extend' &&
-    assignment.status === 'current' &&
-    !hasExpired(assignment, ctx.at)
-  ) {
-    const change = changeAssignment(state, assignment, endsAt, type, ctx);
-    if (!change.ok) return change;
-    return accept(
-      { type: 'AssignmentRequestDecided', requestId: request.id, decision, newAssignmentId: null },
-      ...change.events,
-    );
-  }
-  if (!hasExpired(assignment, ctx.at)) {
-    return refuse(
-      reject(
-        'renewal-not-due',
-        `The ${role.name} assignment has not expired, or was removed by an administrator.`,
-      ),
-    );
-  }
-  // The renewal keeps what the old assignment was: its principal (a user, or a group whose
-  // members inherit it), scope and administrative unit.
-  const kind = principalKindOf(assignment);
-  const group = kind === 'group' ? getOwn(groupsOf(state), assignment.principalId) : undefined;
-  const user = kind === 'user' ? getOwn(state.users, request.principalId) : undefined;
-  const principal = group
-    ? { id: group.id, displayName: `The group ${group.name}` }
-    : user?.status === 'active'
-      ? user
-      : undefined;
-  if (!principal) {
-    return refuse(
-      reject(
-        'unknown-user',
-        kind === 'group'
-          ? `There is no group ${assignment.principalId}.`
-          : `There is no active user ${request.principalId}.`,
-      ),
-    );
-  }
-  const scopeId = scopeOf(assignment);
-  if (scopeId !== null && !liveScope(state, scopeId)) {
-    return refuse(
-      reject(
-        'invalid-scope',
-        `The scope the ${role.name} assignment was at no longer exists, so it cannot be renewed there.`,
-      ),
-    );
-  }
-  const newId = renewalAssignmentIdFor(request.id);
-  const badId = newIdProblem(state.assignments, newId, 'assignment');
-  if (badId) return refuse(badId);
-  const bad = assignmentPeriodProblem(role.name, settings, type, ctx.at, endsAt, ctx.at);
-  if (bad) return refuse(bad);
-  const overlap = overlappingAssignment(state, principal.id, role.id, type, ctx.at, endsAt);
-  if (overlap) {
-    return refuse(
-      reject(
-        'already-assigned',
-        `${principal.displayName} already has an overlapping ${type} assignment of ${role.name}.`,
-      ),
-    );
-  }
-  return accept(
-    { type: 'AssignmentRequestDecided', requestId: request.id, decision, newAssignmentId: newId },
-    {
-      type: 'RoleAssigned',
-      assignment: {
-        id: newId,
-        principalId: principal.id,
-        ...(kind === 'group' ? { principalKind: 'group' as const } : {}),
-        ...(scopeOf(assignment) !== null ? { scopeId: scopeOf(assignment) } : {}),
-        ...(administrativeUnitOf(assignment) !== null
-          ? { administrativeUnitId: administrativeUnitOf(assignment) }
-          : {}),
-        roleId: role.id,
-        type,
-        startsAt: ctx.at,
-        endsAt,
-        createdAt: ctx.at,
-        createdBy: ctx.actor.id,
-        justification: decision.justification,
-        status: 'current',
-        removedAt: null,
-      },
-    },
-  );
 }
 
 /** SetBreakGlass: a Global Administrator marks or unmarks an emergency account. */

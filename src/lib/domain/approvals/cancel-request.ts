@@ -3,8 +3,8 @@
  * renew an assignment — or an administrator does so for them, with a reason.
  */
 import { isRequestPending } from '#domain/activation/activation';
+import { isAssignmentRequestPending, requesterOf } from '#domain/assignment-requests/extensions';
 import { accept, type CommandOf, type Decision, refuse, type UserContext } from '#domain/decision';
-import { isAssignmentRequestPending, requesterOf } from '#domain/extensions';
 import type { AssignmentRequest, TenantState } from '#domain/model';
 import { hasPermission, PERMISSION_ROLE_NAMES } from '#domain/permissions';
 import { assignmentRequestsOf, getOwn } from '#domain/records';

@@ -9,10 +9,10 @@ import {
   activationsStillActiveFrom,
   requestsPendingFrom,
 } from '#domain/activation/activation';
+import { pendingAssignmentRequestsFor } from '#domain/assignment-requests/extensions';
 import { findRole, ROLE_IDS } from '#domain/catalogue';
 import { accept, type CommandOf, type Decision, refuse, type UserContext } from '#domain/decision';
 import type { DomainEvent } from '#domain/events';
-import { pendingAssignmentRequestsFor } from '#domain/extensions';
 import type { Assignment, AssignmentId, Role, TenantState } from '#domain/model';
 import { liveScope } from '#domain/organisation/scopes';
 import { canManageAssignment, hasPermission, PERMISSION_ROLE_NAMES } from '#domain/permissions';

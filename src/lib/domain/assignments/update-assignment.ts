@@ -7,9 +7,9 @@ import {
   activationsStillActiveFrom,
   requestsPendingFrom,
 } from '#domain/activation/activation';
+import { hasExpired } from '#domain/assignment-requests/extensions';
 import { accept, type CommandOf, type Decision, refuse, type UserContext } from '#domain/decision';
 import type { DomainEvent } from '#domain/events';
-import { hasExpired } from '#domain/extensions';
 import type { Assignment, AssignmentType, Iso, TenantState } from '#domain/model';
 import { requirePermission } from '#domain/permissions';
 import { getOwn, valuesOf } from '#domain/records';

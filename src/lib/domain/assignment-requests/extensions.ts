@@ -5,7 +5,6 @@
  * the type, or extends directly. One pending extension or renewal per assignment.
  */
 import { roleNameOf } from '#domain/activation/activation';
-import { isGroupOwner } from '#domain/organisation/groups';
 import type {
   Assignment,
   AssignmentId,
@@ -14,10 +13,11 @@ import type {
   RequestId,
   TenantState,
   UserId,
-} from './model';
-import { assignmentRequestsOf, getOwn, principalKindOf, valuesOf } from './records';
-import { reject, type Rejection } from './rejections';
-import { addDays, compareByEnd, formatInstant } from './time';
+} from '#domain/model';
+import { isGroupOwner } from '#domain/organisation/groups';
+import { assignmentRequestsOf, getOwn, principalKindOf, valuesOf } from '#domain/records';
+import { reject, type Rejection } from '#domain/rejections';
+import { addDays, compareByEnd, formatInstant } from '#domain/time';
 
 /** An extension may be asked for when the assignment ends at most this many days ahead. */
 export const EXTEND_WINDOW_DAYS = 14;

@@ -3,19 +3,19 @@
  * end (extend) or 30 days after expiry (renew); an administrator decides, or extends directly.
  */
 import { describe, expect, it } from 'vitest';
-import { ROLE_IDS } from './catalogue';
-import { decide, dueWork, nextDueAt } from './decide';
+import { ROLE_IDS } from '#domain/catalogue';
+import type { Command } from '#domain/commands';
+import { decide, dueWork, nextDueAt } from '#domain/decide';
+import type { DecisionContext } from '#domain/decision';
+import type { Iso } from '#domain/model';
+import type { RejectionCode } from '#domain/rejections';
+import { asSystem, asUser, at, given, T0, World } from '#domain/test-support';
+import { addDays } from '#domain/time';
 import {
   ASSIGNMENT_REQUEST_TIMEOUT_DAYS,
   assignmentRequestsAwaiting,
   renewalAssignmentIdFor,
 } from './extensions';
-import type { RejectionCode } from './rejections';
-import { asSystem, asUser, at, given, T0, World } from './test-support';
-import { addDays } from './time';
-import type { Command } from './commands';
-import type { DecisionContext } from './decision';
-import type { Iso } from './model';
 
 const SR = ROLE_IDS.SecurityReader;
 const PRA = ROLE_IDS.PrivilegedRoleAdministrator;
