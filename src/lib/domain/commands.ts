@@ -213,7 +213,7 @@ export type RelayCommand =
       device: NewDevice;
     }
   | { type: 'EnrolDevice'; userId: UserId; credentialId: string; device: NewDevice }
-  /** "Add a device": another passkey and device key for an existing user (domain/devices.ts). */
+  /** "Add a device": another passkey and device key for an existing user (directory/devices.ts). */
   | { type: 'AddPasskey'; userId: UserId; passkey: NewPasskey; device: NewDevice }
   | { type: 'ExpireActivation'; activationId: ActivationId }
   | { type: 'ExpireAssignment'; assignmentId: AssignmentId }

@@ -16,11 +16,15 @@ import { requestAssignmentChange } from '#domain/assignment-requests/request-ext
 import { assignRole, removeAssignment } from '#domain/assignments/assign-role';
 import { wouldExpireLastHolder } from '#domain/assignments/safeguards';
 import { extendAssignment, updateAssignment } from '#domain/assignments/update-assignment';
+import { setBreakGlass } from '#domain/directory/break-glass';
+import { addPasskey, enrolDevice, revokeDevice } from '#domain/directory/devices';
+import { acceptInvite, createInvite, revokeInvite } from '#domain/directory/invites';
+import { createRole } from '#domain/directory/roles';
+import { completeSetup } from '#domain/directory/setup';
 import { decideOrganisationCommand } from '#domain/organisation/organisation';
 import { settingsFor, settingsForAssignment } from '#domain/settings/settings';
 import { updateRoleSettings } from '#domain/settings/update-role-settings';
-import { findRole, GROUP_MEMBER_PREFIX, GROUP_OWNER_PREFIX, ROLE_IDS } from './catalogue';
-import type { Command, NewDevice, NewPasskey, RelayCommand, UserCommand } from './commands';
+import type { Command, RelayCommand, UserCommand } from './commands';
 import {
   accept,
   type CommandOf,
@@ -29,50 +33,11 @@ import {
   type UserContext,
   type DecisionContext,
 } from './decision';
-import { addPasskey } from './devices';
 import type { DomainEvent } from './events';
-import type {
-  Assignment,
-  AssignmentRequest,
-  Device,
-  Iso,
-  Passkey,
-  RequestId,
-  TenantState,
-  User,
-  UserId,
-} from './model';
-import {
-  canManageUsersIn,
-  hasPermission,
-  PERMISSION_ROLE_NAMES,
-  requirePermission,
-  unitsManagedBy,
-} from './permissions';
-import {
-  administrativeUnitsOf,
-  assignmentRequestsOf,
-  getOwn,
-  hasOwn,
-  isUsableId,
-  scopeOf,
-  valuesOf,
-} from './records';
+import type { Assignment, AssignmentRequest, Iso, RequestId, TenantState } from './model';
+import { assignmentRequestsOf, getOwn, hasOwn, scopeOf, valuesOf } from './records';
 import { reject, type Rejection } from './rejections';
-import { addDays, compareByEnd, earliest, formatInstant } from './time';
-import {
-  invalidId,
-  invalidIdRejection,
-  invalidName,
-  invalidText,
-  newIdProblem,
-} from './validation';
-
-/** How long an invite link stays usable. */
-export const INVITE_LIFETIME_DAYS = 7;
-
-/** The justification recorded on the bootstrap Global Administrator's assignment. */
-export const BOOTSTRAP_JUSTIFICATION = 'Bootstrap administrator created at setup';
+import { compareByEnd, earliest, formatInstant } from './time';
 
 // A record rather than a list, so adding a relay command without listing it here fails to
 // compile instead of letting users send it.
@@ -207,102 +172,6 @@ function decideRelayCommand(command: RelayCommand, state: TenantState, at: Iso):
 // Relay commands.
 // ---------------------------------------------------------------------------------------------
 
-function completeSetup(command: CommandOf<'CompleteSetup'>, state: TenantState, at: Iso): Decision {
-  if (state.setupCompletedAt !== null) {
-    return refuse(reject('setup-already-done', 'This tenant has already been set up.'));
-  }
-  const bad =
-    invalidId(command.userId, 'user') ??
-    invalidId(command.passkey.id, 'passkey') ??
-    invalidId(command.device.id, 'device') ??
-    invalidId(command.assignmentId, 'assignment') ??
-    invalidName(command.displayName, 'Your display name');
-  if (bad) return refuse(bad);
-  const { userId } = command;
-  return accept(
-    { type: 'SetupCompleted', at },
-    { type: 'UserCreated', user: newUser(userId, command.displayName, at) },
-    { type: 'PasskeyRegistered', passkey: newPasskey(userId, command.passkey, at) },
-    { type: 'DeviceEnrolled', device: newDevice(userId, command.device, at) },
-    {
-      type: 'RoleAssigned',
-      assignment: {
-        id: command.assignmentId,
-        principalId: userId,
-        roleId: ROLE_IDS.GlobalAdministrator,
-        type: 'active',
-        startsAt: at,
-        endsAt: null,
-        createdAt: at,
-        createdBy: 'system',
-        justification: BOOTSTRAP_JUSTIFICATION,
-        status: 'current',
-        removedAt: null,
-      },
-    },
-  );
-}
-
-function acceptInvite(command: CommandOf<'AcceptInvite'>, state: TenantState, at: Iso): Decision {
-  const invite = getOwn(state.invites, command.inviteId);
-  // A wrong secret looks exactly like a missing invite, so ids cannot be probed.
-  if (!invite || invite.tokenHash !== command.tokenHash) {
-    return refuse(reject('unknown-invite', 'This invite link is not valid.'));
-  }
-  if (invite.revokedAt !== null) {
-    return refuse(reject('invite-revoked', 'This invite was withdrawn by an administrator.'));
-  }
-  if (invite.acceptedAt !== null) {
-    return refuse(reject('invite-used', 'This invite has already been used.'));
-  }
-  if (at >= invite.expiresAt) {
-    return refuse(
-      reject('invite-expired', `This invite expired at ${formatInstant(invite.expiresAt)}.`),
-    );
-  }
-  const bad =
-    newIdProblem(state.users, command.userId, 'user') ??
-    newIdProblem(state.devices, command.device.id, 'device') ??
-    newIdProblem(state.passkeys, command.passkey.id, 'passkey') ??
-    invalidName(command.displayName, 'Your display name');
-  if (bad) return refuse(bad);
-  const { userId } = command;
-  const events: DomainEvent[] = [
-    { type: 'UserCreated', user: newUser(userId, command.displayName, at) },
-    { type: 'PasskeyRegistered', passkey: newPasskey(userId, command.passkey, at) },
-    { type: 'DeviceEnrolled', device: newDevice(userId, command.device, at) },
-    { type: 'InviteAccepted', inviteId: invite.id, userId, at },
-  ];
-  // An invite into an administrative unit makes the newcomer a member of it (if it still exists).
-  const unit = getOwn(administrativeUnitsOf(state), invite.administrativeUnitId ?? '');
-  if (unit) {
-    events.push({
-      type: 'AdministrativeUnitMembersSet',
-      administrativeUnitId: unit.id,
-      memberIds: [...new Set([...unit.memberIds, userId])].sort(),
-      at,
-    });
-  }
-  return accept(...events);
-}
-
-function enrolDevice(command: CommandOf<'EnrolDevice'>, state: TenantState, at: Iso): Decision {
-  const user = getOwn(state.users, command.userId);
-  if (!user || user.status !== 'active') {
-    return refuse(reject('unknown-user', `There is no active user ${command.userId}.`));
-  }
-  // The ceremony must have used one of this user's own passkeys.
-  const passkey = getOwn(state.passkeys, command.credentialId);
-  if (!passkey || passkey.userId !== user.id) {
-    return refuse(
-      reject('not-authorized', `That passkey is not registered to ${user.displayName}.`),
-    );
-  }
-  const bad = newIdProblem(state.devices, command.device.id, 'device');
-  if (bad) return refuse(bad);
-  return accept({ type: 'DeviceEnrolled', device: newDevice(user.id, command.device, at) });
-}
-
 function expireActivation(
   command: CommandOf<'ExpireActivation'>,
   state: TenantState,
@@ -400,191 +269,6 @@ function expireRequest(command: CommandOf<'ExpireRequest'>, state: TenantState, 
 // ---------------------------------------------------------------------------------------------
 // User commands.
 // ---------------------------------------------------------------------------------------------
-
-function createInvite(
-  command: CommandOf<'CreateInvite'>,
-  state: TenantState,
-  ctx: UserContext,
-): Decision {
-  const unitId = command.administrativeUnitId ?? null;
-  if (unitId !== null && !getOwn(administrativeUnitsOf(state), unitId)) {
-    return refuse(
-      reject('unknown-administrative-unit', `There is no administrative unit ${String(unitId)}.`),
-    );
-  }
-  if (!canManageUsersIn(state, ctx.actor.id, unitId, ctx.at)) {
-    const units = unitsManagedBy(state, ctx.actor.id, ctx.at);
-    return refuse(
-      reject(
-        'not-authorized',
-        units.length > 0
-          ? `Your User Administrator role is limited to ${units.map((u) => unitName(state, u)).join(', ')}: invite people into ${units.length === 1 ? 'that unit' : 'one of those units'}.`
-          : `Only ${PERMISSION_ROLE_NAMES['manage-users']} can invite people; activate such a role first.`,
-      ),
-    );
-  }
-  const bad =
-    invalidName(command.displayName, 'The invitee’s display name') ??
-    newIdProblem(state.invites, command.inviteId, 'invite') ??
-    (typeof command.tokenHash === 'string' && command.tokenHash !== ''
-      ? null
-      : reject('invalid-value', 'The invite is missing its token hash.'));
-  if (bad) return refuse(bad);
-  return accept({
-    type: 'InviteCreated',
-    invite: {
-      id: command.inviteId,
-      tokenHash: command.tokenHash,
-      displayName: command.displayName.trim(),
-      createdBy: ctx.actor.id,
-      createdAt: ctx.at,
-      expiresAt: addDays(ctx.at, INVITE_LIFETIME_DAYS),
-      acceptedBy: null,
-      acceptedAt: null,
-      revokedAt: null,
-      ...(unitId !== null ? { administrativeUnitId: unitId } : {}),
-    },
-  });
-}
-
-function unitName(state: TenantState, unitId: string): string {
-  return getOwn(administrativeUnitsOf(state), unitId)?.name ?? unitId;
-}
-
-function revokeInvite(
-  command: CommandOf<'RevokeInvite'>,
-  state: TenantState,
-  ctx: UserContext,
-): Decision {
-  const invite = getOwn(state.invites, command.inviteId);
-  if (!canManageUsersIn(state, ctx.actor.id, invite?.administrativeUnitId ?? null, ctx.at)) {
-    return refuse(
-      reject(
-        'not-authorized',
-        `Only ${PERMISSION_ROLE_NAMES['manage-users']} (or a User Administrator of the invite’s administrative unit) can withdraw invites.`,
-      ),
-    );
-  }
-  if (!invite) return refuse(reject('unknown-invite', `There is no invite ${command.inviteId}.`));
-  if (invite.acceptedAt !== null) {
-    return refuse(reject('invite-used', `The invite for ${invite.displayName} was already used.`));
-  }
-  if (invite.revokedAt !== null) {
-    return refuse(
-      reject('invite-revoked', `The invite for ${invite.displayName} was already withdrawn.`),
-    );
-  }
-  return accept({ type: 'InviteRevoked', inviteId: invite.id, at: ctx.at });
-}
-
-function createRole(
-  command: CommandOf<'CreateRole'>,
-  state: TenantState,
-  ctx: UserContext,
-): Decision {
-  const denied = requirePermission(state, ctx, 'manage-roles', 'create roles');
-  if (denied) return refuse(denied);
-  const bad =
-    invalidName(command.name, 'The role name') ??
-    invalidText(command.description, 'The role description', { required: false });
-  if (bad) return refuse(bad);
-  if (!isUsableId(command.roleId)) return refuse(invalidIdRejection('role'));
-  // '@' separates role and scope in settings keys; the group prefixes name pseudo-roles.
-  if (
-    command.roleId.includes('@') ||
-    command.roleId.startsWith(GROUP_MEMBER_PREFIX) ||
-    command.roleId.startsWith(GROUP_OWNER_PREFIX)
-  ) {
-    return refuse(invalidIdRejection('role'));
-  }
-  if (findRole(state, command.roleId)) {
-    return refuse(reject('duplicate-id', `A role with id ${command.roleId} already exists.`));
-  }
-  const name = command.name.trim();
-  const clash = [...builtInAndCustomNames(state)].find(
-    (existing) => existing.toLowerCase() === name.toLowerCase(),
-  );
-  if (clash !== undefined) {
-    return refuse(reject('role-name-taken', `There is already a role called ${clash}.`));
-  }
-  return accept({
-    type: 'RoleCreated',
-    role: {
-      id: command.roleId,
-      name,
-      description: command.description.trim(),
-      kind: 'directory',
-      builtIn: false,
-      createdAt: ctx.at,
-    },
-  });
-}
-
-/** SetBreakGlass: a Global Administrator marks or unmarks an emergency account. */
-function setBreakGlass(
-  command: CommandOf<'SetBreakGlass'>,
-  state: TenantState,
-  ctx: UserContext,
-): Decision {
-  const denied = requirePermission(
-    state,
-    ctx,
-    'manage-break-glass',
-    'designate break-glass accounts',
-  );
-  if (denied) return refuse(denied);
-  const user = getOwn(state.users, command.userId);
-  if (!user) return refuse(reject('unknown-user', `There is no user ${command.userId}.`));
-  if (typeof command.breakGlass !== 'boolean') {
-    return refuse(reject('invalid-value', 'Break-glass must be on or off.'));
-  }
-  if ((user.breakGlass ?? false) === command.breakGlass) {
-    return refuse(
-      reject(
-        'invalid-value',
-        `${user.displayName} is ${command.breakGlass ? 'already' : 'not'} a break-glass account.`,
-      ),
-    );
-  }
-  const badText = invalidText(command.justification, 'A justification', { required: true });
-  if (badText) return refuse(badText);
-  // An account that skips approval is as sensitive as an approval: always confirmed.
-  if (!ctx.passkeyConfirmed) {
-    return refuse(
-      reject('confirmation-required', 'Confirm this break-glass change with your passkey.'),
-    );
-  }
-  return accept({
-    type: 'UserBreakGlassSet',
-    userId: user.id,
-    breakGlass: command.breakGlass,
-    by: ctx.actor.id,
-    justification: command.justification.trim(),
-    at: ctx.at,
-  });
-}
-
-function revokeDevice(
-  command: CommandOf<'RevokeDevice'>,
-  state: TenantState,
-  ctx: UserContext,
-): Decision {
-  const device = getOwn(state.devices, command.deviceId);
-  if (!device) return refuse(reject('unknown-device', `There is no device ${command.deviceId}.`));
-  // Anyone may sign out their own devices; only a Global Administrator may sign out others'.
-  if (
-    device.userId !== ctx.actor.id &&
-    !hasPermission(state, ctx.actor.id, 'revoke-any-device', ctx.at)
-  ) {
-    return refuse(
-      reject('not-authorized', 'Only a Global Administrator can revoke another person’s device.'),
-    );
-  }
-  if (device.revokedAt !== null) {
-    return refuse(reject('already-ended', `The device “${device.label}” was already revoked.`));
-  }
-  return accept({ type: 'DeviceRevoked', deviceId: device.id, at: ctx.at });
-}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers for the relay and the app.
@@ -765,38 +449,4 @@ function setupNotDone(): Rejection {
 function unknownCommand(command: never): Rejection {
   const type = (command as { type?: unknown }).type;
   return reject('unknown-command-type', `Leasehold does not know the command ${String(type)}.`);
-}
-
-function* builtInAndCustomNames(state: TenantState): Iterable<string> {
-  for (const role of valuesOf(ROLE_IDS)) {
-    const found = findRole(state, role);
-    if (found) yield found.name;
-  }
-  for (const role of valuesOf(state.customRoles)) yield role.name;
-}
-
-function newUser(id: UserId, displayName: string, at: Iso): User {
-  return { id, displayName: displayName.trim(), status: 'active', createdAt: at };
-}
-
-function newPasskey(userId: UserId, passkey: NewPasskey, at: Iso): Passkey {
-  return {
-    id: passkey.id,
-    userId,
-    publicKey: passkey.publicKey,
-    transports: [...passkey.transports],
-    registeredAt: at,
-    backedUp: passkey.backedUp,
-  };
-}
-
-function newDevice(userId: UserId, device: NewDevice, at: Iso): Device {
-  return {
-    id: device.id,
-    userId,
-    publicKey: { ...device.publicKey },
-    label: device.label,
-    enrolledAt: at,
-    revokedAt: null,
-  };
 }

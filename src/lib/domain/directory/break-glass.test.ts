@@ -3,17 +3,17 @@
  * self-activate without approval, and every activation raises a high-severity alert.
  */
 import { describe, expect, it } from 'vitest';
+import { alertIdFor, alertsVisibleTo } from '#domain/alerts';
 import { activationPath } from '#domain/approvals/requests';
-import { alertIdFor, alertsVisibleTo } from './alerts';
-import { ROLE_IDS } from './catalogue';
-import type { Command } from './commands';
-import { requiresPasskeyConfirmation } from './decide';
-import type { DecisionContext } from './decision';
-import { describeEvent } from './describe';
-import type { DomainEvent } from './events';
-import type { RejectionCode } from './rejections';
-import { foldEvents } from './state';
-import { asUser, at, given, T0, World } from './test-support';
+import { ROLE_IDS } from '#domain/catalogue';
+import type { Command } from '#domain/commands';
+import { requiresPasskeyConfirmation } from '#domain/decide';
+import type { DecisionContext } from '#domain/decision';
+import { describeEvent } from '#domain/describe';
+import type { DomainEvent } from '#domain/events';
+import type { RejectionCode } from '#domain/rejections';
+import { foldEvents } from '#domain/state';
+import { asUser, at, given, T0, World } from '#domain/test-support';
 
 const GA = ROLE_IDS.GlobalAdministrator;
 const PRA = ROLE_IDS.PrivilegedRoleAdministrator;
