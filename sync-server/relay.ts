@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { dueWork, nextDueAt } from '#domain/decide';
+import { dueWork, nextDueAt } from '#domain/schedule/due-work';
 import { hasPermission } from '#domain/permissions';
 import { getOwn } from '#domain/records';
 import { applyEvent, initialState } from '#domain/state';

@@ -7,14 +7,11 @@
  * the same reason, on the relay and in the client's preview alike.
  */
 import { activateRoles, deactivateRole, decideActivation } from '#domain/activation/activate-role';
-import { activationsStillActiveFrom, requestsPendingFrom } from '#domain/activation/activation';
 import { cancelRequest } from '#domain/approvals/cancel-request';
 import { decideRequest, decideRequests } from '#domain/approvals/decide-requests';
 import { decideExtension } from '#domain/assignment-requests/decide-extension';
-import { isAssignmentRequestPending } from '#domain/assignment-requests/extensions';
 import { requestAssignmentChange } from '#domain/assignment-requests/request-extension';
 import { assignRole, removeAssignment } from '#domain/assignments/assign-role';
-import { wouldExpireLastHolder } from '#domain/assignments/safeguards';
 import { extendAssignment, updateAssignment } from '#domain/assignments/update-assignment';
 import { setBreakGlass } from '#domain/directory/break-glass';
 import { addPasskey, enrolDevice, revokeDevice } from '#domain/directory/devices';
@@ -22,22 +19,14 @@ import { acceptInvite, createInvite, revokeInvite } from '#domain/directory/invi
 import { createRole } from '#domain/directory/roles';
 import { completeSetup } from '#domain/directory/setup';
 import { decideOrganisationCommand } from '#domain/organisation/organisation';
+import { expireActivation, expireAssignment, expireRequest } from '#domain/schedule/expire';
 import { settingsFor, settingsForAssignment } from '#domain/settings/settings';
 import { updateRoleSettings } from '#domain/settings/update-role-settings';
 import type { Command, RelayCommand, UserCommand } from './commands';
-import {
-  accept,
-  type CommandOf,
-  type Decision,
-  refuse,
-  type UserContext,
-  type DecisionContext,
-} from './decision';
-import type { DomainEvent } from './events';
-import type { Assignment, AssignmentRequest, Iso, RequestId, TenantState } from './model';
-import { assignmentRequestsOf, getOwn, hasOwn, scopeOf, valuesOf } from './records';
+import { type Decision, refuse, type UserContext, type DecisionContext } from './decision';
+import type { Iso, TenantState } from './model';
+import { assignmentRequestsOf, getOwn, hasOwn, scopeOf } from './records';
 import { reject, type Rejection } from './rejections';
-import { compareByEnd, earliest, formatInstant } from './time';
 
 // A record rather than a list, so adding a relay command without listing it here fails to
 // compile instead of letting users send it.
@@ -172,100 +161,6 @@ function decideRelayCommand(command: RelayCommand, state: TenantState, at: Iso):
 // Relay commands.
 // ---------------------------------------------------------------------------------------------
 
-function expireActivation(
-  command: CommandOf<'ExpireActivation'>,
-  state: TenantState,
-  at: Iso,
-): Decision {
-  const activation = getOwn(state.activations, command.activationId);
-  if (!activation) {
-    return refuse(reject('unknown-activation', `There is no activation ${command.activationId}.`));
-  }
-  if (activation.status !== 'active' || activation.endsAt > at) {
-    return refuse(
-      reject(
-        'not-active',
-        `Activation ${activation.id} is not due to expire at ${formatInstant(at)}.`,
-      ),
-    );
-  }
-  // The ledger records when it really ended, not when the scheduler got round to it.
-  return accept({ type: 'ActivationExpired', activationId: activation.id, at: activation.endsAt });
-}
-
-function expireAssignment(
-  command: CommandOf<'ExpireAssignment'>,
-  state: TenantState,
-  at: Iso,
-): Decision {
-  const assignment = getOwn(state.assignments, command.assignmentId);
-  if (!assignment) {
-    return refuse(reject('unknown-assignment', `There is no assignment ${command.assignmentId}.`));
-  }
-  const endsAt = assignment.endsAt;
-  if (assignment.status !== 'current' || endsAt === null || endsAt > at) {
-    return refuse(
-      reject(
-        'not-active',
-        `Assignment ${assignment.id} is not due to expire at ${formatInstant(at)}.`,
-      ),
-    );
-  }
-  // PRODUCT.md "Safeguards": the last Global or Privileged Role Administrator does not expire;
-  // the assignment stays current (and in force, `isHeldOver`) until someone else holds the role.
-  const unsafe = wouldExpireLastHolder(state, assignment, at);
-  if (unsafe) return refuse(unsafe);
-  // Activations never outlive their assignment; expire any the scheduler has not reached yet.
-  const activations = activationsStillActiveFrom(state, assignment.id).map((a): DomainEvent => ({
-    type: 'ActivationExpired',
-    activationId: a.id,
-    at: earliest(a.endsAt, endsAt),
-  }));
-  // Requests still open when the eligibility ended can never be granted; ones that lapsed
-  // before it ended are left for their own ExpireRequest.
-  const failed = requestsPendingFrom(state, assignment.id, endsAt).map((r): DomainEvent => ({
-    type: 'RequestFailed',
-    requestId: r.id,
-    reason: `The eligibility it asked to activate ended at ${formatInstant(endsAt)}.`,
-    at: endsAt,
-  }));
-  return accept(
-    { type: 'AssignmentExpired', assignmentId: assignment.id, at: endsAt },
-    ...activations,
-    ...failed,
-  );
-}
-
-function expireRequest(command: CommandOf<'ExpireRequest'>, state: TenantState, at: Iso): Decision {
-  const request = getOwn(state.requests, command.requestId);
-  // Extension and renewal requests share the id space and lapse the same way.
-  const asked = request ? undefined : getOwn(assignmentRequestsOf(state), command.requestId);
-  if (asked) {
-    if (!isAssignmentRequestPending(asked) || !asked.expiresAt || at < asked.expiresAt) {
-      return refuse(
-        reject(
-          'request-not-pending',
-          `Request ${asked.id} is not due to expire at ${formatInstant(at)}.`,
-        ),
-      );
-    }
-    return accept({ type: 'RequestExpired', requestId: asked.id, at: asked.expiresAt });
-  }
-  if (!request) {
-    return refuse(reject('unknown-request', `There is no request ${command.requestId}.`));
-  }
-  if (request.status !== 'PendingApproval' || at < request.expiresAt) {
-    return refuse(
-      reject(
-        'request-not-pending',
-        `Request ${request.id} is not due to expire at ${formatInstant(at)}.`,
-      ),
-    );
-  }
-  // As with activations, the ledger records when it lapsed, not when the scheduler ran.
-  return accept({ type: 'RequestExpired', requestId: request.id, at: request.expiresAt });
-}
-
 // ---------------------------------------------------------------------------------------------
 // User commands.
 // ---------------------------------------------------------------------------------------------
@@ -360,79 +255,6 @@ export function requiresPasskeyConfirmation(
 function activationNeedsPasskey(state: TenantState, assignmentId: string): boolean {
   const assignment = getOwn(state.assignments, assignmentId);
   return assignment ? settingsForAssignment(state, assignment).requirePasskeyOnActivation : false;
-}
-
-/**
- * The expiries the relay's scheduler should issue at `at`, derived from state so nothing is
- * lost across restarts. Activations and requests come before assignments so that each one's
- * own expiry is recorded before the assignment it came from expires (which would otherwise
- * end it and leave the scheduler's ExpireActivation or ExpireRequest to be rejected). Each
- * group is in end-time order.
- */
-export function dueWork(state: TenantState, at: Iso): RelayCommand[] {
-  const activations = valuesOf(state.activations)
-    .filter((a) => a.status === 'active' && a.endsAt <= at)
-    .sort((a, b) => compareByEnd(a.endsAt, a.id, b.endsAt, b.id));
-  // Expiries the safeguard would refuse are left out, so the scheduler does not retry them
-  // forever; the assignment stays in force (`isHeldOver`). Later ones in the same batch see
-  // the earlier ones gone, so of two last administrators ending together exactly one stays.
-  const expiring = new Set<string>();
-  const assignments = valuesOf(state.assignments)
-    .filter(
-      (a): a is Assignment & { endsAt: Iso } =>
-        a.status === 'current' && a.endsAt !== null && a.endsAt <= at,
-    )
-    .sort((a, b) => compareByEnd(a.endsAt, a.id, b.endsAt, b.id))
-    .filter((a) => {
-      if (wouldExpireLastHolder(state, a, at, expiring)) return false;
-      expiring.add(a.id);
-      return true;
-    });
-  const requests: { id: RequestId; expiresAt: Iso }[] = [
-    ...valuesOf(state.requests).filter((r) => r.status === 'PendingApproval' && r.expiresAt <= at),
-    ...valuesOf(assignmentRequestsOf(state)).filter(
-      (r): r is AssignmentRequest & { expiresAt: Iso } =>
-        isAssignmentRequestPending(r) && r.expiresAt !== undefined && r.expiresAt <= at,
-    ),
-  ].sort((a, b) => compareByEnd(a.expiresAt, a.id, b.expiresAt, b.id));
-  return [
-    ...activations.map((a): RelayCommand => ({ type: 'ExpireActivation', activationId: a.id })),
-    ...requests.map((r): RelayCommand => ({ type: 'ExpireRequest', requestId: r.id })),
-    ...assignments.map((a): RelayCommand => ({ type: 'ExpireAssignment', assignmentId: a.id })),
-  ];
-}
-
-/**
- * When the scheduler next has work: the earliest end among active activations, pending
- * requests and current time-bound assignments (possibly already past), or null when nothing
- * will ever expire.
- */
-export function nextDueAt(state: TenantState): Iso | null {
-  let next: Iso | null = null;
-  for (const a of valuesOf(state.activations)) {
-    if (a.status === 'active' && (next === null || a.endsAt < next)) next = a.endsAt;
-  }
-  for (const a of valuesOf(state.assignments)) {
-    if (a.status === 'current' && a.endsAt !== null && (next === null || a.endsAt < next)) {
-      // A held-over last administrator is not due: waking for it would spin the scheduler.
-      if (a.endsAt <= a.startsAt || !wouldExpireLastHolder(state, a, a.endsAt)) next = a.endsAt;
-    }
-  }
-  for (const r of valuesOf(state.requests)) {
-    if (r.status === 'PendingApproval' && (next === null || r.expiresAt < next)) {
-      next = r.expiresAt;
-    }
-  }
-  for (const r of valuesOf(assignmentRequestsOf(state))) {
-    if (
-      isAssignmentRequestPending(r) &&
-      r.expiresAt !== undefined &&
-      (next === null || r.expiresAt < next)
-    ) {
-      next = r.expiresAt;
-    }
-  }
-  return next;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,10 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_IDS } from '#domain/catalogue';
 import type { Command } from '#domain/commands';
-import { decide, dueWork } from '#domain/decide';
+import { decide } from '#domain/decide';
 import type { DomainEvent } from '#domain/events';
 import type { Iso } from '#domain/model';
 import type { RejectionCode } from '#domain/rejections';
+import { dueWork } from '#domain/schedule/due-work';
 import { asSystem, asUser, at, given, T0, World } from '#domain/test-support';
 import { addDays, addMinutes } from '#domain/time';
 import { activationBlockers, MAX_SCHEDULE_AHEAD_DAYS } from './activation';

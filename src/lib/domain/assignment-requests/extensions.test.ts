@@ -5,10 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_IDS } from '#domain/catalogue';
 import type { Command } from '#domain/commands';
-import { decide, dueWork, nextDueAt } from '#domain/decide';
+import { decide } from '#domain/decide';
 import type { DecisionContext } from '#domain/decision';
 import type { Iso } from '#domain/model';
 import type { RejectionCode } from '#domain/rejections';
+import { dueWork, nextDueAt } from '#domain/schedule/due-work';
 import { asSystem, asUser, at, given, T0, World } from '#domain/test-support';
 import { addDays } from '#domain/time';
 import {
