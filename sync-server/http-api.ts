@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { MAX_OFFLINE_WINDOW_MINUTES } from '#domain/offline';
+import { MAX_OFFLINE_WINDOW_MINUTES } from '#domain/confirmation/offline';
 import { getOwn } from '#domain/records';
 import type { NewDevice, RelayCommand } from '#domain/commands';
 import type { DevicePublicKey } from '#domain/model';

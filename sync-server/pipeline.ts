@@ -7,7 +7,7 @@
  * nobody hears an outcome before that commit, and Yjs updates are broadcast only after it.
  */
 import { decide } from '#domain/decide';
-import { offlineWindowFor, pooledNonceRefusal } from '#domain/offline';
+import { offlineWindowFor, pooledNonceRefusal } from '#domain/confirmation/offline';
 import { getOwn } from '#domain/records';
 import { applyEvent } from '#domain/state';
 import type { Rejection, RejectionCode } from '#domain/rejections';

@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ROLE_IDS } from './catalogue';
-import type { Command, UserCommand } from './commands';
-import { decide, requiresPasskeyConfirmation } from './decide';
+import type { Command } from './commands';
+import { decide } from './decide';
 import { foldEvents } from './state';
-import {
-  activate,
-  asSystem,
-  assign,
-  asUser,
-  at,
-  given,
-  T0,
-  tenant,
-  withSettings,
-  World,
-} from './test-support';
-
-const PRA = ROLE_IDS.PrivilegedRoleAdministrator;
-const SR = ROLE_IDS.SecurityReader;
+import { activate, asSystem, asUser, at, given, T0, tenant, World } from './test-support';
 
 describe('who may send what', () => {
   const w = tenant();
@@ -67,22 +52,5 @@ describe('who may send what', () => {
       ok: false,
       rejection: { code: 'unknown-command-type' },
     });
-  });
-});
-
-describe('requiresPasskeyConfirmation', () => {
-  const w = tenant();
-  it('follows the role settings', () => {
-    const state = withSettings(w.events, PRA, {
-      requirePasskeyOnActiveAssignment: true,
-      requirePasskeyOnActivation: false,
-    });
-    const check = (c: UserCommand) => requiresPasskeyConfirmation(c, state, at(1));
-    expect(check(activate() as UserCommand)).toBe(true);
-    expect(check(activate({ assignmentId: 'nope' }) as UserCommand)).toBe(false);
-    expect(check(assign({ roleId: PRA, assignmentType: 'active' }) as UserCommand)).toBe(true);
-    expect(check(assign({ roleId: PRA, assignmentType: 'eligible' }) as UserCommand)).toBe(false);
-    expect(check(assign({ roleId: SR, assignmentType: 'active' }) as UserCommand)).toBe(false);
-    expect(check({ type: 'DeactivateRole', activationId: 'x' })).toBe(false);
   });
 });

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_IDS } from '#domain/catalogue';
 import type { BundleItem, Command } from '#domain/commands';
-import { decide, requiresPasskeyConfirmation } from '#domain/decide';
+import { requiresPasskeyConfirmation } from '#domain/confirmation/requires-passkey';
+import { decide } from '#domain/decide';
 import type { Ticket } from '#domain/model';
 import type { RejectionCode } from '#domain/rejections';
 import { asUser, at, given, World } from '#domain/test-support';

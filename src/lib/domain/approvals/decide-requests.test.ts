@@ -7,9 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_IDS } from '#domain/catalogue';
 import type { Command } from '#domain/commands';
-import { decide, requiresPasskeyConfirmation } from '#domain/decide';
+import { offlineWindowFor } from '#domain/confirmation/offline';
+import { requiresPasskeyConfirmation } from '#domain/confirmation/requires-passkey';
+import { decide } from '#domain/decide';
 import type { DomainEvent } from '#domain/events';
-import { offlineWindowFor } from '#domain/offline';
 import { asUser, at, given, World } from '#domain/test-support';
 import { decisionListCulprit, MAX_DECISION_ITEMS } from './decide-requests';
 

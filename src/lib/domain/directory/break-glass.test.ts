@@ -7,7 +7,7 @@ import { alertIdFor, alertsVisibleTo } from '#domain/alerts';
 import { activationPath } from '#domain/approvals/requests';
 import { ROLE_IDS } from '#domain/catalogue';
 import type { Command } from '#domain/commands';
-import { requiresPasskeyConfirmation } from '#domain/decide';
+import { requiresPasskeyConfirmation } from '#domain/confirmation/requires-passkey';
 import type { DecisionContext } from '#domain/decision';
 import { describeEvent } from '#domain/describe';
 import type { DomainEvent } from '#domain/events';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ROLE_IDS } from './catalogue';
+import { ROLE_IDS } from '#domain/catalogue';
+import { at, World } from '#domain/test-support';
 import { offlineWindowFor, pooledNonceRefusal } from './offline';
-import { at, World } from './test-support';
 
 const SR = ROLE_IDS.SecurityReader;
 const PRA = ROLE_IDS.PrivilegedRoleAdministrator;

@@ -5,11 +5,11 @@
  * nonce was issued no longer ago than the offline confirmation window of the role the command
  * concerns. This file says which window applies; the relay enforces it, the app previews it.
  */
+import { findRole } from '#domain/catalogue';
+import type { UserCommand } from '#domain/commands';
+import type { Iso, RoleId, TenantState } from '#domain/model';
+import { getOwn } from '#domain/records';
 import { settingsFor } from '#domain/settings/settings';
-import { findRole } from './catalogue';
-import type { UserCommand } from './commands';
-import type { Iso, RoleId, TenantState } from './model';
-import { getOwn } from './records';
 
 /** The longest window a role may set (`offlineConfirmWindowMinutes` ranges over 0–1440). */
 export const MAX_OFFLINE_WINDOW_MINUTES = 1440;
