@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alertIdFor } from '#domain/alerts';
+import { alertIdFor } from '#domain/alerts/alerts';
 import { ROLE_IDS } from '#domain/catalogue';
 import { DEFAULT_ROLE_SETTINGS } from '#domain/settings/settings';
 import type { UserCommand } from '#domain/commands';

@@ -3,7 +3,7 @@
  * notifications, kept per user on this device (localStorage). The list itself comes from the
  * domain (`notificationsFor`), so it is the same on every device and works offline.
  */
-import type { InAppNotification } from '#domain/notifications';
+import type { InAppNotification } from '#domain/notifications/notifications';
 import type { Iso, UserId } from '#domain/model';
 
 const key = (userId: UserId) => `leasehold:notifications-read:${userId}`;

@@ -3,7 +3,7 @@
  * time (now or scheduled), several at once under one passkey ceremony, or ending one early.
  * The eligibility checks live in activation.ts, shared with the app's preview.
  */
-import { alertIdFor } from '#domain/alerts';
+import { alertIdFor } from '#domain/alerts/alerts';
 import { requestIdFor } from '#domain/approvals/requests';
 import type { BundleItem } from '#domain/commands';
 import { accept, type CommandOf, type Decision, refuse, type UserContext } from '#domain/decision';

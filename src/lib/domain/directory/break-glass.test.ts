@@ -3,7 +3,7 @@
  * self-activate without approval, and every activation raises a high-severity alert.
  */
 import { describe, expect, it } from 'vitest';
-import { alertIdFor, alertsVisibleTo } from '#domain/alerts';
+import { alertIdFor, alertsVisibleTo } from '#domain/alerts/alerts';
 import { activationPath } from '#domain/approvals/requests';
 import { ROLE_IDS } from '#domain/catalogue';
 import type { Command } from '#domain/commands';

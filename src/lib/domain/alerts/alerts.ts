@@ -3,9 +3,9 @@
  * itself: a break-glass account activated a role. Alerts are readable with 'read-alerts'
  * (Global Administrator, Security Administrator, Security Reader, Global Reader).
  */
-import { hasPermission } from './permissions';
-import { alertsOf, valuesOf } from './records';
-import type { ActivationId, Alert, AlertId, Iso, TenantState, UserId } from './model';
+import type { ActivationId, Alert, AlertId, Iso, TenantState, UserId } from '#domain/model';
+import { hasPermission } from '#domain/permissions';
+import { alertsOf, valuesOf } from '#domain/records';
 
 /**
  * The id of the alert a break-glass activation raises: deterministic, so a retried command

@@ -4,6 +4,15 @@
  * only).
  */
 import { describe, expect, it } from 'vitest';
+import { ROLE_IDS } from '#domain/catalogue';
+import { describeSettingChange } from '#domain/describe';
+import type {
+  NotificationEvent,
+  NotificationRecipients,
+  NotificationRule,
+  NotificationSettings,
+  RoleSettings,
+} from '#domain/model';
 import {
   DEFAULT_NOTIFICATION_SETTINGS,
   diffRoleSettings,
@@ -11,17 +20,8 @@ import {
   settingsFor,
   validateRoleSettings,
 } from '#domain/settings/settings';
-import { ROLE_IDS } from './catalogue';
-import { describeSettingChange } from './describe';
-import type {
-  NotificationEvent,
-  NotificationRecipients,
-  NotificationRule,
-  NotificationSettings,
-  RoleSettings,
-} from './model';
+import { asUser, at, given, World } from '#domain/test-support';
 import { notificationsFor } from './notifications';
-import { asUser, at, given, World } from './test-support';
 
 const SR = ROLE_IDS.SecurityReader;
 

@@ -9,9 +9,7 @@
  */
 import { roleNameOf } from '#domain/activation/activation';
 import { isApproverOf } from '#domain/approvals/requests';
-import { groupsOfUser } from '#domain/organisation/groups';
-import { notificationSettingsOf, settingsFor } from '#domain/settings/settings';
-import { ROLE_IDS } from './catalogue';
+import { ROLE_IDS } from '#domain/catalogue';
 import type {
   Activation,
   ActivationRequest,
@@ -23,10 +21,12 @@ import type {
   ScopeId,
   TenantState,
   UserId,
-} from './model';
-import { rolesHeldBy } from './permissions';
-import { getOwn, principalKindOf, scopeOf, valuesOf } from './records';
-import { addDays } from './time';
+} from '#domain/model';
+import { groupsOfUser } from '#domain/organisation/groups';
+import { rolesHeldBy } from '#domain/permissions';
+import { getOwn, principalKindOf, scopeOf, valuesOf } from '#domain/records';
+import { notificationSettingsOf, settingsFor } from '#domain/settings/settings';
+import { addDays } from '#domain/time';
 
 /** How far back the centre looks. */
 export const NOTIFICATION_HORIZON_DAYS = 30;
