@@ -3,7 +3,10 @@
  * events that follow from a command, or the one Rejection that stops it. Pure: the time, the
  * actor and whether a passkey confirmed this exact command all arrive in `ctx`.
  *
- * Checks run in a fixed order so the same command against the same state always fails for
+ * This module only dispatches. It makes the checks every command shares (relay commands come
+ * from the relay, user commands from an active user, nothing but CompleteSetup before setup),
+ * then hands the command to its feature's decider; README.md maps which lives where. Each
+ * decider checks in a fixed order, so the same command against the same state always fails for
  * the same reason, on the relay and in the client's preview alike.
  */
 import { activateRoles, deactivateRole, decideActivation } from '#domain/activation/activate-role';
@@ -22,7 +25,7 @@ import { decideOrganisationCommand } from '#domain/organisation/organisation';
 import { expireActivation, expireAssignment, expireRequest } from '#domain/schedule/expire';
 import { updateRoleSettings } from '#domain/settings/update-role-settings';
 import type { Command, RelayCommand, UserCommand } from './commands';
-import { type Decision, refuse, type UserContext, type DecisionContext } from './decision';
+import { type Decision, type DecisionContext, refuse, type UserContext } from './decision';
 import type { Iso, TenantState } from './model';
 import { getOwn, hasOwn } from './records';
 import { reject, type Rejection } from './rejections';
@@ -156,22 +159,7 @@ function decideRelayCommand(command: RelayCommand, state: TenantState, at: Iso):
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Relay commands.
-// ---------------------------------------------------------------------------------------------
-
-// ---------------------------------------------------------------------------------------------
-// User commands.
-// ---------------------------------------------------------------------------------------------
-
-// ---------------------------------------------------------------------------------------------
-// Helpers for the relay and the app.
-// ---------------------------------------------------------------------------------------------
-
-// ---------------------------------------------------------------------------------------------
-// Small pieces.
-// ---------------------------------------------------------------------------------------------
-
+/** The refusal of every command but CompleteSetup before the tenant is set up. */
 function setupNotDone(): Rejection {
   return reject(
     'setup-not-done',
@@ -179,6 +167,7 @@ function setupNotDone(): Rejection {
   );
 }
 
+/** The refusal of a command type this version does not know (from a newer client, say). */
 function unknownCommand(command: never): Rejection {
   const type = (command as { type?: unknown }).type;
   return reject('unknown-command-type', `Leasehold does not know the command ${String(type)}.`);

@@ -1,6 +1,6 @@
 /**
  * Whether an activation or an assignment grants anything at an instant, computed from time alone.
- * A leaf that imports nothing: group membership (organisation/groups.ts) and eligibility
+ * A leaf that imports only types: group membership (organisation/groups.ts) and eligibility
  * (activation/activation.ts) both build on it, so neither has to import the other for it.
  */
 import type { Activation, Assignment, Iso } from '#domain/model';
