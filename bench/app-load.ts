@@ -6,7 +6,7 @@
  * How: a real relay (temp data dir) serves the built app; headless Chromium sets Leasehold up
  * with a virtual passkey; the tenant is built in Node as Y.Doc updates in the relay's document
  * layout (Y.Map `users` of the directory doc, Y.Map `assignments` of the access doc, values of
- * #domain/types as JSON text, ADR 0005) and stored in the page's y-indexeddb databases, as if synced earlier;
+ * #domain/model as JSON text, ADR 0005) and stored in the page's y-indexeddb databases, as if synced earlier;
  * after one warm-up start, the following starts are timed (median printed).
  * Run `npm run build` first. Prints figures; asserts nothing.
  */
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import * as Y from 'yjs';
 import { ROLE_IDS } from '#domain/catalogue';
-import type { Assignment, User } from '#domain/types';
+import type { Assignment, User } from '#domain/model';
 
 const USERS = Number(process.env.USERS ?? 10_000);
 const ASSIGNMENTS = Number(process.env.ASSIGNMENTS ?? 100_000);

@@ -16,7 +16,8 @@ import type {
   RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { fromBase64Url, toBase64Url, utf8 } from '#ledger/bytes';
-import type { NewPasskey, Passkey } from '#domain/types';
+import type { NewPasskey } from '#domain/commands';
+import type { Passkey } from '#domain/model';
 import { log } from './log';
 
 export type RelyingParty = { rpName: string; rpId: string; origin: string };

@@ -8,11 +8,13 @@
  */
 import { decide } from '#domain/decide';
 import { commandStaleness } from '#domain/freshness';
-import { offlineWindowFor, pooledNonceRefusal } from '#domain/offline';
+import { offlineWindowFor, pooledNonceRefusal } from '#domain/confirmation/offline';
 import { getOwn } from '#domain/records';
 import { applyEvent } from '#domain/state';
 import type { Rejection, RejectionCode } from '#domain/rejections';
-import type { DomainEvent, RelayCommand, TenantState, UserId } from '#domain/types';
+import type { RelayCommand } from '#domain/commands';
+import type { DomainEvent } from '#domain/events';
+import type { TenantState, UserId } from '#domain/model';
 import {
   commandSigningBytes,
   confirmationChallenge,

@@ -12,9 +12,10 @@ import {
   groupsOf,
   scopesOf,
 } from '#domain/records';
-import { settingsKey } from '#domain/settings';
-import { requestIdFor } from '#domain/requests';
-import type { DomainEvent, TenantState } from '#domain/types';
+import { settingsKey } from '#domain/settings/settings';
+import { requestIdFor } from '#domain/approvals/requests';
+import type { DomainEvent } from '#domain/events';
+import type { TenantState } from '#domain/model';
 
 export const DOC_NAMES = ['directory', 'access', 'audit'] as const;
 export type DocName = (typeof DOC_NAMES)[number];

@@ -3,7 +3,7 @@
  * they depend on them instead of on the Relay class, so neither imports the relay that creates
  * them.
  */
-import type { TenantState } from '#domain/types';
+import type { TenantState } from '#domain/model';
 import type { KeyRotationLink } from '#protocol/http-api';
 import type { Clock } from './clock';
 import type { LedgerWriter, RelaySigner } from './ledger-writer';

@@ -6,11 +6,12 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { dueWork, nextDueAt } from '#domain/decide';
+import { dueWork, nextDueAt } from '#domain/schedule/due-work';
 import { hasPermission } from '#domain/permissions';
 import { getOwn } from '#domain/records';
 import { applyEvent, initialState } from '#domain/state';
-import type { RelayCommand, TenantState } from '#domain/types';
+import type { RelayCommand } from '#domain/commands';
+import type { TenantState } from '#domain/model';
 import { fromUtf8, randomId, toBase64 } from '#ledger/bytes';
 import { MerkleTree } from '#ledger/merkle';
 import { parseCheckpoint } from '#ledger/checkpoint';

@@ -4,8 +4,9 @@
  * through the relay's real pipeline, so the ledger is a genuine, verifiable history.
  */
 import { ROLE_IDS, groupMemberRoleId } from '#domain/catalogue';
-import { DEFAULT_ROLE_SETTINGS } from '#domain/settings';
-import type { RoleId, RoleSettings, UserCommand } from '#domain/types';
+import { DEFAULT_ROLE_SETTINGS } from '#domain/settings/settings';
+import type { UserCommand } from '#domain/commands';
+import type { RoleId, RoleSettings } from '#domain/model';
 import { randomId } from '#ledger/bytes';
 import { log } from '../log';
 import type { Relay } from '../relay';

@@ -5,7 +5,8 @@
  */
 import { webcrypto } from 'node:crypto';
 import WebSocket from 'ws';
-import type { DevicePublicKey, UserCommand } from '#domain/types';
+import type { UserCommand } from '#domain/commands';
+import type { DevicePublicKey } from '#domain/model';
 import { randomId, sha256, toBase64Url, utf8 } from '#ledger/bytes';
 import {
   commandSigningBytes,

@@ -5,7 +5,8 @@
  * pipeline, so the ledger proves which passkey enrolled which device.
  */
 import { getOwn } from '#domain/records';
-import type { Invite, NewDevice, RelayCommand } from '#domain/types';
+import type { NewDevice, RelayCommand } from '#domain/commands';
+import type { Invite } from '#domain/model';
 import { randomId } from '#ledger/bytes';
 import { deviceIdFor, enrolmentChallenge } from '#protocol/confirmation';
 import type { CeremonyStart, EnrolmentResult } from '#protocol/http-api';

@@ -2,7 +2,7 @@
  * What the relay remembers between the two steps of a passkey ceremony or a device-key sign-in:
  * short-lived, in memory, bounded. A restart just asks the person to try again.
  */
-import type { DevicePublicKey } from '#domain/types';
+import type { DevicePublicKey } from '#domain/model';
 import type { Clock } from '../clock';
 
 /** A started passkey ceremony, until its verify step arrives. */

@@ -3,7 +3,7 @@
  * online, and a pool of K per device for confirmations made offline. Each is single-use and bound
  * to the device; the pipeline spends it when the confirmed command arrives.
  */
-import { MAX_OFFLINE_WINDOW_MINUTES } from '#domain/offline';
+import { MAX_OFFLINE_WINDOW_MINUTES } from '#domain/confirmation/offline';
 import { randomId } from '#ledger/bytes';
 import type { AllowedCredential } from '#protocol/http-api';
 import { isoAt } from '../clock';

@@ -3,7 +3,7 @@
  * reader throws an HttpError (400 or 413) naming what is wrong; none trusts a type it was sent.
  */
 import type { IncomingMessage } from 'node:http';
-import type { DevicePublicKey } from '#domain/types';
+import type { DevicePublicKey } from '#domain/model';
 import { isDevicePublicKey } from '#protocol/confirmation';
 import { JsonLimitError, parseJsonWithLimits } from '#protocol/json-limits';
 import { HttpError } from './http-errors';

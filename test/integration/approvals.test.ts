@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_IDS } from '#domain/catalogue';
-import { DEFAULT_ROLE_SETTINGS } from '#domain/settings';
-import type { RoleId, RoleSettings } from '#domain/types';
+import { DEFAULT_ROLE_SETTINGS } from '#domain/settings/settings';
+import type { RoleId, RoleSettings } from '#domain/model';
 import { randomId } from '#ledger/bytes';
 import type { LedgerEntry } from '#protocol/ledger-entry';
 import type { ServerFrame } from '#protocol/messages';

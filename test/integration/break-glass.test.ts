@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alertIdFor } from '#domain/alerts';
+import { alertIdFor } from '#domain/alerts/alerts';
 import { ROLE_IDS } from '#domain/catalogue';
-import { DEFAULT_ROLE_SETTINGS } from '#domain/settings';
-import type { UserCommand } from '#domain/types';
+import { DEFAULT_ROLE_SETTINGS } from '#domain/settings/settings';
+import type { UserCommand } from '#domain/commands';
 import { randomId } from '#ledger/bytes';
 import type { LedgerEntry } from '#protocol/ledger-entry';
 import type { ServerFrame } from '#protocol/messages';

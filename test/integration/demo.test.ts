@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_IDS } from '#domain/catalogue';
 import { groupsOf, principalKindOf, scopeOf, scopesOf } from '#domain/records';
-import { settingsFor } from '#domain/settings';
+import { settingsFor } from '#domain/settings/settings';
 import { verifyLedger } from '#protocol/verify-ledger';
 import { fromBase64 } from '#ledger/bytes';
 import { loadDemoOrganisation } from '../../sync-server/dev/demo-data';

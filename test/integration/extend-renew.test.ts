@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renewalAssignmentIdFor } from '#domain/extensions';
+import { renewalAssignmentIdFor } from '#domain/assignment-requests/extensions';
 import { ROLE_IDS } from '#domain/catalogue';
-import type { UserCommand } from '#domain/types';
+import type { UserCommand } from '#domain/commands';
 import { randomId } from '#ledger/bytes';
 import type { LedgerEntry } from '#protocol/ledger-entry';
 import type { ServerFrame } from '#protocol/messages';

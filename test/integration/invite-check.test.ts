@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomId } from '#ledger/bytes';
-import { INVITE_LIFETIME_DAYS } from '#domain/decide';
+import { INVITE_LIFETIME_DAYS } from '#domain/directory/invites';
 import {
   CommandClient,
   post,

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROLE_IDS } from '#domain/catalogue';
-import type { UserCommand } from '#domain/types';
+import type { UserCommand } from '#domain/commands';
 import { fromBase64, randomId, utf8 } from '#ledger/bytes';
 import { canonicalize } from '#ledger/canonical-json';
 import { parseCheckpoint, signCheckpoint, type CheckpointSigner } from '#ledger/checkpoint';

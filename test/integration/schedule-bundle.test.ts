@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isActivationActive } from '#domain/activation';
+import { isActivationActive } from '#domain/activation/status';
 import { ROLE_IDS } from '#domain/catalogue';
 import { hasPermission } from '#domain/permissions';
-import { DEFAULT_ROLE_SETTINGS } from '#domain/settings';
-import type { BundleItem, RoleId, UserCommand } from '#domain/types';
+import { DEFAULT_ROLE_SETTINGS } from '#domain/settings/settings';
+import type { BundleItem, UserCommand } from '#domain/commands';
+import type { RoleId } from '#domain/model';
 import { randomId } from '#ledger/bytes';
 import type { LedgerEntry } from '#protocol/ledger-entry';
 import type { ServerFrame } from '#protocol/messages';

@@ -5,7 +5,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { ROLE_IDS } from '#domain/catalogue';
-import type { Activation } from '#domain/types';
+import type { Activation } from '#domain/model';
 import { randomId } from '#ledger/bytes';
 import {
   relayWithTwoUsers,

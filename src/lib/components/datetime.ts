@@ -2,7 +2,7 @@
  * Local date and time inputs (`<input type="date">`, `<input type="time">`) and the relay's UTC
  * instants, both ways. The reader picks moments in their own time zone.
  */
-import type { Iso } from '#domain/types';
+import type { Iso } from '#domain/model';
 
 /** The local date and time as an instant, or null when either is missing or not a real moment. */
 export function localDateTime(date: string, time: string): Iso | null {

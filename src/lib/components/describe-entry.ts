@@ -3,7 +3,9 @@
  * why it was denied. Shared by the audit list, the entry page and the CSV export.
  */
 import { describeEvent, describeRejection } from '#domain/describe';
-import type { Command, DomainEvent, RoleId, TenantState, UserId } from '#domain/types';
+import type { Command } from '#domain/commands';
+import type { DomainEvent } from '#domain/events';
+import type { RoleId, TenantState, UserId } from '#domain/model';
 import type { Rejection } from '#domain/rejections';
 import { formatDate, formatDuration } from './format';
 

@@ -5,7 +5,7 @@
  * that the relay and every reader produce the same text; `localTimes` re-renders those here.
  * Machine-readable `datetime` attributes stay ISO.
  */
-import type { Iso } from '#domain/types';
+import type { Iso } from '#domain/model';
 
 const LOCALE = 'en-GB';
 // The zone is named at every instant it formats: CET in winter, CEST in summer.

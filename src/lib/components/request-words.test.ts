@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ActivationRequest } from '#domain/types';
+import type { ActivationRequest } from '#domain/model';
 import { approvalsText, requestTimeline, statusAt, statusWord } from './request-words';
 
 const request = (over: Partial<ActivationRequest> = {}): ActivationRequest => ({

@@ -3,8 +3,8 @@
  * "Lifecycle rules") as people say it, the approvals so far, and a status history that says who
  * decided what and why. Shared by My roles, My requests and the approvals inbox.
  */
-import { isRequestPending } from '#domain/activation';
-import type { ActivationRequest, Iso, RequestStatus, UserId } from '#domain/types';
+import { isRequestPending } from '#domain/activation/activation';
+import type { ActivationRequest, Iso, RequestStatus, UserId } from '#domain/model';
 
 export type StatusTone = 'pending' | 'ok' | 'bad' | 'neutral';
 

@@ -4,8 +4,8 @@
  */
 import { findRole, parseGroupRoleId } from '#domain/catalogue';
 import { administrativeUnitsOf, getOwn, groupsOf, scopesOf } from '#domain/records';
-import { canNestScope, SCOPE_KINDS } from '#domain/scopes';
-import type { Assignment, Group, Scope, ScopeId, ScopeKind, TenantState } from '#domain/types';
+import { canNestScope, SCOPE_KINDS } from '#domain/organisation/scopes';
+import type { Assignment, Group, Scope, ScopeId, ScopeKind, TenantState } from '#domain/model';
 
 /** What each kind of scope is called, capitalised for a label. */
 export const SCOPE_KIND_LABEL: Readonly<Record<ScopeKind, string>> = Object.freeze({

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_ROLE_SETTINGS,
+  settingsFor,
+  validateRoleSettings,
+} from '#domain/settings/settings';
 import { allRoles, BUILT_IN_ROLES, findRole, ROLE_IDS } from './catalogue';
-import { DEFAULT_ROLE_SETTINGS, settingsFor, validateRoleSettings } from './settings';
+import type { Role, RoleSettings } from './model';
 import { initialState } from './state';
-import type { Role, RoleSettings } from './types';
 
 const custom = (id: string, name: string): Role => ({
   id,

@@ -3,7 +3,7 @@
  * are stable forever: ledger entries, role settings and relying parties refer to them.
  */
 import { getOwn as own, groupsOf, valuesOf } from './records';
-import type { GroupId, Role, RoleId, RoleKind, TenantState } from './types';
+import type { GroupId, Role, RoleId, RoleKind, TenantState } from './model';
 
 /** Ids of the built-in roles, by name. */
 export const ROLE_IDS = {

@@ -4,18 +4,23 @@
  * never touches its input, and the rules' invariants hold after every step.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { isActivationActive, isRequestPending } from './activation';
+import { isRequestPending } from '#domain/activation/activation';
+import { isActivationActive } from '#domain/activation/status';
 import { BUILT_IN_ROLES, groupMemberRoleId, ROLE_IDS } from './catalogue';
-import { assignmentCovers, groupsOfUser, wouldNestingCycle } from './groups';
-import { grantsOf } from './holdings';
-import { decide, dueWork } from './decide';
-import { approvalsOf } from './requests';
-import { activeHoldersOf } from './safeguards';
-import { DEFAULT_ROLE_SETTINGS } from './settings';
+import { assignmentCovers, groupsOfUser, wouldNestingCycle } from '#domain/organisation/groups';
+import { grantsOf } from '#domain/assignments/holdings';
+import { decide } from './decide';
+import { dueWork } from '#domain/schedule/due-work';
+import { approvalsOf } from '#domain/approvals/requests';
+import { activeHoldersOf } from '#domain/assignments/safeguards';
+import { DEFAULT_ROLE_SETTINGS } from '#domain/settings/settings';
 import { applyEvent, evolve, foldEvents, initialState } from './state';
 import { asSystem, asUser, deviceFor, passkeyFor, T0, World } from './test-support';
 import { addMinutes } from './time';
-import type { Activation, Command, DecisionContext, DomainEvent, TenantState } from './types';
+import type { Command } from './commands';
+import type { DecisionContext } from './decision';
+import type { DomainEvent } from './events';
+import type { Activation, TenantState } from './model';
 
 /** mulberry32: a tiny seeded PRNG, so a failing seed can be replayed exactly. */
 function prng(seed: number): () => number {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ROLE_SETTINGS } from '#domain/settings/settings';
 import { ROLE_IDS } from './catalogue';
 import {
   describeEvent,
@@ -7,10 +8,9 @@ import {
   formatSettingValue,
   REJECTION_TEXT,
 } from './describe';
-import { DEFAULT_ROLE_SETTINGS } from './settings';
+import type { DomainEvent } from './events';
 import { reject, REJECTION_CODES, type RejectionCode } from './rejections';
 import { asUser, at, T0, World } from './test-support';
-import type { DomainEvent } from './types';
 
 const names: Record<string, string> = { ada: 'Ada', grace: 'Grace' };
 const nameOf = (id: string) => names[id] ?? id;

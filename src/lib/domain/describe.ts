@@ -3,7 +3,6 @@
  * "mapped to UI text in one place"). Times are shown in UTC so every reader and the relay say
  * the same thing; the app may re-render them in the reader's zone.
  */
-import type { Rejection, RejectionCode } from './rejections';
 import {
   DEFAULT_NOTIFICATION_SETTINGS,
   diffRoleSettings,
@@ -13,9 +12,11 @@ import {
   NOTIFICATION_RECIPIENTS,
   SETTING_LABELS,
   type RoleSettingChange,
-} from './settings';
+} from '#domain/settings/settings';
+import type { DomainEvent } from './events';
+import type { Iso, NotificationSettings, RoleId, UserId } from './model';
+import type { Rejection, RejectionCode } from './rejections';
 import { formatInstant } from './time';
-import type { DomainEvent, Iso, NotificationSettings, RoleId, UserId } from './types';
 
 /** One short, plain sentence for every rejection code, for when there is no message. */
 export const REJECTION_TEXT: Record<RejectionCode, string> = {

@@ -4,7 +4,7 @@
  * and the app warns about a queued command before it gets there.
  */
 import { DAY_MS, MINUTE_MS } from './time';
-import type { Iso } from './types';
+import type { Iso } from './model';
 
 /** How far a command's `issuedAt` may lie ahead of the relay's clock (clock skew). */
 export const MAX_COMMAND_SKEW_MS = 5 * MINUTE_MS;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BUILT_IN_ROLES, findRole, ROLE_IDS } from './catalogue';
 import { hasPermission, PERMISSIONS, rolesHeldBy, type Permission } from './permissions';
 import { at, World } from './test-support';
-import type { RoleId } from './types';
+import type { RoleId } from './model';
 
 const GA = ROLE_IDS.GlobalAdministrator;
 const PRA = ROLE_IDS.PrivilegedRoleAdministrator;

@@ -4,10 +4,10 @@
  * Activating one's own eligible role, cancelling one's own request and approving (approvers
  * need no role, `approversFor`) need no permission, so they are not listed here.
  */
+import { grantsOf, holdsRoleAt } from '#domain/assignments/holdings';
+import { isGroupOwner } from '#domain/organisation/groups';
 import { findRole, parseGroupRoleId, ROLE_IDS } from './catalogue';
-import { isGroupOwner } from './groups';
-import { grantsOf, holdsRoleAt } from './holdings';
-import { getOwn } from './records';
+import type { UserContext } from './decision';
 import type {
   AdministrativeUnitId,
   GroupId,
@@ -16,7 +16,9 @@ import type {
   ScopeId,
   TenantState,
   UserId,
-} from './types';
+} from './model';
+import { getOwn } from './records';
+import { reject, type Rejection } from './rejections';
 
 /** Every permission the domain checks. */
 export const PERMISSIONS = [
@@ -222,5 +224,31 @@ export function canManageGroup(
   if (hasPermission(state, userId, 'manage-assignments', at)) return true;
   return (
     getOwn(state.users, userId)?.status === 'active' && isGroupOwner(state, userId, groupId, at)
+  );
+}
+
+/** Who holds each permission, for refusals: "Only {these} can …". */
+export const PERMISSION_ROLE_NAMES: Record<Permission, string> = {
+  'manage-users': 'a Global Administrator or User Administrator',
+  'manage-roles': 'a Global Administrator or Privileged Role Administrator',
+  'manage-assignments': 'a Global Administrator or Privileged Role Administrator',
+  'read-audit': 'an administrator or reader role',
+  'revoke-any-device': 'a Global Administrator',
+  'cancel-any-request': 'a Global Administrator or Privileged Role Administrator',
+  'read-alerts': 'a Global Administrator or a security or reader role',
+  'manage-break-glass': 'a Global Administrator',
+};
+
+/** The refusal for an actor without `permission`, saying who could be `doing` it; null if they may. */
+export function requirePermission(
+  state: TenantState,
+  ctx: UserContext,
+  permission: Permission,
+  doing: string,
+): Rejection | null {
+  if (hasPermission(state, ctx.actor.id, permission, ctx.at)) return null;
+  return reject(
+    'not-authorized',
+    `Only ${PERMISSION_ROLE_NAMES[permission]} can ${doing}; activate such a role first.`,
   );
 }

@@ -11,7 +11,7 @@ import type {
   Scope,
   ScopeId,
   TenantState,
-} from './types';
+} from './model';
 
 /**
  * Safe access to the id-keyed records of TenantState. Ids come from clients, so a plain

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ROLE_IDS } from './catalogue';
 import { applyEvent, evolve, foldEvents, initialState } from './state';
 import { at, T0, World } from './test-support';
-import type { DomainEvent } from './types';
+import type { DomainEvent } from './events';
 
 describe('state', () => {
   it('starts empty and not set up', () => {

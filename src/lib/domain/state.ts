@@ -4,9 +4,9 @@
  * copying a record per event would make that quadratic; `evolve` is the pure wrapper for tests
  * and previews.
  */
-import { getOwn, putOwn } from './records';
-import { requestIdFor } from './requests';
-import { settingsKey } from './settings';
+import { requestIdFor } from '#domain/approvals/requests';
+import { settingsKey } from '#domain/settings/settings';
+import type { DomainEvent } from './events';
 import type {
   ActivationRequest,
   AdministrativeUnit,
@@ -14,12 +14,13 @@ import type {
   Scope,
   Alert,
   AssignmentRequest,
-  DomainEvent,
   Iso,
+  RequestId,
   RequestStatus,
   TenantState,
   UserId,
-} from './types';
+} from './model';
+import { alertsOf, getOwn, putOwn } from './records';
 
 /** The state of a tenant before its first ledger entry. */
 export function initialState(): TenantState {
@@ -356,4 +357,29 @@ function moveRequest(
     request.resolvedAt = at;
     request.resolvedBy = by;
   }
+}
+
+/**
+ * A copy of `state` that a bundle's later items can be decided against, with the earlier items'
+ * events applied, leaving `state` untouched. The records those events add to (activations,
+ * requests, alerts) are copied shallowly, new entries landing in the copy; the listed requests,
+ * which decisions change in place, are copied deeply. Far cheaper on the single writer's path
+ * than cloning a tenant of 100,000 assignments. Only ActivateRoles and DecideRequests use it:
+ * their events add activations, requests and alerts and change the listed requests, nothing more.
+ */
+export function workingCopy(
+  state: TenantState,
+  changedRequests: readonly RequestId[] = [],
+): TenantState {
+  const requests = { ...state.requests };
+  for (const id of changedRequests) {
+    const request = getOwn(state.requests, id);
+    if (request) putOwn(requests, id, structuredClone(request));
+  }
+  return {
+    ...state,
+    requests,
+    activations: { ...state.activations },
+    alerts: { ...alertsOf(state) },
+  };
 }

@@ -4,21 +4,16 @@
  * can never drift from what the decider actually emits.
  */
 import { expect } from 'vitest';
-import { decide, type Decision } from './decide';
+import { DEFAULT_ROLE_SETTINGS, settingsFor } from '#domain/settings/settings';
+import { ROLE_IDS } from './catalogue';
+import type { Command, RelayCommand } from './commands';
+import { decide } from './decide';
+import type { Decision, DecisionContext } from './decision';
+import type { DomainEvent } from './events';
+import type { Iso, RoleSettings, TenantState, UserId } from './model';
 import type { RejectionCode } from './rejections';
-import { settingsFor } from './settings';
 import { foldEvents } from './state';
 import { addMinutes } from './time';
-import type {
-  Command,
-  DecisionContext,
-  DomainEvent,
-  Iso,
-  RelayCommand,
-  RoleSettings,
-  TenantState,
-  UserId,
-} from './types';
 
 /** A fixed start of time for specs. */
 export const T0: Iso = '2026-03-02T09:00:00.000Z';
@@ -230,3 +225,65 @@ export const deviceFor = (userId: UserId, n = 1) => ({
   publicKey: { kty: 'EC' as const, crv: 'P-256' as const, x: `x-${userId}`, y: `y-${userId}` },
   label: `${userId}'s laptop`,
 });
+
+// The decider specs by command share one small tenant and two command builders.
+
+/** Ada (bootstrap GA) and Grace (no roles, eligible for Security Reader via e1). */
+export function tenant(): World {
+  const w = World.setUp();
+  w.addUser('grace', 'Grace');
+  w.assign('e1', 'grace', ROLE_IDS.SecurityReader, 'eligible');
+  return w;
+}
+
+/** `tenant()`, and Grace is eligible for PRA from T0 until at(60) (b1). */
+export function tenantWithBounded(): DomainEvent[] {
+  const w = tenant();
+  w.assign('b1', 'grace', ROLE_IDS.PrivilegedRoleAdministrator, 'eligible', { endsAt: at(60) });
+  return w.events;
+}
+
+/** Injects a settings override without a ledger entry, for specs about other commands. */
+export const withSettings = (
+  events: DomainEvent[],
+  roleId: string,
+  change: Partial<RoleSettings>,
+) => {
+  const state = foldEvents(events);
+  state.settings[roleId] = { ...DEFAULT_ROLE_SETTINGS, ...change };
+  return state;
+};
+
+/** Grace's ActivateRole of e1 for an hour from now; `over` changes any field. */
+export const activate = (
+  over: Partial<Extract<Command, { type: 'ActivateRole' }>> = {},
+): Command => ({
+  type: 'ActivateRole',
+  activationId: 'act1',
+  assignmentId: 'e1',
+  durationMinutes: 60,
+  startsAt: null,
+  justification: 'Investigating incident 42',
+  ticket: null,
+  ...over,
+});
+
+/** An AssignRole of Global Reader to Grace, eligible and permanent; `over` changes any field. */
+export const assign = (over: Partial<Extract<Command, { type: 'AssignRole' }>> = {}): Command => ({
+  type: 'AssignRole',
+  assignmentId: 'new',
+  principalId: 'grace',
+  roleId: ROLE_IDS.GlobalReader,
+  assignmentType: 'eligible',
+  startsAt: null,
+  endsAt: null,
+  justification: 'Joins the security team',
+  ...over,
+});
+
+/** The events an accepted command produces; a rejection fails the spec with its code. */
+export function decideOk(command: Command, state: TenantState, ctx: DecisionContext) {
+  const d = decide(command, state, ctx);
+  if (!d.ok) throw new Error(`${command.type}: ${d.rejection.code}`);
+  return d.events;
+}

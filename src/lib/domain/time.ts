@@ -3,7 +3,7 @@
  * an argument (usually `ctx.at`) in `Date.prototype.toISOString()` form, which is fixed-width
  * UTC, so instants compare correctly as plain strings.
  */
-import type { Iso } from './types';
+import type { Iso } from './model';
 
 /** Milliseconds in one minute. */
 export const MINUTE_MS = 60_000;
@@ -55,4 +55,10 @@ export function latest(a: Iso, b: Iso): Iso {
  */
 export function formatInstant(iso: Iso): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** Orders records by a time (earliest first), then by id, so equal times sort the same everywhere. */
+export function compareByEnd(aEnd: Iso, aId: string, bEnd: Iso, bId: string): number {
+  if (aEnd !== bEnd) return aEnd < bEnd ? -1 : 1;
+  return aId < bId ? -1 : aId > bId ? 1 : 0;
 }

@@ -3,8 +3,10 @@
  * checks of its kind (ids, times, bounded strings and lists). Optional fields appear in the
  * decoded command only when sent, so the bytes older clients signed decode to what they signed.
  */
-import type { BundleItem, Ticket, UserCommand } from '#domain/types';
-import { MAX_BUNDLE_ITEMS, MAX_DECISION_ITEMS } from '#domain/decide';
+import type { BundleItem, UserCommand } from '#domain/commands';
+import type { Ticket } from '#domain/model';
+import { MAX_BUNDLE_ITEMS } from '#domain/activation/activate-role';
+import { MAX_DECISION_ITEMS } from '#domain/approvals/decide-requests';
 import { isObj, optionalId, readIdList, Reader, requiredIsoOrNull, type Obj } from './field-reader';
 import { readRoleSettings } from './role-settings-reader';
 

@@ -4,7 +4,7 @@
  */
 import { canonicalize } from '#ledger/canonical-json';
 import { concatBytes, fromBase64Url, sha256, toBase64Url, utf8 } from '#ledger/bytes';
-import type { DevicePublicKey } from '#domain/types';
+import type { DevicePublicKey } from '#domain/model';
 import type { CommandEnvelope, CommandIntent } from './messages';
 
 const CONFIRM_TAG = utf8('leasehold-confirm-v1\0');

@@ -7,7 +7,7 @@
  *
  * Isomorphic: ECMAScript and WebCrypto only.
  */
-import type { DevicePublicKey } from '#domain/types';
+import type { DevicePublicKey } from '#domain/model';
 import { confirmationChallenge, enrolmentChallenge, intentOf } from './confirmation';
 import type { LedgerEntry } from './ledger-entry';
 import type { CommandEnvelope } from './messages';

@@ -8,7 +8,7 @@
  * are parameters that each end fills with its library's: the relay with @simplewebauthn/server's,
  * the app with @simplewebauthn/browser's.
  */
-import type { DeviceId, DevicePublicKey, Iso, UserId } from '#domain/types';
+import type { DeviceId, DevicePublicKey, Iso, UserId } from '#domain/model';
 
 /** The WebAuthn JSON a ceremony carries, as each end's WebAuthn library types it. */
 export type WebAuthnJson = {

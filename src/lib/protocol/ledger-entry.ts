@@ -3,7 +3,9 @@
  * those exact bytes are the RFC 9162 Merkle leaf. Never re-serialise an entry to verify it.
  */
 import type { Rejection } from '#domain/rejections';
-import type { Command, DomainEvent, Iso, UserId } from '#domain/types';
+import type { Command } from '#domain/commands';
+import type { DomainEvent } from '#domain/events';
+import type { Iso, UserId } from '#domain/model';
 import type { SignedCommand } from './messages';
 
 export const LEDGER_ENTRY_VERSION = 1;

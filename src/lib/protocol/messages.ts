@@ -6,7 +6,8 @@
  * documents. HTTP endpoints are listed in docs/api.md.
  */
 import type { Rejection, RejectionCode } from '#domain/rejections';
-import type { DeviceId, Iso, UserCommand } from '#domain/types';
+import type { UserCommand } from '#domain/commands';
+import type { DeviceId, Iso } from '#domain/model';
 
 export const PROTOCOL_VERSION = 1;
 

@@ -2,12 +2,12 @@
  * Reading role settings inside an UpdateRoleSettings command. Shape only: the ranges are
  * domain rules (validateRoleSettings), checked when the command is decided.
  */
-import type { NotificationSettings, RoleSettings } from '#domain/types';
+import type { NotificationSettings, RoleSettings } from '#domain/model';
 import {
   MAX_ADDITIONAL_RECIPIENTS,
   NOTIFICATION_EVENTS,
   NOTIFICATION_RECIPIENTS,
-} from '#domain/settings';
+} from '#domain/settings/settings';
 import { ID, readIdList, type Reader } from './field-reader';
 
 const SETTING_NUMBERS = [

@@ -5,16 +5,8 @@
  * command with the same domain code the app previews it with (`decide`).
  */
 import { randomId } from '#ledger/bytes';
-import type {
-  AssignmentId,
-  AssignmentType,
-  BundleItem,
-  Iso,
-  RequestId,
-  Ticket,
-  UserCommand,
-  UserId,
-} from '#domain/types';
+import type { BundleItem, UserCommand } from '#domain/commands';
+import type { AssignmentId, AssignmentType, Iso, RequestId, Ticket, UserId } from '#domain/model';
 
 const cleanTicket = (ticket: Ticket | null): Ticket | null =>
   ticket ? { system: ticket.system.trim(), number: ticket.number.trim() } : null;

@@ -3,8 +3,9 @@
  * "Approvals"). Separate from `commands.ts` so the approvals flow can grow without touching it.
  */
 import { randomId } from '#ledger/bytes';
-import { normaliseRoleSettings } from '#domain/settings';
-import type { RequestId, RoleId, RoleSettings, ScopeId, UserCommand } from '#domain/types';
+import { normaliseRoleSettings } from '#domain/settings/settings';
+import type { UserCommand } from '#domain/commands';
+import type { RequestId, RoleId, RoleSettings, ScopeId } from '#domain/model';
 
 export type DecisionVerdict = 'approve' | 'deny';
 

@@ -7,7 +7,7 @@ import { AuditReader } from '$lib/sync/read-model';
 import type { DocReplica } from '$lib/sync/replica';
 import type { LedgerEntry } from '#protocol/ledger-entry';
 import { hasPermission } from '#domain/permissions';
-import type { TenantState, UserId } from '#domain/types';
+import type { TenantState, UserId } from '#domain/model';
 import type { LedgerService } from './ledger';
 import type { Replicas } from './replicas';
 

@@ -11,7 +11,8 @@ import { forgetDevice, loadDevice, type DeviceRecord } from '$lib/webauthn/devic
 import type { EnrolmentResult } from '$lib/webauthn/passkeys';
 import type { Rejection } from '#domain/rejections';
 import { initialState } from '#domain/state';
-import type { DeviceId, TenantState, UserCommand, UserId } from '#domain/types';
+import type { UserCommand } from '#domain/commands';
+import type { DeviceId, TenantState, UserId } from '#domain/model';
 import { AuditAccess, type AuditSnapshot } from './audit-access';
 import { CommandSubmission, type CommandProgress, type CommandResult } from './command-submission';
 import { ConfirmationNonces } from './confirmation-nonces';

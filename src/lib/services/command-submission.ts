@@ -9,9 +9,11 @@ import { confirmIntent } from '$lib/webauthn/passkeys';
 import { randomId } from '#ledger/bytes';
 import { commandSigningBytes } from '#protocol/confirmation';
 import type { CommandEnvelope, CommandIntent } from '#protocol/messages';
-import { decide, requiresPasskeyConfirmation } from '#domain/decide';
+import { requiresPasskeyConfirmation } from '#domain/confirmation/requires-passkey';
+import { decide } from '#domain/decide';
 import type { Rejection } from '#domain/rejections';
-import type { TenantState, UserCommand } from '#domain/types';
+import type { UserCommand } from '#domain/commands';
+import type { TenantState } from '#domain/model';
 import type { ConfirmationNonces } from './confirmation-nonces';
 
 /** Where a command is on its way: checked locally, confirmed by passkey, sent, or queued. */

@@ -3,6 +3,7 @@
  * ids), with a prefix that says what they name.
  */
 import { randomId, sha256, toBase64Url, utf8 } from '#ledger/bytes';
+import type { UserCommand } from '#domain/commands';
 import type {
   AdministrativeUnitId,
   AssignmentId,
@@ -12,9 +13,8 @@ import type {
   RoleId,
   ScopeId,
   ScopeKind,
-  UserCommand,
   UserId,
-} from '#domain/types';
+} from '#domain/model';
 
 export function deactivateRole(activationId: string): UserCommand {
   return { type: 'DeactivateRole', activationId };

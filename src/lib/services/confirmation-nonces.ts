@@ -13,9 +13,10 @@ import {
 import { RelayUnreachableError } from '$lib/sync/relay-http';
 import type { DeviceRecord } from '$lib/webauthn/device-key';
 import type { ConfirmationNonce } from '$lib/webauthn/passkeys';
-import { offlineWindowFor } from '#domain/offline';
+import { offlineWindowFor } from '#domain/confirmation/offline';
 import type { Rejection } from '#domain/rejections';
-import type { DeviceId, TenantState, UserCommand } from '#domain/types';
+import type { UserCommand } from '#domain/commands';
+import type { DeviceId, TenantState } from '#domain/model';
 import type { LocalDb } from './local-db';
 import type { RelaySession } from './relay-session';
 

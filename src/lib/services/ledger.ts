@@ -32,7 +32,7 @@ import {
   checkLatestCheckpoint,
   type LedgerFailure,
 } from '$lib/sync/ledger-verifier';
-import type { UserId } from '#domain/types';
+import type { UserId } from '#domain/model';
 import type { LocalDb } from './local-db';
 
 export type VerificationStatus =

@@ -5,10 +5,10 @@
  * (static/sw-notifications.js, imported by the generated service worker). Web Push, e-mail and
  * webhooks come later; nothing here is sent by the relay.
  */
-import { isActivationActive } from '#domain/activation';
-import { requestsAwaiting } from '#domain/requests';
+import { isActivationActive } from '#domain/activation/status';
+import { requestsAwaiting } from '#domain/approvals/requests';
 import { findRole } from '#domain/catalogue';
-import type { TenantState, UserId } from '#domain/types';
+import type { TenantState, UserId } from '#domain/model';
 
 const ENDING_SOON_MS = 10 * 60_000;
 

@@ -12,7 +12,7 @@ import {
   type OutboxTable,
 } from '$lib/sync/outbox';
 import type { Rejection } from '#domain/rejections';
-import type { UserCommand } from '#domain/types';
+import type { UserCommand } from '#domain/commands';
 
 /** A command that had to wait in the outbox, and what became of it once the relay decided. */
 export type QueuedCommand = {

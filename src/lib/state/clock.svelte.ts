@@ -3,7 +3,7 @@
  * (isActivationActive), so an activation disappears at its end time even offline.
  */
 import { createContext } from 'svelte';
-import type { Iso } from '#domain/types';
+import type { Iso } from '#domain/model';
 
 const isoOf = (ms: number): Iso => new Date(ms).toISOString();
 

@@ -4,10 +4,10 @@
  */
 import { describeError } from '$lib/services';
 import { decideRequest, decideRequests, type DecisionVerdict } from '$lib/services/approvals';
-import { decisionListCulprit } from '#domain/decide';
+import { decisionListCulprit } from '#domain/approvals/decide-requests';
 import { describeRejection } from '#domain/describe';
 import type { Rejection } from '#domain/rejections';
-import type { RequestId } from '#domain/types';
+import type { RequestId } from '#domain/model';
 import type { SessionState } from './session.svelte';
 
 export type DecisionTarget = { id: RequestId; label: string };

@@ -3,8 +3,8 @@
  * notifications, kept per user on this device (localStorage). The list itself comes from the
  * domain (`notificationsFor`), so it is the same on every device and works offline.
  */
-import type { InAppNotification } from '#domain/notifications';
-import type { Iso, UserId } from '#domain/types';
+import type { InAppNotification } from '#domain/notifications/notifications';
+import type { Iso, UserId } from '#domain/model';
 
 const key = (userId: UserId) => `leasehold:notifications-read:${userId}`;
 

@@ -7,7 +7,8 @@ import type { LeaseholdClient, QueuedCommand } from '$lib/services';
 import { findRole } from '#domain/catalogue';
 import { describeRejection } from '#domain/describe';
 import { getOwn } from '#domain/records';
-import type { TenantState, UserCommand } from '#domain/types';
+import type { UserCommand } from '#domain/commands';
+import type { TenantState } from '#domain/model';
 
 export type QueuedRow = {
   cmdId: string;

@@ -13,7 +13,7 @@ import { findRole } from '#domain/catalogue';
 import { describeRejection } from '#domain/describe';
 import { canManageRoleSettings } from '#domain/permissions';
 import { getOwn, groupsOf } from '#domain/records';
-import { liveScope } from '#domain/scopes';
+import { liveScope } from '#domain/organisation/scopes';
 import {
   DEFAULT_NOTIFICATION_SETTINGS,
   DEFAULT_ROLE_SETTINGS,
@@ -28,14 +28,14 @@ import {
   SETTING_RANGES,
   settingsFor,
   validateRoleSettings,
-} from '#domain/settings';
+} from '#domain/settings/settings';
 import type {
   NotificationEvent,
   NotificationRecipients,
   NotificationSettings,
   RoleSettings,
   UserId,
-} from '#domain/types';
+} from '#domain/model';
 import type { Clock } from './clock.svelte';
 import type { SessionState } from './session.svelte';
 import type { TenantStore } from './tenant.svelte';

@@ -9,9 +9,10 @@ import {
   DEFAULT_ROLE_SETTINGS,
   MAX_ADDITIONAL_RECIPIENTS,
   validateRoleSettings,
-} from '#domain/settings';
+} from '#domain/settings/settings';
 import { T0, World } from '#domain/test-support';
-import type { RoleSettings, UserCommand } from '#domain/types';
+import type { UserCommand } from '#domain/commands';
+import type { RoleSettings } from '#domain/model';
 import type { Clock } from './clock.svelte';
 import { RoleSettingsForm } from './role-settings-form.svelte';
 import type { SessionState } from './session.svelte';

@@ -13,7 +13,8 @@ import type {
   SessionSnapshot,
 } from '$lib/services';
 import type { Rejection } from '#domain/rejections';
-import type { DeviceId, UserCommand, UserId } from '#domain/types';
+import type { UserCommand } from '#domain/commands';
+import type { DeviceId, UserId } from '#domain/model';
 
 export class SessionState {
   phase = $state<Phase>('loading');

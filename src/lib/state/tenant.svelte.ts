@@ -7,7 +7,7 @@ import type { LeaseholdClient, LedgerEntry } from '$lib/services';
 import { findRole } from '#domain/catalogue';
 import { hasPermission, type Permission } from '#domain/permissions';
 import { initialState } from '#domain/state';
-import type { Iso, RoleId, TenantState, UserId } from '#domain/types';
+import type { Iso, RoleId, TenantState, UserId } from '#domain/model';
 
 export class TenantStore {
   state = $state.raw<TenantState>(initialState());

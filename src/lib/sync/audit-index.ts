@@ -6,7 +6,8 @@
  */
 import type { Collection, Table } from 'dexie';
 import type { LedgerEntry } from '#protocol/ledger-entry';
-import type { Activation, Assignment, Command, Iso, UserId } from '#domain/types';
+import type { Command } from '#domain/commands';
+import type { Activation, Assignment, Iso, UserId } from '#domain/model';
 
 export type AuditRow = {
   seq: number;

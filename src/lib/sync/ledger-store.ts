@@ -5,7 +5,7 @@
  * inclusion receipts of the user's own commands.
  */
 import type { Table } from 'dexie';
-import type { Iso } from '#domain/types';
+import type { Iso } from '#domain/model';
 
 /** The relay key pinned on first contact and the newest checkpoint verified against it. */
 export type LedgerPin = {

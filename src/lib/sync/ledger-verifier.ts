@@ -18,7 +18,7 @@ import { fromBase64, toBase64, utf8 } from '#ledger/bytes';
 import { verifyCheckpoint, type Checkpoint } from '#ledger/checkpoint';
 import { leafHash, verifyConsistency, verifyInclusion } from '#ledger/merkle';
 import { importRelayVerifier, parseVerifierKey } from '#ledger/relay-key';
-import type { Iso } from '#domain/types';
+import type { Iso } from '#domain/model';
 import { keyRotationMessage } from '#protocol/key-rotation';
 import {
   fetchConsistencyProof,

@@ -6,7 +6,7 @@
  * concerns, counted from the nonce's issue time to the command's arrival.
  */
 import type { Table } from 'dexie';
-import type { DeviceId, Iso } from '#domain/types';
+import type { DeviceId, Iso } from '#domain/model';
 import type { AllowedCredential, NoncePoolReply } from '#protocol/http-api';
 
 export type { NoncePoolReply } from '#protocol/http-api';

@@ -7,7 +7,7 @@
  */
 import type { Table } from 'dexie';
 import type { SignedCommand } from '#protocol/messages';
-import type { Iso } from '#domain/types';
+import type { Iso } from '#domain/model';
 
 export type OutboxStatus = 'pending' | 'sent' | 'settled';
 

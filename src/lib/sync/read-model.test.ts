@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { Activation, Assignment, User } from '#domain/types';
+import type { Activation, Assignment, User } from '#domain/model';
 import { AuditReader, readTenantState } from './read-model';
 
 const user: User = {

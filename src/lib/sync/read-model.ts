@@ -5,7 +5,7 @@
 import type * as Y from 'yjs';
 import type { LedgerEntry } from '#protocol/ledger-entry';
 import { putOwn } from '#domain/records';
-import type { Iso, TenantState } from '#domain/types';
+import type { Iso, TenantState } from '#domain/model';
 
 /**
  * Parsed record values by document map and key, kept while the stored text is the same string:

@@ -6,7 +6,7 @@
 import type { Table } from 'dexie';
 import { toBase64Url, toBufferSource } from '#ledger/bytes';
 import { deviceIdFor } from '#protocol/confirmation';
-import type { DeviceId, DevicePublicKey, UserId } from '#domain/types';
+import type { DeviceId, DevicePublicKey, UserId } from '#domain/model';
 
 /** The single row of the `device` table. */
 export type DeviceRecord = {
