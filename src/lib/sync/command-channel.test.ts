@@ -99,7 +99,7 @@ beforeEach(async () => {
   server = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/sync/commands' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const address = server.address();
-  if (typeof address === 'string') throw new Error('expected a TCP address');
+  if (address === null || typeof address === 'string') throw new Error('expected a TCP address');
   url = `ws://127.0.0.1:${address.port}/sync/commands`;
   connections = new Feed();
   server.on('connection', (socket, request) => {
