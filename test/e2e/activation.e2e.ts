@@ -3,10 +3,31 @@
  * do it in two browser profiles: setup → invite → eligibility → passkey-confirmed activation seen
  * live by the admin → early deactivation rules → expiry offline → audit.
  */
+import Database from 'better-sqlite3';
+import type { LedgerEntry } from '#protocol/ledger-entry';
+import { endsLabel, timeLeft } from '../../src/lib/components/format';
 import { AdminPage, AuditPage, InvitePage, MyRolesPage, SetupPage } from './page-models/app';
 import { expect, openProfile, test } from './support/fixtures';
 
 const MIN = 60_000;
+
+/** The activation the relay recorded with this justification, read from its ledger entries. */
+function recordedActivation(dbFile: string, justification: string) {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare<[], { bytes: Buffer }>('SELECT bytes FROM entries ORDER BY seq').all();
+    for (const { bytes } of rows) {
+      const entry = JSON.parse(bytes.toString('utf8')) as LedgerEntry;
+      for (const event of entry.events) {
+        if (event.type === 'ActivationStarted' && event.activation.justification === justification)
+          return event.activation;
+      }
+    }
+  } finally {
+    db.close();
+  }
+  throw new Error(`no activation “${justification}” in the ledger`);
+}
 
 test('an eligible user activates a role with a passkey; the admin sees it live; it ends on time offline', async ({
   browser,
@@ -14,7 +35,11 @@ test('an eligible user activates a role with a passkey; the admin sees it live; 
 }) => {
   // Both profiles run on fake clocks that flow like real time until the test moves them.
   const adminContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const userContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  // The expected end-time label is formatted in this process's time zone: the page uses it too.
+  const userContext = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    timezoneId: Intl.DateTimeFormat().resolvedOptions().timeZone,
+  });
   await adminContext.clock.install();
   await userContext.clock.install();
   const moveTime = async (ms: number) => {
@@ -69,9 +94,20 @@ test('an eligible user activates a role with a passkey; the admin sees it live; 
   });
   const active = myRoles.activeNow();
   await expect(active.getByRole('heading', { name: 'Security Reader' })).toBeVisible();
-  await expect(active.getByText(/Ends at \d\d:\d\d · (59 min|1 h 0 min) left/)).toBeVisible();
+  // The card says when it ends and how long is left, as the app's formatting puts it for the
+  // end the relay recorded (an hour after the start) at the page's time — "Ends at 17:05" today,
+  // "Ends Wed 2 Dec, 00:38" past midnight. Read again if a minute turns between the two reads.
+  const recorded = recordedActivation(relay.dbFile, 'Investigating alert 42');
+  expect(Date.parse(recorded.endsAt) - Date.parse(recorded.startsAt)).toBe(60 * MIN);
+  const card = active.getByRole('listitem').filter({ hasText: 'Security Reader' });
+  await expect(async () => {
+    const now = await user.evaluate(() => Date.now());
+    expect(await card.innerText()).toContain(
+      `${endsLabel(recorded.endsAt, now)} · ${timeLeft(recorded.endsAt, now)}`,
+    );
+  }).toPass({ timeout: 10_000 });
   // The admin's open window shows it without a reload.
-  await expect(adminPage.activeNow().getByText('Bo User')).toBeVisible({ timeout: 2_000 });
+  await expect(adminPage.activeNow().getByText('Bo User')).toBeVisible();
 
   // 6. No early deactivation in the first 5 minutes; afterwards it ends at once on both screens.
   const deactivate = active.getByRole('button', { name: 'Deactivate' });

@@ -1,13 +1,51 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import { ROLE_IDS } from '#domain/catalogue';
 import { fromBase64, randomId } from '#ledger/bytes';
 import { verifyCheckpoint } from '#ledger/checkpoint';
 import { rootFromLeafHashes, leafHash } from '#ledger/merkle';
 import { utf8 } from '#ledger/bytes';
-import { CommandClient, TestUser, relayWithTwoUsers, startRelay } from './support/harness';
+import {
+  CommandClient,
+  TestUser,
+  docRecord,
+  relayWithTwoUsers,
+  startRelay,
+} from './support/harness';
+
+const MESSAGE_SYNC = 0;
+
+/**
+ * Sends a SyncStep1 on the provider's own socket and resolves at the relay's SyncStep2 answer.
+ * The relay handles one socket's frames in order and closes it at the first frame it refuses,
+ * so an answer proves every frame the provider sent before was accepted; a close rejects.
+ */
+function roundTrip(provider: WebsocketProvider, doc: Y.Doc): Promise<void> {
+  const ws = provider.ws as unknown as WebSocket;
+  return new Promise((resolve, reject) => {
+    const onMessage = (data: ArrayBuffer | Buffer) => {
+      const decoder = decoding.createDecoder(new Uint8Array(data));
+      if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return;
+      if (decoding.readVarUint(decoder) !== syncProtocol.messageYjsSyncStep2) return;
+      ws.off('close', onClose);
+      ws.off('message', onMessage);
+      resolve();
+    };
+    const onClose = (code: number, reason: Buffer) =>
+      reject(new Error(`the relay closed the replica's socket: ${code} ${String(reason)}`));
+    ws.on('message', onMessage);
+    ws.once('close', onClose);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(encoder, doc);
+    ws.send(encoding.toUint8Array(encoder));
+  });
+}
 
 describe('durability across a relay restart', () => {
   it('keeps state, ledger, checkpoints, sessions and replicas; a stale replica re-syncs cleanly', async () => {
@@ -48,6 +86,22 @@ describe('durability across a relay restart', () => {
     });
     await new Promise<void>((r) => p1.once('sync', () => r()));
     p1.destroy();
+    // The replica misses this one while it is away, so it is stale when it comes back.
+    const missedId = `a_${randomId(8)}`;
+    const missed = await adminCmd.send(
+      await admin.signed({
+        type: 'AssignRole',
+        assignmentId: missedId,
+        principalId: user.userId,
+        roleId: ROLE_IDS.SecurityReader,
+        assignmentType: 'eligible',
+        startsAt: null,
+        endsAt: null,
+        justification: '',
+      }),
+    );
+    expect(missed.t).toBe('ack');
+    expect(docRecord(replica, 'assignments', missedId)).toBeUndefined();
     adminCmd.close();
     userCmd.close();
 
@@ -73,11 +127,15 @@ describe('durability across a relay restart', () => {
         params: { token: user.token },
         disableBc: true,
       });
-      let closedWith = 0;
-      p2.on('connection-close', (e: { code: number } | null) => (closedWith = e?.code ?? 0));
+      const closes: number[] = [];
+      p2.on('connection-close', (e: { code: number } | null) => closes.push(e?.code ?? 0));
       await new Promise<void>((r) => p2.once('sync', () => r()));
-      await new Promise((r) => setTimeout(r, 100));
-      expect(closedWith).toBe(0);
+      expect(docRecord(replica, 'assignments', missedId)).toMatchObject({
+        id: missedId,
+        roleId: ROLE_IDS.SecurityReader,
+      });
+      await roundTrip(p2, replica);
+      expect(closes).toEqual([]);
       p2.destroy();
 
       // The newest checkpoint is signed by the published key and commits to every stored entry.

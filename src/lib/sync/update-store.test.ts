@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import * as idb from 'lib0/indexeddb';
 import { IndexeddbPersistence } from 'y-indexeddb';
@@ -26,7 +26,9 @@ describe('UpdateStore', () => {
     await old.whenSynced;
     writer.getMap('users').set('u1', { id: 'u1', displayName: 'Ada Lovelace' });
     writer.getMap('users').set('u2', { id: 'u2', displayName: 'Émilie du Châtelet' });
-    await new Promise((r) => setTimeout(r, 50));
+    // y-indexeddb writes each update in a read-write transaction it opens at once. IndexedDB
+    // starts a later transaction over the same store only after those finish, on any connection,
+    // so the store's read below sees both writes; nothing to wait for.
     await old.destroy();
 
     const doc = new Y.Doc();
@@ -42,7 +44,7 @@ describe('UpdateStore', () => {
 
     // A later update (as from the relay) is stored; y-indexeddb reads it back.
     doc.getMap('users').set('u3', { id: 'u3', displayName: 'Grace' });
-    await new Promise((r) => setTimeout(r, 50));
+    await store.flushed();
     store.destroy();
     const reader = new Y.Doc();
     const again = new IndexeddbPersistence(name, reader);
@@ -57,7 +59,7 @@ describe('UpdateStore', () => {
     const first = new UpdateStore(name, source);
     await first.load();
     for (let i = 0; i < 10; i++) source.getMap('assignments').set(`a_${i}`, { id: `a_${i}` });
-    await new Promise((r) => setTimeout(r, 50));
+    await first.flushed();
     first.destroy();
 
     const doc = new Y.Doc();
@@ -77,9 +79,10 @@ describe('UpdateStore', () => {
     const store = new UpdateStore(name, doc);
     await store.load();
     for (let i = 0; i < COMPACT_AT + 5; i++) doc.getMap('m').set(`k${i}`, i);
-    await new Promise((r) => setTimeout(r, 50));
-    await store.compact();
+    // Reaching COMPACT_AT schedules a compaction for idle time; flushed() waits for it too.
+    await store.flushed();
     expect(await storedCount(name)).toBe(1);
+    expect(store.storedUpdates).toBe(1);
     store.destroy();
 
     const reopened = new Y.Doc();
@@ -87,6 +90,30 @@ describe('UpdateStore', () => {
     await next.load();
     expect(reopened.getMap('m').size).toBe(COMPACT_AT + 5);
     next.destroy();
+  });
+
+  it('flushed() also waits for a compaction that is still waiting for idle time', async () => {
+    const idle: (() => void)[] = [];
+    vi.stubGlobal('requestIdleCallback', (task: () => void) => idle.push(task));
+    try {
+      const name = freshName();
+      const doc = new Y.Doc();
+      const store = new UpdateStore(name, doc);
+      await store.load();
+      for (let i = 0; i < COMPACT_AT; i++) doc.getMap('m').set(`k${i}`, i);
+      let flushed = false;
+      const done = store.flushed().then(() => (flushed = true));
+      // A later transaction runs after every write: the writes are in, the compaction is not.
+      expect(await storedCount(name)).toBe(COMPACT_AT);
+      expect(idle).toHaveLength(1);
+      expect(flushed).toBe(false);
+      idle[0]!();
+      await done;
+      expect(await storedCount(name)).toBe(1);
+      store.destroy();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('keeps an update another tab stored when it compacts', async () => {
@@ -100,7 +127,7 @@ describe('UpdateStore', () => {
     const otherStore = new UpdateStore(name, other);
     await otherStore.load();
     other.getMap('m').set('theirs', 2);
-    await new Promise((r) => setTimeout(r, 50));
+    await Promise.all([store.flushed(), otherStore.flushed()]);
     await store.compact();
     expect(await storedCount(name)).toBe(1);
     store.destroy();
@@ -118,7 +145,7 @@ describe('UpdateStore', () => {
     const store = new UpdateStore(name, doc);
     await store.load();
     doc.getMap('m').set('k', 1);
-    await new Promise((r) => setTimeout(r, 50));
+    await store.flushed();
     store.destroy();
     await UpdateStore.clear(name);
     const fresh = new Y.Doc();

@@ -34,10 +34,12 @@ export class UpdateStore {
   #count = 0;
   #compacting = false;
   #destroyed = false;
+  /** Writes and compactions under way or scheduled, for `flushed()`. */
+  readonly #pending = new Set<Promise<unknown>>();
   readonly #onUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === this || !this.#db || this.#destroyed) return;
     const [store] = idb.transact(this.#db, [UPDATES]);
-    void idb.addAutoKey(store!, asStored(update));
+    this.#track(idb.addAutoKey(store!, asStored(update)));
     if (++this.#count >= COMPACT_AT) this.#scheduleCompaction();
   };
 
@@ -86,10 +88,36 @@ export class UpdateStore {
     return this.#count;
   }
 
+  /**
+   * Resolves once every update stored so far is written and any compaction scheduled so far has
+   * run, so a caller can close the page, reopen the store or read IndexedDB knowing it is all
+   * there. A failed write does not reject it: that failure is reported as before.
+   */
+  async flushed(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  /**
+   * Keeps `work` in `#pending` until it settles. The `finally` chain stays unhandled on purpose,
+   * so a failed write is still reported as an unhandled rejection, as an untracked one was.
+   */
+  #track(work: Promise<unknown>): void {
+    this.#pending.add(work);
+    void work.finally(() => this.#pending.delete(work));
+  }
+
   #scheduleCompaction(): void {
     if (this.#compacting) return;
     this.#compacting = true;
-    whenIdle(() => void this.compact().finally(() => (this.#compacting = false)));
+    this.#track(
+      new Promise<void>((resolve) =>
+        whenIdle(() => {
+          const compaction = this.compact().finally(() => (this.#compacting = false));
+          this.#track(compaction);
+          resolve();
+        }),
+      ),
+    );
   }
 
   /**
