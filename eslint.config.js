@@ -4,12 +4,89 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
-/** Import boundaries from CONVENTIONS.md: each layer names what it may not import. */
-const restrict = (patterns) => ({
-  'no-restricted-imports': ['error', { patterns }],
+/*
+ * Layer rules of docs/architecture.md, one block per layer. `no-restricted-imports` patterns use
+ * gitignore syntax, where a leading `#` starts a comment, so every pattern here is a regex.
+ * Each rule has a probe in test/lint/layers.test.ts that must fail lint: a rule without a failing
+ * probe is not enforced.
+ */
+
+/** An import of the lib folder `name`, by alias or by a relative path climbing to it. */
+const libFolder = (name) => `^(\\$lib/|(\\.\\./)+((src/)?lib/)?)${name}(/|$)`;
+const restrictions = {
+  domain: { regex: '^#domain/', message: 'only the app may use the domain through this layer' },
+  ledger: { regex: '^#ledger/', message: 'the ledger is not for this layer' },
+  protocol: { regex: '^#protocol/', message: 'the protocol is not for this layer' },
+  sync: { regex: libFolder('sync'), message: 'sync is reached through services' },
+  webauthn: { regex: libFolder('webauthn'), message: 'webauthn is reached through services' },
+  services: { regex: libFolder('services'), message: 'services are reached through state' },
+  state: { regex: libFolder('state'), message: 'state classes are for routes and components' },
+  components: { regex: libFolder('components'), message: 'components are for routes' },
+  node: { regex: '^node:', message: 'Node built-ins belong to the relay' },
+  serverLibs: {
+    regex: '^(ws|better-sqlite3|pg)$',
+    message: 'server libraries belong to the relay',
+  },
+  browserState: {
+    regex: '^(yjs|y-.*|dexie|lib0(/.*)?)$',
+    message: 'replicas and stores are reached through services',
+  },
+};
+const forbid = (...names) => names.map((n) => restrictions[n]);
+/** Isomorphic layers import only themselves (and the listed layers), never a package. */
+const onlyFrom = (...prefixes) => [
+  {
+    regex: `^(?!(${prefixes.map((p) => p.replace('/', '\\/')).join('|')}|\\./))`,
+    message: `this isomorphic layer imports only ${prefixes.join(', ')} and its own folder`,
+  },
+  { regex: '\\.\\./', message: 'reach other modules through their # subpath import, not ../' },
+];
+const imports = (patterns) => ({
+  '@typescript-eslint/no-restricted-imports': ['error', { patterns }],
 });
-const browserLibs = ['yjs', 'y-*', 'dexie', '@simplewebauthn/*', 'ws', 'better-sqlite3', 'node:*'];
-const layer = (name) => [`$lib/${name}/*`, `**/${name}/*`];
+
+/** No clock, no randomness, no Node or DOM globals in the isomorphic layers (domain, ledger, protocol). */
+const hostGlobals = [
+  'Buffer',
+  'process',
+  'require',
+  '__dirname',
+  'global',
+  'window',
+  'document',
+  'navigator',
+  'location',
+  'localStorage',
+  'sessionStorage',
+  'indexedDB',
+  'fetch',
+  'XMLHttpRequest',
+  'WebSocket',
+  'setTimeout',
+  'setInterval',
+  'performance',
+].map((name) => ({ name, message: `${name} is host-specific: isomorphic code must not use it` }));
+const isomorphic = (extraGlobals = []) => ({
+  'no-restricted-globals': ['error', ...hostGlobals, ...extraGlobals],
+  'no-restricted-properties': [
+    'error',
+    { object: 'Date', property: 'now', message: 'time arrives as an argument (`at`)' },
+    { object: 'Math', property: 'random', message: 'no randomness here' },
+    { object: 'crypto', property: 'randomUUID', message: 'no randomness here' },
+  ],
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+      message: 'time arrives as an argument (`at`): no `new Date()` without one',
+    },
+    {
+      selector: "CallExpression[callee.name='Date']",
+      message: 'time arrives as an argument (`at`): no `Date()`',
+    },
+  ],
+});
+const tests = ['**/*.test.ts', '**/test-support.ts'];
 
 export default ts.config(
   js.configs.recommended,
@@ -35,80 +112,101 @@ export default ts.config(
       },
     },
   },
+  // domain → nothing; pure: no clock, no randomness, no host.
   {
     files: ['src/lib/domain/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: restrict([...browserLibs, '#ledger/*', '#protocol/*', '$lib/*', '../*']),
+    ignores: tests,
+    rules: {
+      ...imports(onlyFrom('#domain/')),
+      ...isomorphic([{ name: 'crypto', message: 'the domain is pure: no crypto' }]),
+    },
   },
+  // ledger → nothing but WebCrypto.
   {
     files: ['src/lib/ledger/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: restrict([...browserLibs, '#domain/*', '#protocol/*', '$lib/*', '../*']),
+    ignores: tests,
+    rules: { ...imports(onlyFrom('#ledger/')), ...isomorphic() },
   },
+  // protocol → domain, ledger.
   {
     files: ['src/lib/protocol/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: restrict([...browserLibs, '$lib/*', '../*']),
+    ignores: tests,
+    rules: { ...imports(onlyFrom('#domain/', '#ledger/', '#protocol/')), ...isomorphic() },
   },
+  // sync, webauthn → domain, ledger, protocol, libraries.
   {
     files: ['src/lib/sync/**/*.ts', 'src/lib/webauthn/**/*.ts'],
-    rules: restrict([
-      ...layer('services'),
-      ...layer('state'),
-      ...layer('components'),
-      'ws',
-      'better-sqlite3',
-      'node:*',
-    ]),
+    ignores: tests,
+    rules: imports(forbid('services', 'state', 'components', 'node', 'serverLibs')),
   },
+  // services → everything in lib except state and components.
   {
     files: ['src/lib/services/**/*.ts'],
-    rules: restrict([...layer('state'), ...layer('components'), 'ws', 'better-sqlite3', 'node:*']),
+    ignores: tests,
+    rules: imports(forbid('state', 'components', 'node', 'serverLibs')),
   },
+  // state → services, domain.
   {
     files: ['src/lib/state/**/*.ts'],
-    rules: restrict([
-      ...layer('components'),
-      ...layer('sync'),
-      ...layer('webauthn'),
-      'ws',
-      'better-sqlite3',
-      'node:*',
-    ]),
+    ignores: tests,
+    rules: imports(
+      forbid(
+        'ledger',
+        'protocol',
+        'sync',
+        'webauthn',
+        'components',
+        'node',
+        'serverLibs',
+        'browserState',
+      ),
+    ),
   },
+  // components → state and domain types.
   {
-    files: ['src/lib/components/**/*'],
-    rules: restrict([
-      ...layer('services'),
-      ...layer('sync'),
-      ...layer('webauthn'),
-      'yjs',
-      'dexie',
-      'node:*',
+    files: ['src/lib/components/**/*.ts', 'src/lib/components/**/*.svelte'],
+    ignores: tests,
+    rules: imports([
+      {
+        ...restrictions.domain,
+        allowTypeImports: true,
+        message: 'components take domain types only: values come through state',
+      },
+      ...forbid(
+        'ledger',
+        'protocol',
+        'sync',
+        'webauthn',
+        'services',
+        'node',
+        'serverLibs',
+        'browserState',
+      ),
     ]),
   },
+  // routes → state, services, components, domain.
   {
-    files: ['src/routes/**/*'],
-    rules: restrict([
-      ...layer('sync'),
-      ...layer('webauthn'),
-      '#ledger/*',
-      'yjs',
-      'dexie',
-      'node:*',
-    ]),
+    files: ['src/routes/**/*.ts', 'src/routes/**/*.svelte'],
+    ignores: tests,
+    rules: imports(
+      forbid('ledger', 'protocol', 'sync', 'webauthn', 'node', 'serverLibs', 'browserState'),
+    ),
   },
+  // sync-server → domain, ledger, protocol, Node: never browser code.
   {
     files: ['sync-server/**/*.ts'],
-    rules: restrict([
-      '$lib/*',
-      '**/src/lib/sync/*',
-      '**/src/lib/webauthn/*',
-      '**/src/lib/services/*',
-      '**/src/lib/state/*',
-      'y-indexeddb',
-      'dexie',
-      '@simplewebauthn/browser',
+    ignores: tests,
+    rules: imports([
+      { regex: '^\\$(lib|app)(/|$)', message: 'the relay never imports browser code' },
+      {
+        regex: '(^|/)src/(routes|lib/(sync|webauthn|services|state|components))(/|$)',
+        message: 'the relay never imports browser code',
+      },
+      { regex: '^svelte(/|$)', message: 'the relay never imports Svelte' },
+      {
+        regex: '^(y-indexeddb|dexie|@simplewebauthn/browser|workbox-window)$',
+        message: 'browser libraries stay in the browser',
+      },
     ]),
   },
   {

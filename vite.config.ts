@@ -52,7 +52,12 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['src/**/*.test.ts', 'sync-server/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    include: [
+      'src/**/*.test.ts',
+      'sync-server/**/*.test.ts',
+      'test/integration/**/*.test.ts',
+      'test/lint/**/*.test.ts',
+    ],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 30_000,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActivationRequest } from '#domain/model';
-import { approvalsText, requestTimeline, statusAt, statusWord } from './request-words';
+import { requestView } from '#domain/approvals/request-view';
+import { approvalsText, requestTimeline, statusWord } from './request-words';
 
 const request = (over: Partial<ActivationRequest> = {}): ActivationRequest => ({
   id: 'req_act_1',
@@ -24,14 +25,16 @@ const request = (over: Partial<ActivationRequest> = {}): ActivationRequest => ({
 });
 const names: Record<string, string> = { bo: 'Bo', cy: 'Cy', di: 'Di' };
 const nameOf = (id: string) => names[id] ?? id;
+const timeline = (r: ActivationRequest, at: string) =>
+  requestTimeline(requestView(r, at).history, r.approvalsRequired, nameOf);
 
 describe('request words', () => {
   it('says every status in plain words, and a lapsed request is Expired before the relay says so', () => {
     expect(statusWord('PendingApproval')).toBe('Pending approval');
     expect(statusWord('Provisioned')).toBe('Approved and active');
     expect(statusWord('Canceled')).toBe('Cancelled');
-    expect(statusAt(request(), '2026-11-26T13:59:59.999Z')).toBe('PendingApproval');
-    expect(statusAt(request(), '2026-11-26T14:00:00.000Z')).toBe('Expired');
+    expect(requestView(request(), '2026-11-26T13:59:59.999Z').status).toBe('PendingApproval');
+    expect(requestView(request(), '2026-11-26T14:00:00.000Z').status).toBe('Expired');
   });
 
   it('counts distinct approvers against the quorum', () => {
@@ -41,11 +44,11 @@ describe('request words', () => {
       justification: 'ok',
       at: '2026-11-26T13:05:00.000Z',
     });
-    expect(approvalsText(request())).toBe('0 of 2 approvals');
-    expect(approvalsText(request({ decisions: [approve('cy'), approve('cy')] }))).toBe(
-      '1 of 2 approvals',
-    );
-    expect(approvalsText(request({ approvalsRequired: 1 }))).toBe('0 of 1 approval');
+    const text = (r: ActivationRequest) =>
+      approvalsText(requestView(r, r.requestedAt).approvedBy, r.approvalsRequired);
+    expect(text(request())).toBe('0 of 2 approvals');
+    expect(text(request({ decisions: [approve('cy'), approve('cy')] }))).toBe('1 of 2 approvals');
+    expect(text(request({ approvalsRequired: 1 }))).toBe('0 of 1 approval');
   });
 
   it('tells the story with each reason, the decision before the status it caused', () => {
@@ -68,7 +71,7 @@ describe('request words', () => {
       resolvedAt: at,
       resolvedBy: 'di',
     });
-    expect(requestTimeline(denied, nameOf, at).map((i) => [i.text, i.reason])).toEqual([
+    expect(timeline(denied, at).map((i) => [i.text, i.reason])).toEqual([
       ['Bo asked for approval', ''],
       ['Cy approved', 'fine'],
       ['Di denied', 'not today'],
@@ -83,13 +86,13 @@ describe('request words', () => {
         { status: 'Provisioned', at, by: 'system' },
       ],
     });
-    expect(requestTimeline(granted, nameOf, at).map((i) => i.text)).toEqual([
+    expect(timeline(granted, at).map((i) => i.text)).toEqual([
       'Bo asked for approval',
       'Cy approved',
       'Approved: 1 of 1 approval given',
       'The role became active',
     ]);
-    expect(requestTimeline(request(), nameOf, '2026-11-26T15:00:00.000Z').at(-1)?.text).toBe(
+    expect(timeline(request(), '2026-11-26T15:00:00.000Z').at(-1)?.text).toBe(
       'Expired: nobody decided in time',
     );
   });

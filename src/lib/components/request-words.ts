@@ -3,8 +3,8 @@
  * "Lifecycle rules") as people say it, the approvals so far, and a status history that says who
  * decided what and why. Shared by My roles, My requests and the approvals inbox.
  */
-import { isRequestPending } from '#domain/activation/activation';
-import type { ActivationRequest, Iso, RequestStatus, UserId } from '#domain/model';
+import type { RequestHistoryItem } from '#domain/approvals/request-view';
+import type { Iso, RequestStatus, UserId } from '#domain/model';
 
 export type StatusTone = 'pending' | 'ok' | 'bad' | 'neutral';
 
@@ -32,32 +32,13 @@ const STATUS_TONES: Record<RequestStatus, StatusTone> = {
   Failed: 'bad',
 };
 
-/**
- * The status a request has at `at`: a pending request past its `expiresAt` is Expired on every
- * screen at once, before the relay's scheduler records it (the domain's `isRequestPending`).
- */
-export function statusAt(request: ActivationRequest, at: Iso): RequestStatus {
-  return request.status === 'PendingApproval' && !isRequestPending(request, at)
-    ? 'Expired'
-    : request.status;
-}
-
 export const statusWord = (status: RequestStatus): string => STATUS_WORDS[status] ?? status;
 export const statusTone = (status: RequestStatus): StatusTone => STATUS_TONES[status] ?? 'neutral';
 
-/** The distinct approvers so far, in the order they approved. */
-export function approversSoFar(request: ActivationRequest): UserId[] {
-  const seen: UserId[] = [];
-  for (const d of request.decisions) {
-    if (d.decision === 'approve' && !seen.includes(d.approverId)) seen.push(d.approverId);
-  }
-  return seen;
-}
-
-/** "1 of 2 approvals", "0 of 1 approval". */
-export function approvalsText(request: ActivationRequest): string {
-  const noun = request.approvalsRequired === 1 ? 'approval' : 'approvals';
-  return `${approversSoFar(request).length} of ${request.approvalsRequired} ${noun}`;
+/** "1 of 2 approvals", "0 of 1 approval" (`approvedBy` from the domain's `requestView`). */
+export function approvalsText(approvedBy: readonly UserId[], approvalsRequired: number): string {
+  const noun = approvalsRequired === 1 ? 'approval' : 'approvals';
+  return `${approvedBy.length} of ${approvalsRequired} ${noun}`;
 }
 
 /** "Cy approved", "Cy denied". */
@@ -73,96 +54,59 @@ export type TimelineItem = {
   tone: StatusTone;
 };
 
-/**
- * The request's story, oldest first: asked, each approval or denial with its reason, and every
- * later status. A denial is told once, by the decision that carries its reason.
- */
+/** The request's history (the domain's `requestHistory`) in words, oldest first. */
 export function requestTimeline(
-  request: ActivationRequest,
+  history: readonly RequestHistoryItem[],
+  approvalsRequired: number,
   nameOf: (userId: UserId | 'system') => string,
-  at: Iso,
 ): TimelineItem[] {
-  const items: TimelineItem[] = [];
-  for (const h of request.history) {
-    switch (h.status) {
-      case 'PendingApproval':
-        items.push({
+  return history.map((h): TimelineItem => {
+    switch (h.kind) {
+      case 'asked':
+        return {
           at: h.at,
           text: `${nameOf(h.by)} asked for approval`,
           reason: '',
           tone: 'pending',
-        });
-        break;
-      case 'Denied':
-        break;
-      case 'Granted': {
-        const n = request.approvalsRequired;
-        items.push({
+        };
+      case 'decision':
+        return {
           at: h.at,
-          text: `Approved: ${n} of ${n} ${n === 1 ? 'approval' : 'approvals'} given`,
-          reason: '',
-          tone: 'ok',
-        });
-        break;
-      }
-      case 'Provisioned':
-        items.push({ at: h.at, text: 'The role became active', reason: '', tone: 'ok' });
-        break;
-      case 'Canceled':
-        items.push({ at: h.at, text: `Cancelled by ${nameOf(h.by)}`, reason: '', tone: 'neutral' });
-        break;
-      case 'Expired':
-        items.push({
+          text: `${nameOf(h.by)} ${verdictWord(h.decision)}`,
+          reason: h.reason,
+          tone: h.decision === 'approve' ? 'ok' : 'bad',
+        };
+      case 'lapsed':
+        return { at: h.at, text: 'Expired: nobody decided in time', reason: '', tone: 'neutral' };
+      case 'status':
+        return {
           at: h.at,
-          text: 'Expired: nobody decided in time',
-          reason: '',
-          tone: 'neutral',
-        });
-        break;
-      case 'Failed':
-        items.push({
-          at: h.at,
-          text: 'Failed: the role could not be activated',
-          reason: '',
-          tone: 'bad',
-        });
-        break;
-      default:
-        items.push({
-          at: h.at,
-          text: statusWord(h.status),
+          text: statusText(h.status, h.by, approvalsRequired, nameOf),
           reason: '',
           tone: statusTone(h.status),
-        });
+        };
     }
+  });
+}
+
+function statusText(
+  status: RequestStatus,
+  by: UserId | 'system',
+  n: number,
+  nameOf: (userId: UserId | 'system') => string,
+): string {
+  switch (status) {
+    case 'Granted':
+      return `Approved: ${n} of ${n} ${n === 1 ? 'approval' : 'approvals'} given`;
+    case 'Provisioned':
+      return 'The role became active';
+    case 'Canceled':
+      return `Cancelled by ${nameOf(by)}`;
+    case 'Expired':
+      return 'Expired: nobody decided in time';
+    case 'Failed':
+      return 'Failed: the role could not be activated';
+    default:
+      return statusWord(status);
   }
-  for (const d of request.decisions) {
-    items.push({
-      at: d.at,
-      text: `${nameOf(d.approverId)} ${verdictWord(d.decision)}`,
-      reason: d.justification,
-      tone: d.decision === 'approve' ? 'ok' : 'bad',
-    });
-  }
-  // Lapsed on this clock but not yet recorded by the relay.
-  const lapsed = request.status === 'PendingApproval' && !isRequestPending(request, at);
-  if (lapsed) {
-    items.push({
-      at: request.expiresAt,
-      text: 'Expired: nobody decided in time',
-      reason: '',
-      tone: 'neutral',
-    });
-  }
-  // A decision sorts before the status change it caused at the same instant (decisions were
-  // pushed after the history, so they need the rank); otherwise the order is kept.
-  const decisionsFrom = items.length - request.decisions.length - (lapsed ? 1 : 0);
-  return items
-    .map((item, index) => ({
-      item,
-      index,
-      rank: index >= decisionsFrom && index < decisionsFrom + request.decisions.length ? 0 : 1,
-    }))
-    .sort((a, b) => a.item.at.localeCompare(b.item.at) || a.rank - b.rank || a.index - b.index)
-    .map(({ item }) => item);
 }

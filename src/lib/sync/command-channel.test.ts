@@ -9,7 +9,6 @@ import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 // The relay's side of the socket, and the WebSocket implementation the channel runs on in Node.
-// eslint-disable-next-line no-restricted-imports
 import { WebSocket as NodeWebSocket, WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import type { ClientFrame, ServerFrame, SignedCommand } from '#protocol/messages';
 import { CommandChannel, type ChannelStatus, type CommandOutcome } from './command-channel';

@@ -6,6 +6,7 @@ import { at, T0, World } from '#domain/test-support';
 import { addMinutes } from '#domain/time';
 import {
   activationBlockers,
+  activationStartWindow,
   activationEndsAt,
   activeActivationFor,
   activeActivationsOf,
@@ -166,5 +167,20 @@ describe('queries over state', () => {
     expect(codes(at(2))).toEqual(['request-pending']);
     expect(codes('2026-03-02T09:15:59.999Z')).toEqual(['request-pending']);
     expect(codes(at(16))).toEqual([]);
+  });
+});
+
+describe('activationStartWindow', () => {
+  it('given a request at 10:02, then it suggests 11:05 and allows up to 30 days ahead', () => {
+    expect(activationStartWindow('2026-12-01T10:02:30.000Z')).toEqual({
+      latest: '2026-12-31T10:02:30.000Z',
+      suggested: '2026-12-01T11:05:00.000Z',
+    });
+  });
+
+  it('given a request on a five-minute mark, then the suggestion is exactly an hour later', () => {
+    expect(activationStartWindow('2026-12-01T10:05:00.000Z').suggested).toBe(
+      '2026-12-01T11:05:00.000Z',
+    );
   });
 });

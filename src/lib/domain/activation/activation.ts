@@ -35,6 +35,25 @@ export const MIN_MINUTES_BEFORE_DEACTIVATE = 5;
 /** How far ahead an activation may be scheduled (PRODUCT.md "future start time"). */
 export const MAX_SCHEDULE_AHEAD_DAYS = 30;
 
+/** Where a form for a scheduled start begins and how far it may go. */
+export type StartWindow = {
+  /** The latest start `decide` accepts when asked at `at`. */
+  latest: Iso;
+  /** A starting point for the form: an hour ahead, rounded up to 5 minutes. */
+  suggested: Iso;
+};
+
+const FIVE_MINUTES_MS = 5 * 60_000;
+
+/** The start window for an activation (or a bundle of them) asked for at `at`. */
+export function activationStartWindow(at: Iso): StartWindow {
+  const hourAhead = Date.parse(at) + 60 * 60_000;
+  return {
+    latest: addDays(at, MAX_SCHEDULE_AHEAD_DAYS),
+    suggested: new Date(Math.ceil(hourAhead / FIVE_MINUTES_MS) * FIVE_MINUTES_MS).toISOString(),
+  };
+}
+
 /**
  * When an activation requested at `at` for `durationMinutes` ends: never later than the
  * eligible assignment it comes from (or the role's maximum, which `decide` enforces anyway),

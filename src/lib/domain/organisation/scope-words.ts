@@ -4,7 +4,7 @@
  */
 import { findRole, parseGroupRoleId } from '#domain/catalogue';
 import { administrativeUnitsOf, getOwn, groupsOf, scopesOf } from '#domain/records';
-import { canNestScope, SCOPE_KINDS } from '#domain/organisation/scopes';
+import { canNestScope, SCOPE_KINDS } from './scopes';
 import type { Assignment, Group, Scope, ScopeId, ScopeKind, TenantState } from '#domain/model';
 
 /** What each kind of scope is called, capitalised for a label. */

@@ -7,7 +7,7 @@ import type { Command } from '#domain/commands';
 import type { DomainEvent } from '#domain/events';
 import type { RoleId, TenantState, UserId } from '#domain/model';
 import type { Rejection } from '#domain/rejections';
-import { formatDate, formatDuration } from './format';
+import { formatDate, formatDuration } from '$lib/components/format';
 
 /** The parts of a ledger entry the words need (structurally a `LedgerEntry`). */
 export type DescribableEntry = {
