@@ -3,6 +3,7 @@
  * profiles: an admin at a desk sets the role settings; a requester and three approvers on phones.
  * (a) 2 of 3 approvals start the activation live, (b) the first denial ends a request with its
  * reason, (c) a request nobody decides expires, (d) one approver decides two requests at once.
+ * At each ending the requester's notification centre says how the request ended, as news.
  */
 import type { BrowserContext } from '@playwright/test';
 import { AdminPage, InvitePage, SetupPage } from './page-models/app';
@@ -13,6 +14,7 @@ import {
   inviteLink,
 } from './page-models/approvals';
 import { openCountingProfile } from './page-models/activation-extras';
+import { NotificationCentre } from './page-models/notifications';
 import { expect, openProfile, test } from './support/fixtures';
 
 const MIN = 60_000;
@@ -91,6 +93,14 @@ test('requests wait for a quorum of approvers, can be denied, expire, and are de
   await expect(pending.getByText('Pending approval')).toBeVisible();
   await expect(pending.getByText('0 of 2 approvals')).toBeVisible();
   await expect(pending.getByRole('button', { name: /Cancel request/ })).toBeVisible();
+  // Bo's notification centre says it waits; reading it marks everything so far read.
+  const boCentre = new NotificationCentre(bo.page);
+  await boCentre.open();
+  await expect(
+    boCentre.item('You asked to activate Security Reader; it needs approval.'),
+  ).toBeVisible();
+  await expect(boCentre.navLink()).toHaveAccessibleName('Notifications');
+  await bo.openMyRoles();
 
   await expect(cy.navLink()).toHaveAccessibleName(/Approvals\s*1 waiting/);
   await cy.open();
@@ -108,6 +118,17 @@ test('requests wait for a quorum of approvers, can be denied, expire, and are de
   // Granted on the relay, seen live on Bo's phone.
   await expect(bo.activeNow().getByRole('heading', { name: 'Security Reader' })).toBeVisible();
   await expect(pending).toBeHidden();
+  // Bo is told who approved it, as news, and the ask no longer says it waits.
+  await expect(boCentre.navLink()).toHaveAccessibleName(/^Notifications\s*1 unread$/);
+  await boCentre.open();
+  const approved = boCentre.item(
+    /Cy User and Di User approved your request to activate Security Reader; it is active until \d{2}:\d{2}/,
+  );
+  await expect(approved).toBeVisible();
+  await expect(approved.getByText('New', { exact: true })).toBeVisible();
+  await expect(boCentre.item('it needs approval')).toHaveCount(0);
+  await approved.getByRole('link', { name: 'Open My roles' }).click();
+  await expect(bo.activeNow().getByRole('heading', { name: 'Security Reader' })).toBeVisible();
   // Every approver sees the outcome, Ed who did not decide too.
   await ed.open();
   await expect(ed.awaiting().getByText('Nothing is waiting for you')).toBeVisible();
@@ -117,6 +138,15 @@ test('requests wait for a quorum of approvers, can be denied, expire, and are de
       .getByRole('article', { name: 'Bo User · Security Reader' })
       .getByText('Approved and active', { exact: true }),
   ).toBeVisible();
+  // Ed's centre no longer asks him to act on it: it says who resolved it.
+  const edCentre = new NotificationCentre(ed.page);
+  await edCentre.open();
+  const resolved = edCentre.item(
+    'Cy User and Di User approved Bo User’s request to activate Security Reader.',
+  );
+  await expect(resolved).toBeVisible();
+  await expect(resolved.getByText('Needs you')).toHaveCount(0);
+  await expect(edCentre.item('asks you to approve')).toHaveCount(0);
 
   // (b) A denial ends the request at once, with the approver's reason for the requester.
   await bo.request('Global Reader', {
@@ -148,6 +178,15 @@ test('requests wait for a quorum of approvers, can be denied, expire, and are de
   await expect(denied.getByText('Denied', { exact: true })).toBeVisible();
   await expect(denied.getByText('Cy User denied')).toBeVisible();
   await expect(denied.getByText('“The review is next week”')).toBeVisible();
+  // …and in Bo's notification centre, as news.
+  await expect(boCentre.navLink()).toHaveAccessibleName(/^Notifications\s*1 unread$/);
+  await boCentre.open();
+  const deniedItem = boCentre.item(
+    'Cy User denied your request to activate Global Reader: “The review is next week”.',
+  );
+  await expect(deniedItem).toBeVisible();
+  await expect(deniedItem.getByText('New', { exact: true })).toBeVisible();
+  await expect(boCentre.item('it needs approval')).toHaveCount(0);
   // Di, the other approver, no longer has it waiting.
   await expect(di.awaiting().getByText('Nothing is waiting for you')).toBeVisible();
 
@@ -171,6 +210,11 @@ test('requests wait for a quorum of approvers, can be denied, expire, and are de
       .requestCard('Earlier requests', 'Global Reader')
       .getByText('Expired: nobody decided in time'),
   ).toBeVisible();
+  await boCentre.open();
+  await expect(
+    boCentre.item(/Your request to activate Global Reader expired at .+: nobody decided in time\./),
+  ).toBeVisible();
+  await expect(boCentre.item('it needs approval')).toHaveCount(0);
 
   // (d) Two requests, one bulk approval confirmed with ONE passkey prompt bound to both.
   await bo.openMyRoles();

@@ -7,17 +7,13 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { AdminPage, InvitePage, SetupPage } from './page-models/app';
 import { inviteLink, RoleSettingsPage } from './page-models/approvals';
+import { NotificationCentre } from './page-models/notifications';
 import { expect, openProfile, test } from './support/fixtures';
 
 const CELL = 'Someone is assigned as eligible';
 
-const navLink = (page: Page) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Notifications/ });
-
-async function openCentre(page: Page) {
-  await navLink(page).click();
-  await expect(page.getByRole('heading', { name: 'Notifications', level: 1 })).toBeVisible();
-}
+const navLink = (page: Page) => new NotificationCentre(page).navLink();
+const openCentre = (page: Page) => new NotificationCentre(page).open();
 
 test('notification settings decide who is told of an assignment; the centre marks what is new', async ({
   browser,

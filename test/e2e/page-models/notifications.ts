@@ -1,6 +1,7 @@
 /**
- * Page models for OS notifications (issue 5): turning them on from the Devices page, and what
- * the app's service worker registration has on screen (`registration.getNotifications()`).
+ * Page models for notifications: OS notifications (issue 5) — turning them on from the Devices
+ * page, and what the app's service worker registration has on screen
+ * (`registration.getNotifications()`) — and the in-app notification centre.
  */
 import { expect, type BrowserContext, type Page } from '@playwright/test';
 
@@ -87,4 +88,29 @@ export async function recordDisplayedNotifications(
     service: 'notifications',
   });
   return { displayed: () => [...displayed] };
+}
+
+/** The in-app notification centre (`/notifications`) and its link in the main navigation. */
+export class NotificationCentre {
+  readonly page: Page;
+  constructor(page: Page) {
+    this.page = page;
+  }
+  /** Its accessible name carries the unread count: "Notifications 1 unread". */
+  navLink() {
+    return this.page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: /^Notifications/ });
+  }
+  async open() {
+    await this.navLink().click();
+    await expect(this.page.getByRole('heading', { name: 'Notifications', level: 1 })).toBeVisible();
+  }
+  list() {
+    return this.page.getByRole('list', { name: 'Notifications' });
+  }
+  /** The items saying `text`. */
+  item(text: string | RegExp) {
+    return this.list().getByRole('listitem').filter({ hasText: text });
+  }
 }
