@@ -4,7 +4,6 @@
  */
 import { describeError } from '$lib/services';
 import { decideRequest, decideRequests, type DecisionVerdict } from '$lib/services/approvals';
-import { decisionListCulprit } from '#domain/approvals/decide-requests';
 import { describeRejection } from '#domain/describe';
 import type { Rejection } from '#domain/rejections';
 import type { RequestId } from '#domain/model';
@@ -132,16 +131,17 @@ export class DecisionRun {
         },
       ];
     }
-    // The domain names the request at fault and its reason.
-    const found = decisionListCulprit(rejection.message);
-    const culprit = found ? items[found.index] : undefined;
+    // The domain names the request at fault, and keeps its own rejection, in the detail.
+    const fault = rejection.detail?.item;
+    const culprit =
+      fault && items[fault.index]?.id === fault.requestId ? items[fault.index] : undefined;
     if (!culprit) this.error = describeRejection(rejection);
     return items.map((item) =>
       item === culprit
         ? {
             id: item.id,
             ok: false,
-            message: `${notDone}: ${this.#explain(item.id, { ...rejection, message: found!.reason })}`,
+            message: `${notDone}: ${this.#explain(item.id, fault!.rejection)}`,
           }
         : {
             id: item.id,
