@@ -6,6 +6,7 @@ import { describeError } from '$lib/services';
 import { decideRequest, decideRequests, type DecisionVerdict } from '$lib/services/approvals';
 import { describeRejection } from '#domain/describe';
 import type { Rejection } from '#domain/rejections';
+import type { Sentence } from '#domain/sentence';
 import type { RequestId } from '#domain/model';
 import type { SessionState } from './session.svelte';
 
@@ -18,7 +19,7 @@ export class DecisionRun {
   busy = $state(false);
   progress = $state<string | null>(null);
   outcomes = $state.raw<DecisionResult[]>([]);
-  error = $state<string | null>(null);
+  error = $state<string | Sentence | null>(null);
   /** A sentence for the page's live region once a run ends. */
   announcement = $state('');
 

@@ -87,7 +87,10 @@ describe('DecisionRun', () => {
     await run.run('Change freeze');
     // then the refusal is said once, for the list, and no request is blamed.
     expect(explained).toEqual([]);
-    expect(run.error).toBe('A list of decisions must name 1 to 25 requests.');
+    expect(run.error).toEqual({
+      text: 'A list of decisions must name 1 to 25 requests.',
+      parts: ['A list of decisions must name 1 to 25 requests.'],
+    });
     expect(run.outcomes.every((o) => o.message.startsWith('Not recorded'))).toBe(true);
   });
 });
