@@ -11,7 +11,8 @@ import { commandStaleness } from '#domain/freshness';
 import { offlineWindowFor, pooledNonceRefusal } from '#domain/confirmation/offline';
 import { getOwn } from '#domain/records';
 import { applyEvent } from '#domain/state';
-import type { Rejection, RejectionCode } from '#domain/rejections';
+import { reject, type Rejection, type RejectionCode } from '#domain/rejections';
+import { instant, sentence, type Sentence } from '#domain/sentence';
 import type { RelayCommand } from '#domain/commands';
 import type { DomainEvent } from '#domain/events';
 import type { TenantState, UserId } from '#domain/model';
@@ -370,6 +371,7 @@ export class CommandPipeline {
             cmdId: envelope.cmdId,
             code: decision.rejection.code,
             message: decision.rejection.message,
+            ...(decision.rejection.detail ? { detail: decision.rejection.detail } : {}),
             seq: sealed.seq,
           };
       if (remember) {
@@ -384,8 +386,8 @@ export class CommandPipeline {
       }
       draft.after.push(() => work.done(reply));
     };
-    const refuse = (code: RejectionCode, message: string, remember = true) =>
-      finish({ ok: false, rejection: { code, message } }, remember);
+    const refuse = (code: RejectionCode, message: string | Sentence, remember = true) =>
+      finish({ ok: false, rejection: reject(code, message) }, remember);
 
     // Idempotency: a resend of the same bytes hears the first outcome; nothing happens twice.
     const previous =
@@ -407,7 +409,10 @@ export class CommandPipeline {
     const device = getOwn(state.devices, envelope.deviceId);
     if (!device) return refuse('unknown-device', `No device ${envelope.deviceId} is enrolled.`);
     if (device.revokedAt)
-      return refuse('device-revoked', `Device ${device.id} was revoked at ${device.revokedAt}.`);
+      return refuse(
+        'device-revoked',
+        sentence`Device ${device.id} was revoked at ${instant(device.revokedAt)}.`,
+      );
     if (device.id !== session.deviceId || device.userId !== session.userId) {
       return refuse(
         'device-not-yours',

@@ -303,6 +303,18 @@ describe('approvals with quorum', () => {
     );
     expectDenied(stale, 'request-not-pending');
     expect(stale.t === 'reject' && stale.message).toMatch(/^Request 2 of 2 \(/);
+    // Which request, and why, travel as values: in the reply and in the ledger entry alike.
+    const refused = stale.t === 'reject' ? stale : null;
+    expect(refused?.detail?.item).toMatchObject({
+      index: 1,
+      requestId: gr.requestId,
+      rejection: { code: 'request-not-pending' },
+    });
+    expect(entryAt(refused?.seq).rejection).toEqual({
+      code: refused?.code,
+      message: refused?.message,
+      detail: refused?.detail,
+    });
     expect(h.relay.state.requests[sr.requestId]!.decisions).toHaveLength(1);
     expect(
       (await di.cmd.send(await di.user.signed(list([sr.requestId]), { confirm: true }))).t,

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { instant, sentence, timeOfDay } from '#domain/sentence';
+import { formatInstant } from '#domain/time';
 
 // The reader's zone decides every answer here: pin it (Berlin: CET in winter, CEST in summer)
 // before the module builds its formatters, and give it back afterwards.
@@ -37,32 +39,46 @@ describe('one style for instants: local, 24-hour, with the zone', () => {
   });
 });
 
-describe('localTimes: the domain’s UTC instants, said the same way', () => {
-  it('re-renders full instants in a sentence', () => {
-    expect(
-      f.localTimes(
-        'Ada invited Bo User (the invite expires 2026-12-08 20:31 UTC)',
-        NOW,
-        '2026-12-01T20:31:00.000Z',
-      ),
-    ).toBe('Ada invited Bo User (the invite expires 8 Dec 2026, 21:31 CET)');
-    expect(f.localTimes('try again from 2026-12-01 20:41 UTC.', NOW)).toBe(
-      'try again from 21:41 CET.',
+describe('renderSentence: the domain’s sentences, their instants said any way', () => {
+  const parts = ['Eligible until ', { instant: '2026-12-08T20:31:00.000Z' }, '.'];
+  it('keeps the words and says each instant through the given formatter', () => {
+    expect(f.renderSentence(parts, { instant: (iso) => `<${iso}>` })).toBe(
+      'Eligible until <2026-12-08T20:31:00.000Z>.',
     );
+    expect(f.renderSentence([], { instant: () => 'never' })).toBe('');
   });
-  it('gives a time without a date the date before it, else the anchor’s', () => {
-    expect(f.localTimes('Bo activated Reader from 2026-12-02 22:00 UTC until 23:30 UTC', NOW)).toBe(
+  it('gives back the domain’s own text when the formatter is the domain’s UTC spelling', () => {
+    const said = sentence`From ${instant('2026-12-02T22:00:00.000Z')} until ${timeOfDay('2026-12-02T23:30:00.000Z')}`;
+    expect(
+      f.renderSentence(said.parts, {
+        instant: (iso, part) => (part.timeOnly ? `${iso.slice(11, 16)} UTC` : formatInstant(iso)),
+      }),
+    ).toBe(said.text);
+  });
+});
+
+describe('formatSentence: the domain’s instants in the reader’s zone', () => {
+  it('says each instant the app’s way', () => {
+    const invited = sentence`Ada invited Bo User (the invite expires ${instant('2026-12-08T20:31:00.000Z')})`;
+    expect(f.formatSentence(invited, NOW)).toBe(
+      'Ada invited Bo User (the invite expires 8 Dec 2026, 21:31 CET)',
+    );
+    expect(
+      f.formatSentence(sentence`try again from ${instant('2026-12-01T20:41:00.000Z')}.`, NOW),
+    ).toBe('try again from 21:41 CET.');
+  });
+  it('says a time the UTC words give alone with its own local day', () => {
+    // 23:30 UTC on 2 Dec is already 3 Dec in Berlin; the typed instant knows, words would not.
+    const activated = sentence`Bo activated Reader from ${instant('2026-12-02T22:00:00.000Z')} until ${timeOfDay('2026-12-02T23:30:00.000Z')}`;
+    expect(f.formatSentence(activated, NOW)).toBe(
       'Bo activated Reader from Wed 2 Dec, 23:00 CET until Thu 3 Dec, 00:30 CET',
     );
-    expect(
-      f.localTimes('Bo activated Reader until 21:31 UTC', NOW, '2026-12-01T20:31:00.000Z'),
-    ).toBe('Bo activated Reader until 22:31 CET');
   });
-  it('leaves quoted words and other text alone', () => {
-    const text = 'Ada approved Bo’s request: “window 2026-12-01 20:00 UTC as agreed”';
-    expect(f.localTimes(text, NOW)).toBe(text);
-    expect(f.localTimes('Nothing timed here: 12:00 noon, 2026-12-01.', NOW)).toBe(
-      'Nothing timed here: 12:00 noon, 2026-12-01.',
+  it('leaves words alone, even words that look like an instant', () => {
+    const quoted = sentence`Ada approved Bo’s request: “${'window 2026-12-01 20:00 UTC as agreed'}”`;
+    expect(f.formatSentence(quoted, NOW)).toBe(quoted.text);
+    expect(f.formatSentence('Nothing timed here: 12:00 noon.', NOW)).toBe(
+      'Nothing timed here: 12:00 noon.',
     );
   });
 });

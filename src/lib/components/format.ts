@@ -1,11 +1,12 @@
 /**
  * Times for people: one style everywhere, in the reader's time zone and naming it, 24-hour clock
  * ("17:05 CET" today, "Thu 27 Nov, 17:05 CET" this week, "3 Jan 2027, 17:05 CET" otherwise), and
- * plain words for spans ("7 h 59 min left"). The domain's sentences say their instants in UTC so
- * that the relay and every reader produce the same text; `localTimes` re-renders those here.
+ * plain words for spans ("7 h 59 min left"). The domain's sentences (rejections, audit lines)
+ * keep their instants typed beside their UTC text; `formatSentence` says them here the same way.
  * Machine-readable `datetime` attributes stay ISO.
  */
 import type { Iso } from '#domain/model';
+import type { InstantPart, Sentence, SentencePart } from '#domain/sentence';
 
 const LOCALE = 'en-GB';
 // The zone is named at every instant it formats: CET in winter, CEST in summer.
@@ -50,34 +51,26 @@ export function endsLabel(endsAt: Iso, nowMs: number): string {
   return sameLocalDay(new Date(endsAt), new Date(nowMs)) ? `Ends at ${moment}` : `Ends ${moment}`;
 }
 
-// The domain's spelling of an instant (formatInstant in #domain/time): "2026-11-26 14:05 UTC",
-// or "14:05 UTC" alone when the sentence's date is plain from context.
-const DOMAIN_INSTANT = /(?:(\d{4}-\d{2}-\d{2}) )?\b(\d{2}:\d{2}) UTC\b/g;
-// What people typed is quoted “like this” by the domain, and is theirs: never rewritten.
-const QUOTED = /(“[^”]*”)/;
-
 /**
- * A domain sentence with each UTC instant in it said the app's way (`formatMoment`). A time
- * without a date takes the date of the instant before it in the sentence, else `anchor`'s (the
- * moment the sentence is about, e.g. its ledger entry's time), else today's in UTC.
+ * A sentence's parts as one string: words as they are, each typed value said by `say`. The
+ * domain's own `text` is this with every instant in UTC; the app says them with `formatMoment`.
+ * (Components take domain types only, so the one renderer lives here, beside the formatters.)
  */
-export function localTimes(text: string, nowMs: number, anchor?: Iso): string {
-  let lastDay = (anchor ?? new Date(nowMs).toISOString()).slice(0, 10);
-  return text
-    .split(QUOTED)
-    .map((part, i) =>
-      i % 2 === 1
-        ? part
-        : part.replace(DOMAIN_INSTANT, (match, date: string | undefined, hhmm: string) => {
-            lastDay = date ?? lastDay;
-            const instant = Date.parse(`${lastDay}T${hhmm}:00.000Z`);
-            return Number.isNaN(instant)
-              ? match
-              : formatMoment(new Date(instant).toISOString(), nowMs);
-          }),
-    )
-    .join('');
+export function renderSentence(
+  parts: readonly SentencePart[],
+  say: { instant: (iso: Iso, part: InstantPart) => string },
+): string {
+  let text = '';
+  for (const part of parts)
+    text += typeof part === 'string' ? part : say.instant(part.instant, part);
+  return text;
 }
+
+/** Words for people here: a domain sentence with each instant said the app's way, or plain words. */
+export const formatSentence = (words: string | Sentence, nowMs: number): string =>
+  typeof words === 'string'
+    ? words
+    : renderSentence(words.parts, { instant: (iso) => formatMoment(iso, nowMs) });
 
 /** "7 h 59 min", "42 min", "35 s" (whole units, rounded down). */
 export function formatSpan(ms: number): string {

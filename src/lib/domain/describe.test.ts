@@ -10,6 +10,7 @@ import {
 } from './describe';
 import type { DomainEvent } from './events';
 import { reject, REJECTION_CODES, type RejectionCode } from './rejections';
+import { instant, sentence, sentenceText, type Sentence } from './sentence';
 import { asUser, at, T0, World } from './test-support';
 
 const names: Record<string, string> = { ada: 'Ada', grace: 'Grace' };
@@ -32,16 +33,38 @@ describe('describeRejection', () => {
   it('uses the message, which names the thing', () => {
     expect(
       describeRejection(reject('already-active', 'Security Reader is already active for you.')),
-    ).toBe('Security Reader is already active for you.');
+    ).toEqual({
+      text: 'Security Reader is already active for you.',
+      parts: ['Security Reader is already active for you.'],
+    });
   });
 
   it('falls back to the code’s sentence, or a generic one for unknown codes', () => {
-    expect(describeRejection(reject('not-active', '  '))).toBe(REJECTION_TEXT['not-active']);
-    expect(describeRejection({ code: 'from-the-future' as RejectionCode, message: '' })).toBe(
+    expect(describeRejection(reject('not-active', '  ')).text).toBe(REJECTION_TEXT['not-active']);
+    expect(describeRejection({ code: 'from-the-future' as RejectionCode, message: '' }).text).toBe(
       'Leasehold refused this request.',
     );
   });
+
+  it('keeps the instants a rejection kept typed', () => {
+    const lapsed = reject('request-not-pending', sentence`It lapsed at ${instant(T0)}.`);
+    expect(describeRejection(lapsed)).toEqual({
+      text: 'It lapsed at 2026-03-02 09:00 UTC.',
+      parts: ['It lapsed at ', { instant: T0 }, '.'],
+    });
+  });
+
+  it('trusts only parts that spell the message, and otherwise says the message', () => {
+    const lapsed = reject('request-not-pending', sentence`It lapsed at ${instant(T0)}.`);
+    const altered = { ...lapsed, message: 'It lapsed at 2026-03-02 10:00 UTC.' };
+    expect(describeRejection(altered).parts).toEqual(['It lapsed at 2026-03-02 10:00 UTC.']);
+    const garbled = { ...lapsed, detail: { parts: ['It lapsed at ', { instant: 'soon' }, '.'] } };
+    expect(describeRejection(garbled as never).parts).toEqual([lapsed.message]);
+  });
 });
+
+/** The words of a sentence without its typed values. */
+const wordsOf = (said: Sentence) => said.parts.filter((p) => typeof p === 'string').join('|');
 
 describe('describeEvent', () => {
   it('describes an activation with its end time', () => {
@@ -61,15 +84,63 @@ describe('describeEvent', () => {
         endedAt: null,
       },
     };
-    expect(describeEvent(event, nameOf, roleName)).toBe(
+    expect(describeEvent(event, nameOf, roleName).text).toBe(
       'Ada activated Security Reader until 14:05 UTC',
     );
     const overnight = structuredClone(event);
     if (overnight.type === 'ActivationStarted')
       overnight.activation.endsAt = '2026-11-27T01:00:00.000Z';
-    expect(describeEvent(overnight, nameOf, roleName)).toBe(
+    expect(describeEvent(overnight, nameOf, roleName).text).toBe(
       'Ada activated Security Reader until 2026-11-27 01:00 UTC',
     );
+  });
+
+  it('keeps each instant typed: the date the words leave out is in the value', () => {
+    const invited: DomainEvent = {
+      type: 'InviteCreated',
+      invite: {
+        id: 'i',
+        tokenHash: 'h',
+        displayName: 'Bo User',
+        createdBy: 'ada',
+        createdAt: T0,
+        expiresAt: '2026-03-09T09:00:00.000Z',
+        acceptedBy: null,
+        acceptedAt: null,
+        revokedAt: null,
+      },
+    };
+    expect(describeEvent(invited, nameOf, roleName).parts).toEqual([
+      'Ada invited Bo User (the invite expires ',
+      { instant: '2026-03-09T09:00:00.000Z' },
+      ')',
+    ]);
+    const activated: DomainEvent = {
+      type: 'ActivationStarted',
+      activation: {
+        id: 'a',
+        assignmentId: 'e',
+        principalId: 'ada',
+        roleId: ROLE_IDS.SecurityReader,
+        startsAt: '2026-11-26T22:00:00.000Z',
+        endsAt: '2026-11-26T23:30:00.000Z',
+        requestedAt: '2026-11-26T13:05:00.000Z',
+        justification: 'x',
+        ticket: null,
+        status: 'active',
+        endedAt: null,
+      },
+    };
+    const said = describeEvent(activated, nameOf, roleName);
+    expect(said.text).toBe(
+      'Ada activated Security Reader from 2026-11-26 22:00 UTC until 23:30 UTC',
+    );
+    expect(said.parts).toEqual([
+      'Ada activated Security Reader from ',
+      { instant: '2026-11-26T22:00:00.000Z' },
+      ' until ',
+      { instant: '2026-11-26T23:30:00.000Z', timeOnly: true },
+    ]);
   });
 
   it('describes assignments by who made them', () => {
@@ -80,7 +151,7 @@ describe('describeEvent', () => {
       endsAt: at(60 * 24),
     });
     const assigned = w.events.filter((e) => e.type === 'RoleAssigned');
-    expect(assigned.map((e) => describeEvent(e, nameOf, roleName))).toEqual([
+    expect(assigned.map((e) => describeEvent(e, nameOf, roleName).text)).toEqual([
       'Leasehold gave Ada the active role global-administrator permanently',
       'Ada made Grace eligible for Security Reader until 2026-03-03 09:00 UTC',
     ]);
@@ -95,7 +166,7 @@ describe('describeEvent', () => {
       by: 'ada',
       at: T0,
     };
-    expect(describeEvent(event, nameOf, roleName)).toBe(
+    expect(describeEvent(event, nameOf, roleName).text).toBe(
       'Ada changed Security Reader’s settings: maximum activation 8 h → 4 h; approval required off → on',
     );
   });
@@ -227,14 +298,17 @@ describe('describeEvent', () => {
     const seen = new Set<string>();
     for (const event of [...w.events, ...extra]) {
       const line = describeEvent(event, nameOf, roleName);
-      expect(line.length, event.type).toBeGreaterThan(5);
-      expect(line).not.toMatch(/undefined|\[object/);
+      expect(line.text.length, event.type).toBeGreaterThan(5);
+      expect(line.text).not.toMatch(/undefined|\[object/);
+      expect(sentenceText(line.parts), event.type).toBe(line.text);
+      // Every instant is a typed part: none is left in the words for a reader to find.
+      expect(wordsOf(line), event.type).not.toMatch(/\d\d:\d\d UTC/);
       seen.add(event.type);
     }
     expect(seen.size).toBe(28);
     const line = (type: DomainEvent['type']) => {
       const event = w.events.find((e) => e.type === type);
-      return event ? describeEvent(event, nameOf, roleName) : type;
+      return event ? describeEvent(event, nameOf, roleName).text : type;
     };
     expect(line('ActivationRequested')).toBe(
       'Grace asked to activate Security Reader for 1 h (needs 1 approval by 2026-03-03 09:12 UTC)',
@@ -246,7 +320,7 @@ describe('describeEvent', () => {
       'An activation request was granted at 2026-03-02 09:13 UTC',
     );
     expect(line('RequestCanceled')).toBe('Grace cancelled an activation request');
-    const said = (event: DomainEvent) => describeEvent(event, nameOf, roleName);
+    const said = (event: DomainEvent) => describeEvent(event, nameOf, roleName).text;
     expect(said(extra.find((e) => e.type === 'AssignmentRequested')!)).toBe(
       'Grace asked to extend their eligible assignment of Security Reader until 2026-04-01 09:00 UTC: “Still needed”',
     );

@@ -1,7 +1,8 @@
 /**
  * Words for people: the one place rejections and events become sentences (CONVENTIONS.md
- * "mapped to UI text in one place"). Times are shown in UTC so every reader and the relay say
- * the same thing; the app may re-render them in the reader's zone.
+ * "mapped to UI text in one place"). Each is a `Sentence`: its text says instants in UTC, so
+ * every reader and the relay say the same thing, and its parts keep them typed for the app to
+ * say in the reader's zone.
  */
 import {
   DEFAULT_NOTIFICATION_SETTINGS,
@@ -16,7 +17,15 @@ import {
 import type { DomainEvent } from './events';
 import type { Iso, NotificationSettings, RoleId, UserId } from './model';
 import type { Rejection, RejectionCode } from './rejections';
-import { formatInstant } from './time';
+import {
+  instant,
+  isSentenceParts,
+  plain,
+  sentence,
+  sentenceText,
+  timeOfDay,
+  type Sentence,
+} from './sentence';
 
 /** One short, plain sentence for every rejection code, for when there is no message. */
 export const REJECTION_TEXT: Record<RejectionCode, string> = {
@@ -91,47 +100,55 @@ export const REJECTION_TEXT: Record<RejectionCode, string> = {
 };
 
 /**
- * A rejection for people: its own message, which names the thing concerned, or the code's
- * sentence when the message is blank or the code unknown (e.g. from a newer relay).
+ * A rejection for people: its own message, which names the thing concerned, with its instants
+ * typed when it kept them; or the code's sentence when the message is blank or the code unknown
+ * (e.g. from a newer relay). Parts that do not spell the message are not trusted: the message is.
  */
-export function describeRejection(r: Rejection): string {
+export function describeRejection(r: Rejection): Sentence {
   const message = typeof r.message === 'string' ? r.message.trim() : '';
-  if (message !== '') return message;
-  return Object.hasOwn(REJECTION_TEXT, r.code)
-    ? REJECTION_TEXT[r.code]
-    : 'Leasehold refused this request.';
+  if (message === '') {
+    return plain(
+      Object.hasOwn(REJECTION_TEXT, r.code)
+        ? REJECTION_TEXT[r.code]
+        : 'Leasehold refused this request.',
+    );
+  }
+  const parts = r.detail?.parts;
+  return isSentenceParts(parts) && sentenceText(parts) === message
+    ? { text: message, parts }
+    : plain(message);
 }
 
 /**
  * One line for an activity feed or audit view, e.g. "Ada activated Security Reader until
- * 2026-11-26 14:05 UTC". `nameOf` and `roleName` come from the caller's current state; events
- * that carry only an id say so plainly rather than guess.
+ * 2026-11-26 14:05 UTC" in its text. `nameOf` and `roleName` come from the caller's current
+ * state; events that carry only an id say so plainly rather than guess.
  */
 export function describeEvent(
   event: DomainEvent,
   nameOf: (userId: UserId) => string,
   roleName: (roleId: RoleId) => string,
   groupName?: (id: string) => string | undefined,
-): string {
+): Sentence {
   switch (event.type) {
     case 'SetupCompleted':
-      return `The tenant was set up at ${formatInstant(event.at)}`;
+      return sentence`The tenant was set up at ${instant(event.at)}`;
     case 'UserCreated':
-      return `${event.user.displayName} joined`;
+      return plain(`${event.user.displayName} joined`);
     case 'PasskeyRegistered':
-      return `${nameOf(event.passkey.userId)} registered a passkey`;
+      return plain(`${nameOf(event.passkey.userId)} registered a passkey`);
     case 'DeviceEnrolled':
-      return `${nameOf(event.device.userId)} enrolled the device “${event.device.label}”`;
+      return plain(`${nameOf(event.device.userId)} enrolled the device “${event.device.label}”`);
     case 'DeviceRevoked':
-      return `A device was revoked at ${formatInstant(event.at)}`;
+      return sentence`A device was revoked at ${instant(event.at)}`;
     case 'InviteCreated':
-      return `${nameOf(event.invite.createdBy)} invited ${event.invite.displayName} (the invite expires ${formatInstant(event.invite.expiresAt)})`;
+      return sentence`${nameOf(event.invite.createdBy)} invited ${event.invite.displayName} (the invite expires ${instant(event.invite.expiresAt)})`;
     case 'InviteRevoked':
-      return `An invite was withdrawn at ${formatInstant(event.at)}`;
+      return sentence`An invite was withdrawn at ${instant(event.at)}`;
     case 'InviteAccepted':
-      return `${nameOf(event.userId)} accepted an invite`;
+      return plain(`${nameOf(event.userId)} accepted an invite`);
     case 'RoleCreated':
-      return `The custom role ${event.role.name} was created`;
+      return plain(`The custom role ${event.role.name} was created`);
     case 'RoleAssigned': {
       const a = event.assignment;
       const by = a.createdBy === 'system' ? 'Leasehold' : nameOf(a.createdBy);
@@ -139,109 +156,121 @@ export function describeEvent(
         a.type === 'eligible'
           ? `made ${nameOf(a.principalId)} eligible for ${roleName(a.roleId)}`
           : `gave ${nameOf(a.principalId)} the active role ${roleName(a.roleId)}`;
-      return `${by} ${what} ${period(a.startsAt, a.endsAt, a.createdAt)}`;
+      return sentence`${by} ${what} ${period(a.startsAt, a.endsAt, a.createdAt)}`;
     }
     case 'AssignmentRemoved':
-      return `A role assignment was removed at ${formatInstant(event.at)}`;
+      return sentence`A role assignment was removed at ${instant(event.at)}`;
     case 'AssignmentExpired':
-      return `A role assignment expired at ${formatInstant(event.at)}`;
+      return sentence`A role assignment expired at ${instant(event.at)}`;
     case 'ActivationStarted': {
       const a = event.activation;
       // A scheduled activation starts after it was booked: say when.
-      const from = a.startsAt > a.requestedAt ? ` from ${formatInstant(a.startsAt)}` : '';
-      return `${nameOf(a.principalId)} activated ${roleName(a.roleId)}${from} until ${until(a.endsAt, a.startsAt)}`;
+      const from = a.startsAt > a.requestedAt ? sentence` from ${instant(a.startsAt)}` : '';
+      return sentence`${nameOf(a.principalId)} activated ${roleName(a.roleId)}${from} until ${until(a.endsAt, a.startsAt)}`;
     }
     case 'ActivationDeactivated':
-      return `A role activation was ended early at ${formatInstant(event.at)}`;
+      return sentence`A role activation was ended early at ${instant(event.at)}`;
     case 'ActivationExpired':
-      return `A role activation ended at ${formatInstant(event.at)}`;
+      return sentence`A role activation ended at ${instant(event.at)}`;
     case 'RoleSettingsUpdated': {
       const changes = diffRoleSettings(event.before, event.after)
         .map((c) => describeSettingChange(c, nameOf, groupName))
         .join('; ');
-      return `${nameOf(event.by)} changed ${roleName(event.roleId)}’s settings: ${changes}`;
+      return plain(`${nameOf(event.by)} changed ${roleName(event.roleId)}’s settings: ${changes}`);
     }
     case 'ActivationRequested': {
       const r = event.request;
       const approvals =
         r.approvalsRequired === 1 ? '1 approval' : `${r.approvalsRequired} approvals`;
-      const from = r.startsAt ? ` from ${formatInstant(r.startsAt)}` : '';
-      return `${nameOf(r.principalId)} asked to activate ${roleName(r.roleId)}${from} for ${describeMinutes(r.durationMinutes)} (needs ${approvals} by ${formatInstant(r.expiresAt)})`;
+      const from = r.startsAt ? sentence` from ${instant(r.startsAt)}` : '';
+      return sentence`${nameOf(r.principalId)} asked to activate ${roleName(r.roleId)}${from} for ${describeMinutes(r.durationMinutes)} (needs ${approvals} by ${instant(r.expiresAt)})`;
     }
     case 'RequestApproved':
-      return `${nameOf(event.decision.approverId)} approved an activation request${reason(event.decision.justification)}`;
+      return plain(
+        `${nameOf(event.decision.approverId)} approved an activation request${reason(event.decision.justification)}`,
+      );
     case 'RequestDenied':
-      return `${nameOf(event.decision.approverId)} denied an activation request${reason(event.decision.justification)}`;
+      return plain(
+        `${nameOf(event.decision.approverId)} denied an activation request${reason(event.decision.justification)}`,
+      );
     case 'RequestGranted':
-      return `An activation request was granted at ${formatInstant(event.at)}`;
+      return sentence`An activation request was granted at ${instant(event.at)}`;
     case 'RequestCanceled':
-      return `${nameOf(event.by)} cancelled an activation request${reason(event.justification)}`;
+      return plain(
+        `${nameOf(event.by)} cancelled an activation request${reason(event.justification)}`,
+      );
     case 'RequestExpired':
-      return `An activation request expired undecided at ${formatInstant(event.at)}`;
+      return sentence`An activation request expired undecided at ${instant(event.at)}`;
     case 'RequestFailed':
-      return `A request failed at ${formatInstant(event.at)}: ${event.reason}`;
+      return sentence`A request failed at ${instant(event.at)}: ${event.reason}`;
     case 'UserBreakGlassSet':
-      return event.breakGlass
-        ? `${nameOf(event.by)} made ${nameOf(event.userId)} a break-glass account${reason(event.justification)}`
-        : `${nameOf(event.by)} made ${nameOf(event.userId)} an ordinary account again${reason(event.justification)}`;
+      return plain(
+        event.breakGlass
+          ? `${nameOf(event.by)} made ${nameOf(event.userId)} a break-glass account${reason(event.justification)}`
+          : `${nameOf(event.by)} made ${nameOf(event.userId)} an ordinary account again${reason(event.justification)}`,
+      );
     case 'AlertRaised':
-      return `Alert (${event.alert.severity}): break-glass account ${nameOf(event.alert.userId)} activated ${roleName(event.alert.roleId)}`;
+      return plain(
+        `Alert (${event.alert.severity}): break-glass account ${nameOf(event.alert.userId)} activated ${roleName(event.alert.roleId)}`,
+      );
     case 'AssignmentRequested': {
       const r = event.request;
       const verb = r.kind === 'extend' ? 'extend' : 'renew';
-      return `${nameOf(r.principalId)} asked to ${verb} their ${r.assignmentType} assignment of ${roleName(r.roleId)} until ${formatInstant(r.endsAt)}${reason(r.justification)}`;
+      return sentence`${nameOf(r.principalId)} asked to ${verb} their ${r.assignmentType} assignment of ${roleName(r.roleId)} until ${instant(r.endsAt)}${reason(r.justification)}`;
     }
     case 'AssignmentRequestDecided': {
       const d = event.decision;
       const verb = d.decision === 'approve' ? 'approved' : 'denied';
-      return `${nameOf(d.adminId)} ${verb} an extension or renewal request${reason(d.justification)}`;
+      return plain(
+        `${nameOf(d.adminId)} ${verb} an extension or renewal request${reason(d.justification)}`,
+      );
     }
     case 'AssignmentUpdated': {
       const period = (p: { startsAt: Iso; endsAt: Iso | null }) =>
-        `${formatInstant(p.startsAt)} – ${p.endsAt === null ? 'permanent' : formatInstant(p.endsAt)}`;
-      return `A role assignment's dates changed from ${period(event.before)} to ${period(event.after)}`;
+        sentence`${instant(p.startsAt)} – ${p.endsAt === null ? 'permanent' : instant(p.endsAt)}`;
+      return sentence`A role assignment's dates changed from ${period(event.before)} to ${period(event.after)}`;
     }
     case 'AssignmentExtended':
-      return `A role assignment was extended ${event.endsAt === null ? 'permanently' : `until ${formatInstant(event.endsAt)}`} (${event.assignmentType})`;
+      return sentence`A role assignment was extended ${event.endsAt === null ? 'permanently' : sentence`until ${instant(event.endsAt)}`} (${event.assignmentType})`;
     case 'ScopeCreated':
-      return `The ${event.scope.kind} ${event.scope.name} was added to the resource tree`;
+      return plain(`The ${event.scope.kind} ${event.scope.name} was added to the resource tree`);
     case 'ScopeRenamed':
-      return `A scope was renamed to ${event.name}`;
+      return plain(`A scope was renamed to ${event.name}`);
     case 'ScopeDeleted':
-      return `The scope ${event.scopeId} was deleted`;
+      return plain(`The scope ${event.scopeId} was deleted`);
     case 'AdministrativeUnitCreated':
-      return `The administrative unit ${event.unit.name} was created`;
+      return plain(`The administrative unit ${event.unit.name} was created`);
     case 'AdministrativeUnitMembersSet':
-      return `The members of an administrative unit were set (${event.memberIds.length})`;
+      return plain(`The members of an administrative unit were set (${event.memberIds.length})`);
     case 'GroupCreated':
-      return `The group ${event.group.name} was created`;
+      return plain(`The group ${event.group.name} was created`);
     case 'GroupMemberAdded':
-      return `${nameOf(event.userId)} became a member of a group`;
+      return plain(`${nameOf(event.userId)} became a member of a group`);
     case 'GroupMemberRemoved':
-      return `${nameOf(event.userId)} stopped being a member of a group`;
+      return plain(`${nameOf(event.userId)} stopped being a member of a group`);
     case 'GroupOwnerAdded':
-      return `${nameOf(event.userId)} became an owner of a group`;
+      return plain(`${nameOf(event.userId)} became an owner of a group`);
     case 'GroupOwnerRemoved':
-      return `${nameOf(event.userId)} stopped being an owner of a group`;
+      return plain(`${nameOf(event.userId)} stopped being an owner of a group`);
     case 'GroupNested':
-      return `A group was nested in another`;
+      return plain(`A group was nested in another`);
     case 'GroupUnnested':
-      return `A nested group was taken out of another`;
+      return plain(`A nested group was taken out of another`);
     default: {
       const unhandled: never = event;
-      return `Unknown event ${(unhandled as { type?: unknown }).type as string}`;
+      return plain(`Unknown event ${(unhandled as { type?: unknown }).type as string}`);
     }
   }
 }
 
 /** "until 14:05 UTC" on the same day as `from`, else with the date. */
-function until(end: Iso, from: Iso): string {
-  return end.slice(0, 10) === from.slice(0, 10) ? `${end.slice(11, 16)} UTC` : formatInstant(end);
+function until(end: Iso, from: Iso): Sentence {
+  return sentence`${end.slice(0, 10) === from.slice(0, 10) ? timeOfDay(end) : instant(end)}`;
 }
 
-function period(startsAt: Iso, endsAt: Iso | null, createdAt: Iso): string {
-  const from = startsAt > createdAt ? `from ${formatInstant(startsAt)} ` : '';
-  return endsAt === null ? `${from}permanently` : `${from}until ${formatInstant(endsAt)}`;
+function period(startsAt: Iso, endsAt: Iso | null, createdAt: Iso): Sentence {
+  const from = startsAt > createdAt ? sentence`from ${instant(startsAt)} ` : '';
+  return endsAt === null ? sentence`${from}permanently` : sentence`${from}until ${instant(endsAt)}`;
 }
 
 /**

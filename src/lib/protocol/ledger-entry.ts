@@ -42,6 +42,7 @@ export type LedgerEntry = {
   ceremony: CeremonyEvidence | null;
   /** What happened when accepted; empty when rejected. */
   events: DomainEvent[];
+  /** Why it was denied; its `detail` is absent when it has none, so such bytes stay as before. */
   rejection: Rejection | null;
   /**
    * Only on the relay's own `RotateRelayKey` entry (kind 'system'): the checkpoint key that

@@ -5,7 +5,7 @@
  * (this file); `/sync/<doc>?token=…` carries the y-websocket sync protocol for read-only
  * documents. HTTP endpoints are listed in docs/api.md.
  */
-import type { Rejection, RejectionCode } from '#domain/rejections';
+import type { Rejection, RejectionCode, RejectionDetail } from '#domain/rejections';
 import type { UserCommand } from '#domain/commands';
 import type { DeviceId, Iso } from '#domain/model';
 
@@ -69,6 +69,8 @@ export type ServerFrame =
       cmdId: string | null;
       code: RejectionCode;
       message: string;
+      /** The rejection's typed detail (instants, the list item at fault), when it has one. */
+      detail?: RejectionDetail;
       /** Ledger seq of the entry recording the denial, when one was written. */
       seq: number | null;
       duplicate?: true;

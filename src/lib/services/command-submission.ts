@@ -121,7 +121,11 @@ export class CommandSubmission {
     if (outcome.t === 'ack') return { ok: true, cmdId: intent.cmdId, seq: outcome.seq };
     return {
       ok: false,
-      rejection: { code: outcome.code, message: outcome.message },
+      rejection: {
+        code: outcome.code,
+        message: outcome.message,
+        ...(outcome.detail ? { detail: outcome.detail } : {}),
+      },
       seq: outcome.seq,
       local: false,
     };

@@ -65,7 +65,11 @@ function toQueuedCommand(record: OutboxRecord): QueuedCommand {
     seq: outcome?.seq ?? null,
     rejection:
       outcome?.t === 'reject'
-        ? { code: outcome.code as Rejection['code'], message: outcome.message }
+        ? {
+            code: outcome.code as Rejection['code'],
+            message: outcome.message,
+            ...(outcome.detail ? { detail: outcome.detail } : {}),
+          }
         : null,
   };
 }

@@ -4,9 +4,9 @@
  */
 import { describeError } from '$lib/services';
 import { decideRequest, decideRequests, type DecisionVerdict } from '$lib/services/approvals';
-import { decisionListCulprit } from '#domain/approvals/decide-requests';
 import { describeRejection } from '#domain/describe';
 import type { Rejection } from '#domain/rejections';
+import type { Sentence } from '#domain/sentence';
 import type { RequestId } from '#domain/model';
 import type { SessionState } from './session.svelte';
 
@@ -19,7 +19,7 @@ export class DecisionRun {
   busy = $state(false);
   progress = $state<string | null>(null);
   outcomes = $state.raw<DecisionResult[]>([]);
-  error = $state<string | null>(null);
+  error = $state<string | Sentence | null>(null);
   /** A sentence for the page's live region once a run ends. */
   announcement = $state('');
 
@@ -132,16 +132,17 @@ export class DecisionRun {
         },
       ];
     }
-    // The domain names the request at fault and its reason.
-    const found = decisionListCulprit(rejection.message);
-    const culprit = found ? items[found.index] : undefined;
+    // The domain names the request at fault, and keeps its own rejection, in the detail.
+    const fault = rejection.detail?.item;
+    const culprit =
+      fault && items[fault.index]?.id === fault.requestId ? items[fault.index] : undefined;
     if (!culprit) this.error = describeRejection(rejection);
     return items.map((item) =>
       item === culprit
         ? {
             id: item.id,
             ok: false,
-            message: `${notDone}: ${this.#explain(item.id, { ...rejection, message: found!.reason })}`,
+            message: `${notDone}: ${this.#explain(item.id, fault!.rejection)}`,
           }
         : {
             id: item.id,

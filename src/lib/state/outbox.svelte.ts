@@ -6,6 +6,7 @@ import { createContext } from 'svelte';
 import type { LeaseholdClient, QueuedCommand } from '$lib/services';
 import { findRole } from '#domain/catalogue';
 import { describeRejection } from '#domain/describe';
+import { sentence, type Sentence } from '#domain/sentence';
 import { getOwn } from '#domain/records';
 import type { UserCommand } from '#domain/commands';
 import type { TenantState } from '#domain/model';
@@ -13,7 +14,8 @@ import type { TenantState } from '#domain/model';
 export type QueuedRow = {
   cmdId: string;
   what: string;
-  outcome: string;
+  /** A refusal is the domain's sentence, its instants typed for the view to say locally. */
+  outcome: string | Sentence;
   tone: 'waiting' | 'ok' | 'pending' | 'bad';
 };
 
@@ -101,9 +103,9 @@ function describeQueued(item: QueuedCommand, state: TenantState): QueuedRow {
     'requestId' in command &&
     getOwn(state.requests, command.requestId)?.status === 'Canceled'
   ) {
-    reason = `The request was cancelled meanwhile. ${reason}`;
+    reason = sentence`The request was cancelled meanwhile. ${reason}`;
   }
-  return { cmdId: item.cmdId, what, outcome: `Rejected: ${reason}`, tone: 'bad' };
+  return { cmdId: item.cmdId, what, outcome: sentence`Rejected: ${reason}`, tone: 'bad' };
 }
 
 const [getOutbox, setOutboxContext] = createContext<OutboxState>();

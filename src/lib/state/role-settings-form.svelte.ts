@@ -11,6 +11,7 @@ import { describeError, type CommandProgress } from '$lib/services';
 import { updateRoleSettings } from '$lib/services/approvals';
 import { findRole } from '#domain/catalogue';
 import { describeRejection } from '#domain/describe';
+import type { Sentence } from '#domain/sentence';
 import { canManageRoleSettings } from '#domain/permissions';
 import { getOwn, groupsOf } from '#domain/records';
 import { liveScope } from '#domain/organisation/scopes';
@@ -101,7 +102,7 @@ export class RoleSettingsForm {
   busy = $state(false);
   /** Where the save is on its way; null before the first step. */
   progress = $state<CommandProgress | null>(null);
-  error = $state<string | null>(null);
+  error = $state<string | Sentence | null>(null);
   saved = $state('');
 
   readonly #session: SessionState;
@@ -328,9 +329,12 @@ export class RoleSettingsForm {
     this.#baseline = from;
   }
 
-  /** The domain's message about these settings, over defaults that pass; null when it accepts. */
+  /**
+   * The domain's message about these settings, over defaults that pass; null when it accepts.
+   * Settings are durations, counts and people, never instants: the text is all there is to say.
+   */
   #verdictOn(values: Partial<RoleSettings>): string | null {
     const rejection = validateRoleSettings({ ...DEFAULT_ROLE_SETTINGS, ...values }, this.isGroup);
-    return rejection ? describeRejection(rejection) : null;
+    return rejection ? describeRejection(rejection).text : null;
   }
 }

@@ -237,7 +237,13 @@ export class CommandChannel {
     const stored: OutboxOutcome =
       outcome.t === 'ack'
         ? { t: 'ack', seq: outcome.seq }
-        : { t: 'reject', code: outcome.code, message: outcome.message, seq: outcome.seq };
+        : {
+            t: 'reject',
+            code: outcome.code,
+            message: outcome.message,
+            ...(outcome.detail ? { detail: outcome.detail } : {}),
+            seq: outcome.seq,
+          };
     const first = await settle(this.#options.outbox, cmdId, stored, new Date().toISOString());
     await this.#reportPending();
     this.#resolve(outcome);

@@ -8,12 +8,14 @@
 import type { Table } from 'dexie';
 import type { SignedCommand } from '#protocol/messages';
 import type { Iso } from '#domain/model';
+import type { RejectionDetail } from '#domain/rejections';
 
 export type OutboxStatus = 'pending' | 'sent' | 'settled';
 
 /** The relay's verdict on a command that had to wait. */
 export type OutboxOutcome =
-  { t: 'ack'; seq: number } | { t: 'reject'; code: string; message: string; seq: number | null };
+  | { t: 'ack'; seq: number }
+  | { t: 'reject'; code: string; message: string; detail?: RejectionDetail; seq: number | null };
 
 export type OutboxRecord = {
   cmdId: string;

@@ -1,12 +1,15 @@
 /**
  * Plain words for one ledger entry: who acted, what happened (or was asked, when denied), and
- * why it was denied. Shared by the audit list, the entry page and the CSV export.
+ * why it was denied. Shared by the audit list, the entry page and the CSV export; what happened
+ * and why are sentences, their instants typed, so the pages say them in the reader's zone and
+ * the export in UTC (their text).
  */
 import { describeEvent, describeRejection } from '#domain/describe';
 import type { Command } from '#domain/commands';
 import type { DomainEvent } from '#domain/events';
 import type { RoleId, TenantState, UserId } from '#domain/model';
 import type { Rejection } from '#domain/rejections';
+import { joinSentences, plain, type Sentence } from '#domain/sentence';
 import { formatDate, formatDuration } from '$lib/components/format';
 
 /** The parts of a ledger entry the words need (structurally a `LedgerEntry`). */
@@ -142,13 +145,19 @@ function describeCommand(command: Command | null | undefined, type: string, n: N
   }
 }
 
-export function describeWhat(entry: DescribableEntry, n: Names): string {
+export function describeWhat(entry: DescribableEntry, n: Names): Sentence {
   if (entry.events.length > 0) {
-    return entry.events
-      .map((e) => describeRequestEvent(e, n) ?? describeEvent(e, n.nameOf, n.roleName, n.groupName))
-      .join('. ');
+    return joinSentences(
+      entry.events.map((e) => {
+        const words = describeRequestEvent(e, n);
+        return words === null ? describeEvent(e, n.nameOf, n.roleName, n.groupName) : plain(words);
+      }),
+      '. ',
+    );
   }
-  return describeCommand(entry.signed?.envelope.command ?? entry.command, entry.commandType, n);
+  return plain(
+    describeCommand(entry.signed?.envelope.command ?? entry.command, entry.commandType, n),
+  );
 }
 
 export function describeWho(entry: DescribableEntry, n: Names): string {
@@ -159,8 +168,8 @@ export function describeWho(entry: DescribableEntry, n: Names): string {
 export const describeOutcome = (entry: { outcome: string }): string =>
   entry.outcome === 'accepted' ? 'Accepted' : 'Denied';
 
-export const describeReason = (entry: DescribableEntry): string =>
-  entry.rejection ? describeRejection(entry.rejection) : '';
+export const describeReason = (entry: DescribableEntry): Sentence =>
+  entry.rejection ? describeRejection(entry.rejection) : plain('');
 
 /** Command types in words, for the type filter. */
 export const COMMAND_TYPE_LABELS: Readonly<Record<string, string>> = {

@@ -10,10 +10,11 @@ import { accept, type CommandOf, type Decision, refuse, type UserContext } from 
 import type { DomainEvent } from '#domain/events';
 import type { Assignment, TenantState, Ticket } from '#domain/model';
 import { assignmentRequestsOf, getOwn, isUsableId } from '#domain/records';
-import { reject } from '#domain/rejections';
+import { reject, sentenceOf } from '#domain/rejections';
 import { settingsForAssignment } from '#domain/settings/settings';
 import { applyEvent, workingCopy } from '#domain/state';
-import { addMinutes, formatInstant, isValidIso } from '#domain/time';
+import { instant, sentence } from '#domain/sentence';
+import { addMinutes, isValidIso } from '#domain/time';
 import { invalidIdRejection, invalidText, MAX_NAME_LENGTH, newIdProblem } from '#domain/validation';
 import {
   activationEndsAt,
@@ -200,7 +201,7 @@ export function activateRoles(
       return refuse(
         reject(
           decision.rejection.code,
-          `Role ${index + 1} of ${items.length} (${role}): ${decision.rejection.message}`,
+          sentence`Role ${index + 1} of ${items.length} (${role}): ${sentenceOf(decision.rejection)}`,
         ),
       );
     }
@@ -242,7 +243,7 @@ export function deactivateRole(
     return refuse(
       reject(
         'too-early-to-deactivate',
-        `${roleName} can be deactivated from ${formatInstant(earliestEnd)}, ${MIN_MINUTES_BEFORE_DEACTIVATE} minutes after it started.`,
+        sentence`${roleName} can be deactivated from ${instant(earliestEnd)}, ${MIN_MINUTES_BEFORE_DEACTIVATE} minutes after it started.`,
       ),
     );
   }

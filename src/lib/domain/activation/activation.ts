@@ -24,7 +24,8 @@ import { liveScope, scopeAncestry } from '#domain/organisation/scopes';
 import { getOwn, indexBy, scopeOf, valuesOf } from '#domain/records';
 import { reject, type Rejection } from '#domain/rejections';
 import { settingsForAssignment } from '#domain/settings/settings';
-import { addDays, addMinutes, compareByEnd, earliest, formatInstant, latest } from '#domain/time';
+import { instant, sentence } from '#domain/sentence';
+import { addDays, addMinutes, compareByEnd, earliest, latest } from '#domain/time';
 import { isActivationActive, isActivationScheduled, isAssignmentInForce } from './status';
 
 /** The 5-minute rules (PRODUCT.md "Lifecycle rules"), in minutes. */
@@ -188,13 +189,13 @@ export function assignmentActivationBlocker(
   if (at < assignment.startsAt) {
     return reject(
       'assignment-not-started',
-      `Your eligibility for ${role} starts at ${formatInstant(assignment.startsAt)}.`,
+      sentence`Your eligibility for ${role} starts at ${instant(assignment.startsAt)}.`,
     );
   }
   if (assignment.endsAt !== null && at >= assignment.endsAt) {
     return reject(
       'assignment-ended',
-      `Your eligibility for ${role} ended at ${formatInstant(assignment.endsAt)}.`,
+      sentence`Your eligibility for ${role} ended at ${instant(assignment.endsAt)}.`,
     );
   }
   const startsAt = activationStartsAt(requested?.startsAt ?? null, at);
@@ -202,13 +203,13 @@ export function assignmentActivationBlocker(
   if (startsAt > furthest) {
     return reject(
       'start-too-far-ahead',
-      `${role} can be scheduled to start at most ${MAX_SCHEDULE_AHEAD_DAYS} days ahead, by ${formatInstant(furthest)}.`,
+      sentence`${role} can be scheduled to start at most ${MAX_SCHEDULE_AHEAD_DAYS} days ahead, by ${instant(furthest)}.`,
     );
   }
   if (assignment.endsAt !== null && startsAt >= assignment.endsAt) {
     return reject(
       'starts-after-assignment-end',
-      `Your eligibility for ${role} ends at ${formatInstant(assignment.endsAt)}, before the activation would start.`,
+      sentence`Your eligibility for ${role} ends at ${instant(assignment.endsAt)}, before the activation would start.`,
     );
   }
   // A duration `decide` will refuse anyway still needs some period to compare; the shortest
@@ -226,11 +227,11 @@ export function assignmentActivationBlocker(
   const overlapping = overlappingActivationFor(state, assignmentId, period, userId);
   if (overlapping) {
     const when = isActivationScheduled(overlapping, at)
-      ? `scheduled for you from ${formatInstant(overlapping.startsAt)}`
+      ? sentence`scheduled for you from ${instant(overlapping.startsAt)}`
       : 'already active for you';
     return reject(
       'already-active',
-      `${role} is ${when} until ${formatInstant(overlapping.endsAt)}; a new activation must start after that.`,
+      sentence`${role} is ${when} until ${instant(overlapping.endsAt)}; a new activation must start after that.`,
     );
   }
   // One open request per assignment, so approvers never see two competing asks for one role.
@@ -238,7 +239,7 @@ export function assignmentActivationBlocker(
   if (pending) {
     return reject(
       'request-pending',
-      `Your request to activate ${role} is waiting for approval until ${formatInstant(pending.expiresAt)}.`,
+      sentence`Your request to activate ${role} is waiting for approval until ${instant(pending.expiresAt)}.`,
     );
   }
   return null;

@@ -9,7 +9,7 @@ import type { AssignmentRequest, TenantState } from '#domain/model';
 import { hasPermission, PERMISSION_ROLE_NAMES } from '#domain/permissions';
 import { assignmentRequestsOf, getOwn } from '#domain/records';
 import { reject } from '#domain/rejections';
-import { formatInstant } from '#domain/time';
+import { instant, sentence } from '#domain/sentence';
 import { invalidText } from '#domain/validation';
 
 /**
@@ -41,7 +41,7 @@ export function cancelRequest(
       reject(
         'request-not-pending',
         request.status === 'PendingApproval'
-          ? `This request lapsed at ${formatInstant(request.expiresAt)}.`
+          ? sentence`This request lapsed at ${instant(request.expiresAt)}.`
           : `This request is no longer pending: it is ${request.status}.`,
       ),
     );

@@ -12,7 +12,8 @@ import { requiresPasskeyConfirmation } from '#domain/confirmation/requires-passk
 import { decide } from '#domain/decide';
 import type { DomainEvent } from '#domain/events';
 import { asUser, at, given, World } from '#domain/test-support';
-import { decisionListCulprit, MAX_DECISION_ITEMS } from './decide-requests';
+import { addMinutes, formatInstant } from '#domain/time';
+import { MAX_DECISION_ITEMS } from './decide-requests';
 
 const SR = ROLE_IDS.SecurityReader;
 const GR = ROLE_IDS.GlobalReader;
@@ -122,25 +123,61 @@ describe('DecideRequests', () => {
     expect(!decision.ok && decision.rejection.message).toMatch(/^Request 2 of 2 \(GRACE’s request/);
   });
 
-  it('reads back which request was at fault and why, whatever the names contain', () => {
+  it('names the request at fault in its detail, with that request’s own rejection', () => {
+    // Given Hal's request cancelled meanwhile,
     const w = world();
     w.run({ type: 'CancelRequest', requestId: 'req_a2', justification: '' }, asUser('hal', at(2)));
-    const decision = decide(decideList(['req_a1', 'req_a2']), w.state, asUser('ap1', at(3)));
     const single = decide(
       { type: 'ApproveRequest', requestId: 'req_a2', justification: 'On-call rota checked' },
       w.state,
       asUser('ap1', at(3)),
     );
-    expect(decisionListCulprit(!decision.ok ? decision.rejection.message : '')).toEqual({
-      index: 1,
-      reason: !single.ok ? single.rejection.message : '',
+    // when a list holding it is decided,
+    const decision = given(w.events)
+      .when(decideList(['req_a1', 'req_a2']), asUser('ap1', at(3)))
+      .thenRejects('request-not-pending');
+    // then the detail says which item and why, as values; the message reads as it always has.
+    const rejection = !decision.ok ? decision.rejection : null;
+    const own = !single.ok ? single.rejection : null;
+    expect(rejection?.detail).toEqual({ item: { index: 1, requestId: 'req_a2', rejection: own } });
+    expect(rejection?.message).toBe(
+      `Request 2 of 2 (HAL’s request for Security Reader) was not decided, so none of the 2 decisions was recorded: ${own?.message}`,
+    );
+  });
+
+  it('keeps the instants of the item’s reason typed, in the item and in the list’s words', () => {
+    // Given requests that lapsed undecided,
+    const w = world();
+    const lapsedAt = w.state.requests['req_a1']!.expiresAt;
+    // when a list of them is decided after their end,
+    const decision = given(w.events)
+      .when(decideList(['req_a1', 'req_a2']), asUser('ap1', addMinutes(lapsedAt, 1)))
+      .thenRejects('request-not-pending');
+    // then the lapse is an instant, not words a reader has to find it in.
+    const rejection = !decision.ok ? decision.rejection : null;
+    expect(rejection?.detail?.item?.rejection.detail?.parts).toEqual([
+      'This request to activate Security Reader lapsed at ',
+      { instant: lapsedAt },
+      '.',
+    ]);
+    expect(rejection?.detail?.parts).toEqual([
+      'Request 1 of 2 (GRACE’s request for Security Reader) was not decided, so none of the 2 decisions was recorded: This request to activate Security Reader lapsed at ',
+      { instant: lapsedAt },
+      '.',
+    ]);
+    expect(rejection?.message).toBe(
+      `Request 1 of 2 (GRACE’s request for Security Reader) was not decided, so none of the 2 decisions was recorded: This request to activate Security Reader lapsed at ${formatInstant(lapsedAt)}.`,
+    );
+  });
+
+  it('names no item when the list as a whole is refused', () => {
+    const decision = given(world().events)
+      .when(decideList([]), asUser('ap1', at(2)))
+      .thenRejects('invalid-value');
+    expect(!decision.ok && decision.rejection).toEqual({
+      code: 'invalid-value',
+      message: `A list of decisions must name 1 to ${MAX_DECISION_ITEMS} requests.`,
     });
-    expect(decisionListCulprit('A list of decisions must name 1 to 25 requests.')).toBeNull();
-    expect(
-      decisionListCulprit(
-        'Request 3 of 4 (Sam (contractor): x’s request for Reader) was not decided, so none of the 4 decisions was recorded: It was cancelled (by Sam).',
-      ),
-    ).toEqual({ index: 2, reason: 'It was cancelled (by Sam).' });
   });
 
   it('rejects the whole list when one request was cancelled meanwhile', () => {

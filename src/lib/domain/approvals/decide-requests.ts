@@ -22,7 +22,8 @@ import type {
   TenantState,
 } from '#domain/model';
 import { getOwn, hasOwn, isUsableId } from '#domain/records';
-import { reject } from '#domain/rejections';
+import { reject, sentenceOf } from '#domain/rejections';
+import { sentence } from '#domain/sentence';
 import { settingsForAssignment } from '#domain/settings/settings';
 import { applyEvent, workingCopy } from '#domain/state';
 import { invalidIdRejection, invalidText } from '#domain/validation';
@@ -32,22 +33,11 @@ import { approvalsOf, canApprove } from './requests';
 export const MAX_DECISION_ITEMS = 25;
 
 /**
- * Reads back a DecideRequests refusal: which listed request (0-based) could not take the verdict,
- * and its own reason; null for a refusal of the list as a whole (too long, not confirmed, …).
- */
-export function decisionListCulprit(message: string): { index: number; reason: string } | null {
-  const match =
-    /^Request (\d+) of \d+ .* was not decided, so none of the \d+ decisions was recorded: (.*)$/s.exec(
-      message,
-    );
-  return match ? { index: Number(match[1]) - 1, reason: match[2]! } : null;
-}
-
-/**
  * DecideRequests: the one verdict and justification applied to each listed request as its own
  * Approve/DenyRequest, each against the state the decisions before it leave (so a request listed
  * twice is 'already decided'). All or nothing: the first request that cannot take the verdict
- * rejects the list with its own code, the message naming the request.
+ * rejects the list with its own code, the message naming the request, and the detail's `item`
+ * holding its position, its id and its own rejection.
  */
 export function decideRequests(
   command: CommandOf<'DecideRequests'>,
@@ -82,9 +72,8 @@ export function decideRequests(
       return refuse(
         reject(
           decision.rejection.code,
-          // The reason comes last, after a fixed phrase, so `decisionListCulprit` can pick it out
-          // whatever the names in between.
-          `Request ${index + 1} of ${ids.length} (${which}) was not decided, so none of the ${ids.length} decisions was recorded: ${decision.rejection.message}`,
+          sentence`Request ${index + 1} of ${ids.length} (${which}) was not decided, so none of the ${ids.length} decisions was recorded: ${sentenceOf(decision.rejection)}`,
+          { index, requestId, rejection: decision.rejection },
         ),
       );
     }

@@ -564,7 +564,7 @@ describe('the end of the eligibility ends its requests', () => {
         {
           type: 'RequestFailed',
           requestId: 'req_late',
-          reason: 'The eligibility it asked to activate ended at 2026-03-02 10:00 UTC.',
+          reason: 'The eligibility it asked to activate ended.',
           at: at(60),
         },
       ]);

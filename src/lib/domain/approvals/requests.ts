@@ -25,7 +25,7 @@ import { rolesHeldBy, SCOPE_ADMIN_ROLES } from '#domain/permissions';
 import { getOwn, groupsOf, scopeOf, valuesOf } from '#domain/records';
 import { reject, type Rejection } from '#domain/rejections';
 import { settingsFor, settingsForAssignment } from '#domain/settings/settings';
-import { formatInstant } from '#domain/time';
+import { instant, sentence } from '#domain/sentence';
 
 /**
  * The id of the request an ActivateRole command creates when its role needs approval:
@@ -181,7 +181,7 @@ export function canApprove(
   if (!isRequestPending(request, at)) {
     return reject(
       'request-not-pending',
-      `This request to activate ${role} lapsed at ${formatInstant(request.expiresAt)}.`,
+      sentence`This request to activate ${role} lapsed at ${instant(request.expiresAt)}.`,
     );
   }
   if (request.principalId === userId) {
@@ -195,7 +195,7 @@ export function canApprove(
     const verb = earlier.decision === 'approve' ? 'approved' : 'denied';
     return reject(
       'already-decided',
-      `You already ${verb} this request at ${formatInstant(earlier.at)}.`,
+      sentence`You already ${verb} this request at ${instant(earlier.at)}.`,
     );
   }
   return null;

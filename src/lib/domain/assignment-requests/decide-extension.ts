@@ -19,7 +19,8 @@ import {
 } from '#domain/records';
 import { reject } from '#domain/rejections';
 import { settingsFor } from '#domain/settings/settings';
-import { formatInstant, isValidIso } from '#domain/time';
+import { instant, sentence } from '#domain/sentence';
+import { isValidIso } from '#domain/time';
 import { invalidText, newIdProblem } from '#domain/validation';
 import {
   hasExpired,
@@ -62,7 +63,7 @@ export function decideExtension(
     return refuse(
       reject(
         'request-not-pending',
-        `This request timed out at ${formatInstant(request.expiresAt)}; the assignee can ask again.`,
+        sentence`This request timed out at ${instant(request.expiresAt)}; the assignee can ask again.`,
       ),
     );
   }

@@ -17,7 +17,8 @@ import type {
 import { isGroupOwner } from '#domain/organisation/groups';
 import { assignmentRequestsOf, getOwn, principalKindOf, valuesOf } from '#domain/records';
 import { reject, type Rejection } from '#domain/rejections';
-import { addDays, compareByEnd, formatInstant } from '#domain/time';
+import { instant, sentence } from '#domain/sentence';
+import { addDays, compareByEnd } from '#domain/time';
 
 /** An extension may be asked for when the assignment ends at most this many days ahead. */
 export const EXTEND_WINDOW_DAYS = 14;
@@ -101,7 +102,7 @@ export function extensionBlocker(
   if (at < opensAt) {
     return reject(
       'extension-not-due',
-      `You can ask to extend ${role} from ${formatInstant(opensAt)}, ${EXTEND_WINDOW_DAYS} days before it ends.`,
+      sentence`You can ask to extend ${role} from ${instant(opensAt)}, ${EXTEND_WINDOW_DAYS} days before it ends.`,
     );
   }
   return pendingBlocker(state, assignment, role);
@@ -142,7 +143,7 @@ export function renewalBlocker(
   if (at > closesAt) {
     return reject(
       'renewal-window-closed',
-      `Your ${role} assignment could be renewed until ${formatInstant(closesAt)}, ${RENEW_WINDOW_DAYS} days after it expired.`,
+      sentence`Your ${role} assignment could be renewed until ${instant(closesAt)}, ${RENEW_WINDOW_DAYS} days after it expired.`,
     );
   }
   return pendingBlocker(state, assignment, role);

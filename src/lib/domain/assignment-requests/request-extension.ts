@@ -8,7 +8,8 @@ import { accept, type CommandOf, type Decision, refuse, type UserContext } from 
 import type { Assignment, AssignmentRequest, TenantState } from '#domain/model';
 import { assignmentRequestsOf, getOwn } from '#domain/records';
 import { reject } from '#domain/rejections';
-import { addDays, addMinutes, formatInstant, isValidIso } from '#domain/time';
+import { instant, sentence } from '#domain/sentence';
+import { addDays, addMinutes, isValidIso } from '#domain/time';
 import { invalidText, newIdProblem } from '#domain/validation';
 import { ASSIGNMENT_REQUEST_TIMEOUT_DAYS, extensionBlocker, renewalBlocker } from './extensions';
 
@@ -47,7 +48,7 @@ export function requestAssignmentChange(
       reject(
         'assignment-too-short',
         kind === 'extend'
-          ? `The new end must be later than the current one, ${formatInstant(floor)}.`
+          ? sentence`The new end must be later than the current one, ${instant(floor)}.`
           : `A renewed assignment must last at least ${MIN_ASSIGNMENT_MINUTES} minutes.`,
       ),
     );

@@ -27,14 +27,8 @@ import {
 } from '#domain/records';
 import { reject, type Rejection } from '#domain/rejections';
 import { settingsFor } from '#domain/settings/settings';
-import {
-  addDays,
-  addMinutes,
-  formatInstant,
-  isValidIso,
-  latest,
-  minutesBetween,
-} from '#domain/time';
+import { instant, sentence } from '#domain/sentence';
+import { addDays, addMinutes, isValidIso, latest, minutesBetween } from '#domain/time';
 import { invalidText, newIdProblem } from '#domain/validation';
 import { periodsOverlap } from './periods';
 import { wouldRemoveLastHolder } from './safeguards';
@@ -310,7 +304,7 @@ export function removeAssignment(
     return refuse(
       reject(
         'too-early-to-remove',
-        `An assignment cannot be removed within ${MIN_MINUTES_BEFORE_REMOVE} minutes of being made; try again from ${formatInstant(addMinutes(assignment.createdAt, MIN_MINUTES_BEFORE_REMOVE))}.`,
+        sentence`An assignment cannot be removed within ${MIN_MINUTES_BEFORE_REMOVE} minutes of being made; try again from ${instant(addMinutes(assignment.createdAt, MIN_MINUTES_BEFORE_REMOVE))}.`,
       ),
     );
   }

@@ -15,7 +15,8 @@ import { requirePermission } from '#domain/permissions';
 import { getOwn, valuesOf } from '#domain/records';
 import { reject } from '#domain/rejections';
 import { settingsForAssignment } from '#domain/settings/settings';
-import { formatInstant, isValidIso, latest } from '#domain/time';
+import { instant, sentence } from '#domain/sentence';
+import { isValidIso, latest } from '#domain/time';
 import { invalidText } from '#domain/validation';
 import { currentAssignmentFor } from './assign-role';
 import { assignmentPeriodProblem, overlappingAssignment } from './periods';
@@ -40,7 +41,7 @@ export function updateAssignment(
     return refuse(
       reject(
         'assignment-ended',
-        `This ${role} assignment ended at ${formatInstant(assignment.endsAt as Iso)}; assign the role again instead.`,
+        sentence`This ${role} assignment ended at ${instant(assignment.endsAt as Iso)}; assign the role again instead.`,
       ),
     );
   }
@@ -58,7 +59,7 @@ export function updateAssignment(
     return refuse(
       reject(
         'invalid-value',
-        `This ${role} assignment started at ${formatInstant(assignment.startsAt)}; its start can no longer change.`,
+        sentence`This ${role} assignment started at ${instant(assignment.startsAt)}; its start can no longer change.`,
       ),
     );
   }
@@ -73,7 +74,7 @@ export function updateAssignment(
     return refuse(
       reject(
         'invalid-value',
-        `An activation of ${role} through this assignment runs until ${formatInstant(running.endsAt)}; choose a later end, or end the activation first.`,
+        sentence`An activation of ${role} through this assignment runs until ${instant(running.endsAt)}; choose a later end, or end the activation first.`,
       ),
     );
   }
@@ -140,7 +141,7 @@ export function extendAssignment(
     return refuse(
       reject(
         'assignment-ended',
-        `This assignment ended at ${formatInstant(assignment.endsAt as Iso)}; assign the role again instead.`,
+        sentence`This assignment ended at ${instant(assignment.endsAt as Iso)}; assign the role again instead.`,
       ),
     );
   }
@@ -189,7 +190,7 @@ export function changeAssignment(
     return refuse(
       reject(
         'assignment-too-short',
-        `The new end must be later than the current one, ${formatInstant(assignment.endsAt)}.`,
+        sentence`The new end must be later than the current one, ${instant(assignment.endsAt)}.`,
       ),
     );
   }

@@ -242,7 +242,7 @@ describe('a break-glass account activating', () => {
     const s = flagged();
     const events: DomainEvent[] = s.run(activateGa(), asUser('vic', at(2)));
     const names = (id: string) => ({ vic: 'Vic', ada: 'Ada' })[id] ?? id;
-    expect(describeEvent(events[1]!, names, () => 'Global Administrator')).toBe(
+    expect(describeEvent(events[1]!, names, () => 'Global Administrator').text).toBe(
       'Alert (high): break-glass account Vic activated Global Administrator',
     );
   });

@@ -9,7 +9,8 @@ import type { Iso, TenantState } from '#domain/model';
 import { canManageUsersIn, PERMISSION_ROLE_NAMES, unitsManagedBy } from '#domain/permissions';
 import { administrativeUnitsOf, getOwn } from '#domain/records';
 import { reject } from '#domain/rejections';
-import { addDays, formatInstant } from '#domain/time';
+import { instant, sentence } from '#domain/sentence';
+import { addDays } from '#domain/time';
 import { invalidName, newIdProblem } from '#domain/validation';
 import { newDevice, newPasskey } from './devices';
 import { newUser } from './setup';
@@ -120,7 +121,7 @@ export function acceptInvite(
   }
   if (at >= invite.expiresAt) {
     return refuse(
-      reject('invite-expired', `This invite expired at ${formatInstant(invite.expiresAt)}.`),
+      reject('invite-expired', sentence`This invite expired at ${instant(invite.expiresAt)}.`),
     );
   }
   const bad =

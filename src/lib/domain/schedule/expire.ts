@@ -11,7 +11,8 @@ import type { DomainEvent } from '#domain/events';
 import type { Iso, TenantState } from '#domain/model';
 import { assignmentRequestsOf, getOwn } from '#domain/records';
 import { reject } from '#domain/rejections';
-import { earliest, formatInstant } from '#domain/time';
+import { instant, sentence } from '#domain/sentence';
+import { earliest } from '#domain/time';
 
 /** Decides ExpireActivation: an active activation whose end has passed ends at that end. */
 export function expireActivation(
@@ -27,7 +28,7 @@ export function expireActivation(
     return refuse(
       reject(
         'not-active',
-        `Activation ${activation.id} is not due to expire at ${formatInstant(at)}.`,
+        sentence`Activation ${activation.id} is not due to expire at ${instant(at)}.`,
       ),
     );
   }
@@ -53,7 +54,7 @@ export function expireAssignment(
     return refuse(
       reject(
         'not-active',
-        `Assignment ${assignment.id} is not due to expire at ${formatInstant(at)}.`,
+        sentence`Assignment ${assignment.id} is not due to expire at ${instant(at)}.`,
       ),
     );
   }
@@ -72,7 +73,8 @@ export function expireAssignment(
   const failed = requestsPendingFrom(state, assignment.id, endsAt).map((r): DomainEvent => ({
     type: 'RequestFailed',
     requestId: r.id,
-    reason: `The eligibility it asked to activate ended at ${formatInstant(endsAt)}.`,
+    // The failure's `at` is the end: the words need not repeat it as text a reader cannot type.
+    reason: 'The eligibility it asked to activate ended.',
     at: endsAt,
   }));
   return accept(
@@ -96,7 +98,7 @@ export function expireRequest(
       return refuse(
         reject(
           'request-not-pending',
-          `Request ${asked.id} is not due to expire at ${formatInstant(at)}.`,
+          sentence`Request ${asked.id} is not due to expire at ${instant(at)}.`,
         ),
       );
     }
@@ -109,7 +111,7 @@ export function expireRequest(
     return refuse(
       reject(
         'request-not-pending',
-        `Request ${request.id} is not due to expire at ${formatInstant(at)}.`,
+        sentence`Request ${request.id} is not due to expire at ${instant(at)}.`,
       ),
     );
   }
