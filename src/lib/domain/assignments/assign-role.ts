@@ -10,7 +10,7 @@ import {
   requestsPendingFrom,
 } from '#domain/activation/activation';
 import { pendingAssignmentRequestsFor } from '#domain/assignment-requests/extensions';
-import { findRole, ROLE_IDS } from '#domain/catalogue';
+import { canLimitToUnit, findRole } from '#domain/catalogue';
 import { accept, type CommandOf, type Decision, refuse, type UserContext } from '#domain/decision';
 import type { DomainEvent } from '#domain/events';
 import type { Assignment, AssignmentId, Role, TenantState } from '#domain/model';
@@ -199,9 +199,8 @@ function assignee(
 
 /**
  * Where a role may be assigned: resource roles at a live scope and nowhere else; directory
- * roles tenant-wide or in an administrative unit (never Global or Privileged Role
- * Administrator, whose reach is the tenant itself); group pseudo-roles neither, and never to
- * their own group (a group cannot be its own member or owner).
+ * roles tenant-wide, or in an administrative unit where `canLimitToUnit` allows it; group
+ * pseudo-roles neither, and never to their own group (a group cannot be its own member or owner).
  */
 function placeProblem(
   state: TenantState,
@@ -233,10 +232,7 @@ function placeProblem(
         );
       }
       if (administrativeUnitId === null) return null;
-      if (
-        role.id === ROLE_IDS.GlobalAdministrator ||
-        role.id === ROLE_IDS.PrivilegedRoleAdministrator
-      ) {
+      if (!canLimitToUnit(role)) {
         return reject('invalid-scope', `${role.name} always applies to the whole tenant.`);
       }
       return getOwn(administrativeUnitsOf(state), administrativeUnitId)
