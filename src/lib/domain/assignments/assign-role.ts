@@ -4,7 +4,6 @@
  * where the role calls for one, and takes it away again.
  */
 import {
-  MIN_ASSIGNMENT_MINUTES,
   MIN_MINUTES_BEFORE_REMOVE,
   activationsStillActiveFrom,
   requestsPendingFrom,
@@ -27,16 +26,9 @@ import {
 } from '#domain/records';
 import { reject, type Rejection } from '#domain/rejections';
 import { settingsFor } from '#domain/settings/settings';
-import {
-  addDays,
-  addMinutes,
-  formatInstant,
-  isValidIso,
-  latest,
-  minutesBetween,
-} from '#domain/time';
+import { addMinutes, formatInstant, isValidIso, latest, minutesBetween } from '#domain/time';
 import { invalidText, newIdProblem } from '#domain/validation';
-import { periodsOverlap } from './periods';
+import { assignmentPeriodProblem, periodsOverlap } from './periods';
 import { wouldRemoveLastHolder } from './safeguards';
 
 /**
@@ -99,34 +91,9 @@ export function assignRole(
   const startsAt = command.startsAt == null ? ctx.at : latest(command.startsAt, ctx.at);
   const endsAt = command.endsAt;
   const settings = settingsFor(state, role.id, scopeId);
-  const permanentAllowed =
-    type === 'eligible' ? settings.allowPermanentEligible : settings.allowPermanentActive;
   const kind = type === 'eligible' ? 'eligible' : 'active';
-  if (endsAt === null && !permanentAllowed) {
-    return refuse(
-      reject('permanent-not-allowed', `${role.name} does not allow permanent ${kind} assignments.`),
-    );
-  }
-  if (
-    endsAt !== null &&
-    (endsAt <= ctx.at || minutesBetween(startsAt, endsAt) < MIN_ASSIGNMENT_MINUTES)
-  ) {
-    return refuse(
-      reject(
-        'assignment-too-short',
-        `An assignment must last at least ${MIN_ASSIGNMENT_MINUTES} minutes and end in the future.`,
-      ),
-    );
-  }
-  const maxDays = type === 'eligible' ? settings.eligibleExpiryDays : settings.activeExpiryDays;
-  if (endsAt !== null && !permanentAllowed && endsAt > addDays(startsAt, maxDays)) {
-    return refuse(
-      reject(
-        'exceeds-max-assignment',
-        `${role.name} allows ${kind} assignments of at most ${maxDays} days.`,
-      ),
-    );
-  }
+  const badPeriod = assignmentPeriodProblem(role.name, settings, type, startsAt, endsAt, ctx.at);
+  if (badPeriod) return refuse(badPeriod);
   const justificationRequired =
     type === 'active' && settings.requireJustificationOnActiveAssignment;
   const badText = invalidText(command.justification, 'A justification', {
