@@ -5,7 +5,7 @@
  *
  * How: a real relay (temp data dir) serves the built app; headless Chromium sets Leasehold up
  * with a virtual passkey; the tenant is built in Node as Y.Doc updates in the relay's document
- * layout (Y.Map `users` of the directory doc, Y.Map `assignments` of the access doc, values of
+ * layout (#protocol/doc-layout: the users and assignments maps, values of
  * #domain/model as JSON text, ADR 0005) and stored in the page's y-indexeddb databases, as if synced earlier;
  * after one warm-up start, the following starts are timed (median printed).
  * Run `npm run build` first. Prints figures; asserts nothing.
@@ -18,6 +18,7 @@ import { chromium, type Page } from '@playwright/test';
 import * as Y from 'yjs';
 import { ROLE_IDS } from '#domain/catalogue';
 import type { Assignment, User } from '#domain/model';
+import { RECORD_PLACES, type DocName } from '#protocol/doc-layout';
 
 const USERS = Number(process.env.USERS ?? 10_000);
 const ASSIGNMENTS = Number(process.env.ASSIGNMENTS ?? 100_000);
@@ -47,12 +48,12 @@ async function startRelay(dataDir: string) {
   throw new Error(`relay did not start:\n${out}`);
 }
 
-/** The seeded tenant as one Yjs update per document. */
-function seed(adminId: string): { directory: Uint8Array; access: Uint8Array } {
+/** The seeded tenant as one Yjs update per document, in the relay's layout (#protocol/doc-layout). */
+function seed(adminId: string): Map<DocName, Uint8Array> {
   const roles = Object.values(ROLE_IDS);
   const dir = new Y.Doc();
   dir.transact(() => {
-    const users = dir.getMap('users');
+    const users = dir.getMap(RECORD_PLACES.users.map);
     for (let i = 0; i < USERS; i++) {
       const user: User = {
         id: `u_bench_${i}`,
@@ -65,7 +66,7 @@ function seed(adminId: string): { directory: Uint8Array; access: Uint8Array } {
   });
   const acc = new Y.Doc();
   acc.transact(() => {
-    const assignments = acc.getMap('assignments');
+    const assignments = acc.getMap(RECORD_PLACES.assignments.map);
     for (let i = 0; i < ASSIGNMENTS; i++) {
       // A few of them are the signed-in person's, so My roles has something to offer.
       const principalId = i < 5 ? adminId : `u_bench_${i % USERS}`;
@@ -86,7 +87,10 @@ function seed(adminId: string): { directory: Uint8Array; access: Uint8Array } {
       assignments.set(a.id, JSON.stringify(a));
     }
   });
-  return { directory: Y.encodeStateAsUpdate(dir), access: Y.encodeStateAsUpdate(acc) };
+  return new Map([
+    [RECORD_PLACES.users.doc, Y.encodeStateAsUpdate(dir)],
+    [RECORD_PLACES.assignments.doc, Y.encodeStateAsUpdate(acc)],
+  ]);
 }
 
 /*
@@ -218,14 +222,13 @@ async function main() {
     const seedMs = performance.now() - built;
     await page.route('**/__bench/*', (route) =>
       route.fulfill({
-        body: Buffer.from(
-          route.request().url().endsWith('directory') ? updates.directory : updates.access,
-        ),
+        body: Buffer.from(updates.get(route.request().url().split('/').pop() as DocName)!),
         contentType: 'application/octet-stream',
       }),
     );
-    await store(page, `leasehold:${ids.deviceId}:directory`, '/__bench/directory');
-    await store(page, `leasehold:${ids.deviceId}:access`, '/__bench/access');
+    for (const doc of updates.keys()) {
+      await store(page, `leasehold:${ids.deviceId}:${doc}`, `/__bench/${doc}`);
+    }
 
     await context.setOffline(true);
     const activate = page.getByRole('button', { name: /^Activate /, disabled: false }).first();
@@ -283,7 +286,7 @@ async function main() {
       `machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, node ${process.version}`,
     );
     console.log(
-      `tenant: ${USERS.toLocaleString('en')} users, ${ASSIGNMENTS.toLocaleString('en')} assignments; seed updates ${(updates.directory.length / 1e6).toFixed(1)} MB + ${(updates.access.length / 1e6).toFixed(1)} MB (built in ${seedMs.toFixed(0)} ms)`,
+      `tenant: ${USERS.toLocaleString('en')} users, ${ASSIGNMENTS.toLocaleString('en')} assignments; seed updates ${[...updates.values()].map((u) => `${(u.length / 1e6).toFixed(1)} MB`).join(' + ')} (built in ${seedMs.toFixed(0)} ms)`,
     );
     console.log(
       `My roles interactive offline, ${eligible} roles offered; runs (ms): ${times.map((t) => t.toFixed(0)).join(', ')}`,

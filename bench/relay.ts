@@ -13,6 +13,7 @@ import * as Y from 'yjs';
 import * as syncProtocol from 'y-protocols/sync';
 import { ROLE_IDS } from '#domain/catalogue';
 import { randomId } from '#ledger/bytes';
+import { RECORD_PLACES } from '#protocol/doc-layout';
 import { CommandClient, relayWithTwoUsers } from '../test/integration/support/harness';
 
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 4000);
@@ -68,7 +69,7 @@ const seen: number[] = [];
 let sentAt = 0;
 const clients = await Promise.all(
   Array.from({ length: CLIENTS }, async () => {
-    const ws = new WebSocket(`${h.ws}/sync/access?token=${admin.token}`);
+    const ws = new WebSocket(`${h.ws}/sync/${RECORD_PLACES.activations.doc}?token=${admin.token}`);
     const doc = new Y.Doc();
     ws.binaryType = 'nodebuffer';
     let synced: () => void = () => {};
@@ -79,7 +80,11 @@ const clients = await Promise.all(
       const step = decoding.readVarUint(decoder);
       Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
       if (step === syncProtocol.messageYjsSyncStep2) synced();
-      else if (doc.getMap('activations').has(activationId) && seen.length < CLIENTS && sentAt)
+      else if (
+        doc.getMap(RECORD_PLACES.activations.map).has(activationId) &&
+        seen.length < CLIENTS &&
+        sentAt
+      )
         seen.push(performance.now() - sentAt);
     });
     await new Promise((r) => ws.once('open', r));

@@ -28,7 +28,8 @@ import { isoAt, type Clock } from './clock';
 import { commandDigest, type LedgerWriter } from './ledger-writer';
 import { log } from './log';
 import { verifyAssertion, type RelyingParty } from './passkeys';
-import type { DocName, Projection } from './projection';
+import type { DocName } from '#protocol/doc-layout';
+import type { Projection } from './projection';
 import type { AppendBatch, RelayStorage, StoredCommand } from './storage/types';
 
 const MAX_BATCH = 256;

@@ -16,12 +16,17 @@ import { settingsKey } from '#domain/settings/settings';
 import { requestIdFor } from '#domain/approvals/requests';
 import type { DomainEvent } from '#domain/events';
 import type { TenantState } from '#domain/model';
-
-export const DOC_NAMES = ['directory', 'access', 'audit'] as const;
-export type DocName = (typeof DOC_NAMES)[number];
-
-export const isDocName = (name: string): name is DocName =>
-  (DOC_NAMES as readonly string[]).includes(name);
+import {
+  CHECKPOINT,
+  DOC_NAMES,
+  isDocName,
+  LEDGER_ENTRIES,
+  META,
+  RECORD_MAPS,
+  RECORD_PLACES,
+  type DocName,
+  type ReplicatedRecords,
+} from '#protocol/doc-layout';
 
 /**
  * Record values are stored as JSON text (ADR 0005): one Yjs string per record instead of a Yjs
@@ -29,22 +34,6 @@ export const isDocName = (name: string): name is DocName =>
  * assignments). Text never shares objects with state.
  */
 const plain = (value: unknown): string => JSON.stringify(value);
-
-/** The maps whose values are records (JSON text); `meta` and `checkpoint` hold plain values. */
-export const RECORD_MAPS: Readonly<Record<DocName, readonly string[]>> = {
-  directory: [
-    'users',
-    'devices',
-    'invites',
-    'roles',
-    'settings',
-    'scopes',
-    'administrativeUnits',
-    'groups',
-  ],
-  access: ['assignments', 'activations', 'requests', 'assignmentRequests'],
-  audit: ['alerts'],
-};
 
 export class Projection {
   readonly docs: Record<DocName, Y.Doc> = {
@@ -112,89 +101,90 @@ export class Projection {
 
   /** Writes what the events changed, reading the new values from the already-evolved state. */
   projectEvents(events: readonly DomainEvent[], state: TenantState): void {
-    const dir = this.docs.directory;
-    const acc = this.docs.access;
-    const setIn = (doc: Y.Doc, map: string, id: string, value: unknown) =>
-      doc.transact(() => doc.getMap(map).set(id, plain(value)), 'relay');
+    const setIn = (records: ReplicatedRecords, id: string, value: unknown) => {
+      const doc = this.docs[RECORD_PLACES[records].doc];
+      doc.transact(() => doc.getMap(RECORD_PLACES[records].map).set(id, plain(value)), 'relay');
+    };
     for (const event of events) {
       switch (event.type) {
-        case 'SetupCompleted':
-          dir.transact(() => dir.getMap('meta').set('setupCompletedAt', event.at), 'relay');
+        case 'SetupCompleted': {
+          const dir = this.docs[META.doc];
+          dir.transact(() => dir.getMap(META.map).set(META.setupCompletedAt, event.at), 'relay');
           break;
+        }
         case 'UserCreated':
-          setIn(dir, 'users', event.user.id, state.users[event.user.id]);
+          setIn('users', event.user.id, state.users[event.user.id]);
           break;
         case 'PasskeyRegistered':
           // Credential ids and keys stay on the relay; clients get theirs from /api/confirm/nonce.
           break;
         case 'DeviceEnrolled':
-          setIn(dir, 'devices', event.device.id, state.devices[event.device.id]);
+          setIn('devices', event.device.id, state.devices[event.device.id]);
           break;
         case 'DeviceRevoked':
-          setIn(dir, 'devices', event.deviceId, state.devices[event.deviceId]);
+          setIn('devices', event.deviceId, state.devices[event.deviceId]);
           break;
         case 'InviteCreated':
-          setIn(dir, 'invites', event.invite.id, state.invites[event.invite.id]);
+          setIn('invites', event.invite.id, state.invites[event.invite.id]);
           break;
         case 'InviteRevoked':
         case 'InviteAccepted':
-          setIn(dir, 'invites', event.inviteId, state.invites[event.inviteId]);
+          setIn('invites', event.inviteId, state.invites[event.inviteId]);
           break;
         case 'RoleCreated':
-          setIn(dir, 'roles', event.role.id, state.customRoles[event.role.id]);
+          setIn('customRoles', event.role.id, state.customRoles[event.role.id]);
           break;
         case 'RoleAssigned':
-          setIn(acc, 'assignments', event.assignment.id, state.assignments[event.assignment.id]);
+          setIn('assignments', event.assignment.id, state.assignments[event.assignment.id]);
           break;
         case 'AssignmentRemoved':
         case 'AssignmentExpired':
-          setIn(acc, 'assignments', event.assignmentId, state.assignments[event.assignmentId]);
+          setIn('assignments', event.assignmentId, state.assignments[event.assignmentId]);
           break;
         case 'ActivationStarted': {
-          setIn(acc, 'activations', event.activation.id, state.activations[event.activation.id]);
+          setIn('activations', event.activation.id, state.activations[event.activation.id]);
           // A granted request becomes Provisioned by this event: project its new status too.
           const request = getOwn(state.requests, requestIdFor(event.activation.id));
-          if (request) setIn(acc, 'requests', request.id, request);
+          if (request) setIn('requests', request.id, request);
           break;
         }
         case 'ActivationDeactivated':
         case 'ActivationExpired':
-          setIn(acc, 'activations', event.activationId, state.activations[event.activationId]);
+          setIn('activations', event.activationId, state.activations[event.activationId]);
           break;
         case 'RoleSettingsUpdated': {
           // Resource roles' settings are keyed per role × scope (`settingsKey`).
           const key = settingsKey(event.roleId, event.scopeId ?? null);
-          setIn(dir, 'settings', key, getOwn(state.settings, key));
+          setIn('settings', key, getOwn(state.settings, key));
           break;
         }
         case 'ActivationRequested':
-          setIn(acc, 'requests', event.request.id, state.requests[event.request.id]);
+          setIn('requests', event.request.id, state.requests[event.request.id]);
           break;
         case 'RequestApproved':
         case 'RequestDenied':
         case 'RequestGranted':
-          setIn(acc, 'requests', event.requestId, state.requests[event.requestId]);
+          setIn('requests', event.requestId, state.requests[event.requestId]);
           break;
         // Both kinds of request can be cancelled, expire or fail; the id says which map holds it.
         case 'RequestCanceled':
         case 'RequestExpired':
         case 'RequestFailed': {
           const request = getOwn(state.requests, event.requestId);
-          if (request) setIn(acc, 'requests', request.id, request);
+          if (request) setIn('requests', request.id, request);
           const asked = getOwn(assignmentRequestsOf(state), event.requestId);
-          if (asked) setIn(acc, 'assignmentRequests', asked.id, asked);
+          if (asked) setIn('assignmentRequests', asked.id, asked);
           break;
         }
         case 'UserBreakGlassSet':
-          setIn(dir, 'users', event.userId, state.users[event.userId]);
+          setIn('users', event.userId, state.users[event.userId]);
           break;
         case 'AlertRaised':
           // Alerts are for security readers: they live in the audit document, not the directory.
-          setIn(this.docs.audit, 'alerts', event.alert.id, getOwn(alertsOf(state), event.alert.id));
+          setIn('alerts', event.alert.id, getOwn(alertsOf(state), event.alert.id));
           break;
         case 'AssignmentRequested':
           setIn(
-            acc,
             'assignmentRequests',
             event.request.id,
             getOwn(assignmentRequestsOf(state), event.request.id),
@@ -202,7 +192,6 @@ export class Projection {
           break;
         case 'AssignmentRequestDecided':
           setIn(
-            acc,
             'assignmentRequests',
             event.requestId,
             getOwn(assignmentRequestsOf(state), event.requestId),
@@ -210,18 +199,17 @@ export class Projection {
           break;
         case 'AssignmentUpdated':
         case 'AssignmentExtended':
-          setIn(acc, 'assignments', event.assignmentId, state.assignments[event.assignmentId]);
+          setIn('assignments', event.assignmentId, state.assignments[event.assignmentId]);
           break;
         case 'ScopeCreated':
-          setIn(dir, 'scopes', event.scope.id, getOwn(scopesOf(state), event.scope.id));
+          setIn('scopes', event.scope.id, getOwn(scopesOf(state), event.scope.id));
           break;
         case 'ScopeRenamed':
         case 'ScopeDeleted':
-          setIn(dir, 'scopes', event.scopeId, getOwn(scopesOf(state), event.scopeId));
+          setIn('scopes', event.scopeId, getOwn(scopesOf(state), event.scopeId));
           break;
         case 'AdministrativeUnitCreated':
           setIn(
-            dir,
             'administrativeUnits',
             event.unit.id,
             getOwn(administrativeUnitsOf(state), event.unit.id),
@@ -229,14 +217,13 @@ export class Projection {
           break;
         case 'AdministrativeUnitMembersSet':
           setIn(
-            dir,
             'administrativeUnits',
             event.administrativeUnitId,
             getOwn(administrativeUnitsOf(state), event.administrativeUnitId),
           );
           break;
         case 'GroupCreated':
-          setIn(dir, 'groups', event.group.id, getOwn(groupsOf(state), event.group.id));
+          setIn('groups', event.group.id, getOwn(groupsOf(state), event.group.id));
           break;
         case 'GroupMemberAdded':
         case 'GroupMemberRemoved':
@@ -244,7 +231,7 @@ export class Projection {
         case 'GroupOwnerRemoved':
         case 'GroupNested':
         case 'GroupUnnested':
-          setIn(dir, 'groups', event.groupId, getOwn(groupsOf(state), event.groupId));
+          setIn('groups', event.groupId, getOwn(groupsOf(state), event.groupId));
           break;
         default: {
           const never: never = event;
@@ -256,50 +243,56 @@ export class Projection {
 
   /** Appends a sealed ledger entry (its canonical JSON) and the newest checkpoint to the audit doc. */
   projectEntry(canonicalEntry: string): void {
-    this.docs.audit.transact(
-      () => this.docs.audit.getArray<string>('entries').push([canonicalEntry]),
+    const audit = this.docs[LEDGER_ENTRIES.doc];
+    audit.transact(
+      () => audit.getArray<string>(LEDGER_ENTRIES.array).push([canonicalEntry]),
       'relay',
     );
   }
 
   projectCheckpoint(note: string): void {
-    this.docs.audit.transact(
-      () => this.docs.audit.getMap('checkpoint').set('latest', note),
-      'relay',
-    );
+    const audit = this.docs[CHECKPOINT.doc];
+    audit.transact(() => audit.getMap(CHECKPOINT.map).set(CHECKPOINT.latest, note), 'relay');
   }
 
   /** Rebuilds every document from state (when stored updates are missing). */
   rebuild(state: TenantState, canonicalEntries: string[], checkpoint: string | null): void {
-    const dir = this.docs.directory;
-    const acc = this.docs.access;
-    dir.transact(() => {
-      dir.getMap('meta').set('setupCompletedAt', state.setupCompletedAt);
-      for (const u of Object.values(state.users)) dir.getMap('users').set(u.id, plain(u));
-      for (const d of Object.values(state.devices)) dir.getMap('devices').set(d.id, plain(d));
-      for (const i of Object.values(state.invites)) dir.getMap('invites').set(i.id, plain(i));
-      for (const r of Object.values(state.customRoles)) dir.getMap('roles').set(r.id, plain(r));
-      for (const [id, s] of Object.entries(state.settings))
-        dir.getMap('settings').set(id, plain(s));
-      for (const s of Object.values(scopesOf(state))) dir.getMap('scopes').set(s.id, plain(s));
-      for (const u of Object.values(administrativeUnitsOf(state)))
-        dir.getMap('administrativeUnits').set(u.id, plain(u));
-      for (const g of Object.values(groupsOf(state))) dir.getMap('groups').set(g.id, plain(g));
-    }, 'relay');
-    acc.transact(() => {
-      for (const a of Object.values(state.assignments))
-        acc.getMap('assignments').set(a.id, plain(a));
-      for (const a of Object.values(state.activations))
-        acc.getMap('activations').set(a.id, plain(a));
-      for (const r of Object.values(state.requests)) acc.getMap('requests').set(r.id, plain(r));
-      for (const r of Object.values(assignmentRequestsOf(state)))
-        acc.getMap('assignmentRequests').set(r.id, plain(r));
-    }, 'relay');
-    this.docs.audit.transact(() => {
-      this.docs.audit.getArray<string>('entries').push(canonicalEntries);
-      for (const a of Object.values(alertsOf(state)))
-        this.docs.audit.getMap('alerts').set(a.id, plain(a));
-      if (checkpoint) this.docs.audit.getMap('checkpoint').set('latest', checkpoint);
-    }, 'relay');
+    const records: Record<ReplicatedRecords, Readonly<Record<string, unknown>>> = {
+      users: state.users,
+      devices: state.devices,
+      invites: state.invites,
+      customRoles: state.customRoles,
+      // Keyed by `settingsKey`, not by a field of the value.
+      settings: state.settings,
+      scopes: scopesOf(state),
+      administrativeUnits: administrativeUnitsOf(state),
+      groups: groupsOf(state),
+      assignments: state.assignments,
+      activations: state.activations,
+      requests: state.requests,
+      assignmentRequests: assignmentRequestsOf(state),
+      alerts: alertsOf(state),
+    };
+    for (const name of DOC_NAMES) {
+      const doc = this.docs[name];
+      doc.transact(() => {
+        if (name === META.doc) {
+          doc.getMap(META.map).set(META.setupCompletedAt, state.setupCompletedAt);
+        }
+        if (name === LEDGER_ENTRIES.doc) {
+          doc.getArray<string>(LEDGER_ENTRIES.array).push(canonicalEntries);
+        }
+        for (const [kind, place] of Object.entries(RECORD_PLACES)) {
+          if (place.doc !== name) continue;
+          const map = doc.getMap(place.map);
+          for (const [id, value] of Object.entries(records[kind as ReplicatedRecords])) {
+            map.set(id, plain(value));
+          }
+        }
+        if (name === CHECKPOINT.doc && checkpoint) {
+          doc.getMap(CHECKPOINT.map).set(CHECKPOINT.latest, checkpoint);
+        }
+      }, 'relay');
+    }
   }
 }

@@ -9,7 +9,8 @@ import type { Clock } from './clock';
 import type { LedgerWriter, RelaySigner } from './ledger-writer';
 import type { RelyingParty } from './passkeys';
 import type { CommandPipeline, Session } from './pipeline';
-import type { DocName, Projection } from './projection';
+import type { DocName } from '#protocol/doc-layout';
+import type { Projection } from './projection';
 import type { RelayStorage } from './storage/types';
 
 /** What a command socket needs: the ledger's length for `hello`, the clock, the pipeline. */

@@ -13,7 +13,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import { CloseCode } from '#protocol/close-codes';
 import { log } from './log';
 import type { Session } from './pipeline';
-import type { DocName } from './projection';
+import type { DocName } from '#protocol/doc-layout';
 
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;

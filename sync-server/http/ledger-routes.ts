@@ -6,6 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { toBase64 } from '#ledger/bytes';
 import { formatVerifierKey } from '#ledger/relay-key';
+import { LEDGER_ENTRIES } from '#protocol/doc-layout';
 import type { Session } from '../pipeline';
 import type { HttpHost } from '../relay-host';
 import { HttpError } from './http-errors';
@@ -74,8 +75,8 @@ export const ledgerRoutes: Pick<
     const size = relay.committed?.size ?? 0;
     const from = intParam(url, 'from', 0, Number.MAX_SAFE_INTEGER, 0);
     const limit = intParam(url, 'limit', 1, 1000, 500);
-    const entries = relay.projection.docs.audit
-      .getArray<string>('entries')
+    const entries = relay.projection.docs[LEDGER_ENTRIES.doc]
+      .getArray<string>(LEDGER_ENTRIES.array)
       .slice(Math.min(from, size), Math.min(from + limit, size));
     return { from, entries, size, next: from + limit < size ? from + limit : null };
   },
@@ -86,7 +87,7 @@ export const ledgerRoutes: Pick<
     const from = intParam(url, 'from', 0, Number.MAX_SAFE_INTEGER, 0);
     const limit = intParam(url, 'limit', 1, 5000, 1000);
     const all = relay.entriesOf(session.userId);
-    const array = relay.projection.docs.audit.getArray<string>('entries');
+    const array = relay.projection.docs[LEDGER_ENTRIES.doc].getArray<string>(LEDGER_ENTRIES.array);
     const end = Math.min(from + limit, size);
     const entries = all
       .filter((seq) => seq >= from && seq < end)

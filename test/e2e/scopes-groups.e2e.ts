@@ -1,8 +1,9 @@
 /**
  * Scopes and PIM for Groups (issue 3, "Scopes and groups"), as four people do it in their own
  * browser profiles: an admin builds a small resource tree and a group and makes the GROUP
- * eligible for Contributor at a subscription; a member activates it on a phone; a new owner of
- * the group manages its members; the last owner cannot be removed, and the app says why.
+ * eligible for Contributor at a subscription; a member activates it on a phone and sees a role
+ * the group holds actively under "Active now"; a new owner of the group manages its members; the
+ * last owner cannot be removed, and the app says why.
  */
 import type { BrowserContext } from '@playwright/test';
 import { AdminPage, InvitePage, MyRolesPage, SetupPage } from './page-models/app';
@@ -83,6 +84,24 @@ test('a group made eligible at a subscription lets its member activate; owners m
   await expect(card).toContainText(`Through the group ${GROUP}`);
   await boRoles.activate(ROLE_AT_SUB, { hours: 1, minutes: 0, justification: 'INC-7 payments' });
   await expect(boRoles.activeNow().getByRole('heading', { name: ROLE_AT_SUB })).toBeVisible();
+
+  // The group is also made ACTIVE for Reader below the subscription: Bo holds it all the time,
+  // only through the group, and My roles lists it under "Active now" and says so.
+  await new ScopedEligibilityPage(admin).assignGroup(
+    GROUP,
+    'Reader',
+    'rg-payments',
+    'Read access for the rota',
+    'active',
+  );
+  const heldThroughGroup = boRoles
+    .activeNow()
+    .getByRole('listitem')
+    .filter({
+      has: bo.getByRole('heading', { name: 'Reader · on rg-payments', exact: true }),
+    });
+  await expect(heldThroughGroup).toBeVisible();
+  await expect(heldThroughGroup).toContainText(`Through the group ${GROUP}`);
   const noScroll = await bo.evaluate(
     () => document.documentElement.scrollWidth <= document.documentElement.clientWidth,
   );

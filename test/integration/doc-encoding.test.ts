@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { openSqliteStorage } from '../../sync-server/storage/sqlite';
-import { RECORD_MAPS } from '../../sync-server/projection';
+import { RECORD_MAPS } from '#protocol/doc-layout';
 import { docRecord, relayWithTwoUsers, startRelay } from './support/harness';
 
 const legacy = {

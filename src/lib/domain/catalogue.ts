@@ -134,6 +134,19 @@ export function findRole(state: TenantState, roleId: RoleId): Role | undefined {
   return own(state.customRoles, roleId);
 }
 
+/**
+ * True when an assignment of `role` may be limited to an administrative unit: directory roles,
+ * except Global and Privileged Role Administrator, whose reach is the tenant itself. Resource
+ * roles are held at a scope instead, and group pseudo-roles nowhere but their group.
+ */
+export function canLimitToUnit(role: Pick<Role, 'id' | 'kind'>): boolean {
+  return (
+    role.kind === 'directory' &&
+    role.id !== ROLE_IDS.GlobalAdministrator &&
+    role.id !== ROLE_IDS.PrivilegedRoleAdministrator
+  );
+}
+
 /** Every role: built-ins in catalogue order, then custom roles by name (ties by id, so stable). */
 export function allRoles(state: TenantState): Role[] {
   const custom = [...valuesOf(state.customRoles)].sort(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromBase64Url, sha256, toBase64Url, utf8 } from '#ledger/bytes';
 import { activateRoleAt } from './activation-extras';
-import { createInvite, endOfLocalDay } from './commands';
+import { createInvite, endOfLocalDay, localDayEndingBy } from './commands';
 
 describe('createInvite', () => {
   it('puts a 32-byte secret in the link fragment and only its hash in the command', async () => {
@@ -47,5 +47,34 @@ describe('endOfLocalDay', () => {
   it('refuses anything that is not a date', () => {
     expect(endOfLocalDay('')).toBeNull();
     expect(endOfLocalDay('tomorrow')).toBeNull();
+  });
+});
+
+describe('localDayEndingBy', () => {
+  const dayAfter = (day: string) => {
+    const [y, m, d] = day.split('-').map(Number);
+    const next = new Date(y!, m! - 1, d! + 1);
+    return endOfLocalDay(
+      `${next.getFullYear()}-${String(next.getMonth() + 1).padStart(2, '0')}-${String(next.getDate()).padStart(2, '0')}`,
+    )!;
+  };
+
+  it('is the last local day that ends by the limit, whatever the hour of the limit', () => {
+    for (const limit of [
+      '2026-12-24T12:00:00.000Z',
+      '2026-12-24T00:00:00.000Z',
+      '2026-12-24T23:59:00.000Z',
+      '2026-03-29T01:30:00.000Z',
+      '2027-01-01T00:00:00.000Z',
+    ]) {
+      const day = localDayEndingBy(limit);
+      expect(Date.parse(endOfLocalDay(day)!)).toBeLessThanOrEqual(Date.parse(limit));
+      expect(Date.parse(dayAfter(day))).toBeGreaterThan(Date.parse(limit));
+    }
+  });
+
+  it('keeps the limit’s own day when the limit is that day’s end', () => {
+    const end = endOfLocalDay('2026-12-24')!;
+    expect(localDayEndingBy(end)).toBe('2026-12-24');
   });
 });

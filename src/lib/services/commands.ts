@@ -195,3 +195,19 @@ export function endOfLocalDay(date: string): Iso | null {
   const end = new Date(Number(y), Number(m) - 1, Number(d), 23, 59, 0, 0);
   return Number.isNaN(end.getTime()) ? null : end.toISOString();
 }
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const dayOf = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+
+/**
+ * The latest local calendar day whose end (`endOfLocalDay`) is no later than `limit`: the value
+ * a date field shows for a suggested end, so the day it shows is never refused for running past
+ * `limit` (the end of the limit's own day usually lies after it).
+ */
+export function localDayEndingBy(limit: Iso): string {
+  const at = new Date(limit);
+  const sameDay = dayOf(at);
+  const end = endOfLocalDay(sameDay);
+  if (end !== null && Date.parse(end) <= at.getTime()) return sameDay;
+  return dayOf(new Date(at.getFullYear(), at.getMonth(), at.getDate() - 1));
+}

@@ -13,7 +13,7 @@ import {
 import { RelayUnreachableError } from '$lib/sync/relay-http';
 import type { DeviceRecord } from '$lib/webauthn/device-key';
 import type { ConfirmationNonce } from '$lib/webauthn/passkeys';
-import { offlineWindowFor } from '#domain/confirmation/offline';
+import { offlineWindowFor, oldestUsableNonceIssue } from '#domain/confirmation/offline';
 import type { Rejection } from '#domain/rejections';
 import type { UserCommand } from '#domain/commands';
 import type { DeviceId, TenantState } from '#domain/model';
@@ -63,14 +63,12 @@ export class ConfirmationNonces {
         message: `You are offline. ${window.reason ?? 'Offline confirmation is off for this role.'}`,
       };
     }
-    // Leave a minute for the trip to the relay once the network is back.
-    const now = Date.now();
-    const notIssuedBefore = new Date(now - (window.minutes - 1) * 60_000).toISOString();
+    const now = new Date().toISOString();
     const pooled = await takePooledNonce(
       this.#options.db().noncePool,
       device.deviceId,
-      notIssuedBefore,
-      new Date(now).toISOString(),
+      oldestUsableNonceIssue(window, now),
+      now,
     );
     if (!pooled) {
       return {

@@ -19,6 +19,8 @@ export type QueuedCommand = {
   cmdId: string;
   command: UserCommand;
   createdAt: string;
+  /** When the device signed it: the relay accepts it for `MAX_COMMAND_AGE_MS` from then. */
+  issuedAt: string;
   /** Confirmed offline with a pre-issued nonce. */
   state: 'waiting' | 'accepted' | 'rejected';
   seq: number | null;
@@ -61,6 +63,7 @@ function toQueuedCommand(record: OutboxRecord): QueuedCommand {
     cmdId: record.cmdId,
     command: record.signed.envelope.command as UserCommand,
     createdAt: record.createdAt,
+    issuedAt: record.signed.envelope.issuedAt,
     state: !outcome ? 'waiting' : outcome.t === 'ack' ? 'accepted' : 'rejected',
     seq: outcome?.seq ?? null,
     rejection:

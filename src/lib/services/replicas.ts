@@ -8,6 +8,7 @@ import { DocReplica, type DocName, type ReplicaStatus } from '$lib/sync/replica'
 import { websocketBase } from '$lib/sync/relay-http';
 import type { DeviceRecord } from '$lib/webauthn/device-key';
 import { CloseCode } from '#protocol/close-codes';
+import { DOC_NAMES } from '#protocol/doc-layout';
 
 export type ReplicasOptions = {
   /** The enrolled device key; null once signed out. */
@@ -24,8 +25,6 @@ export type ReplicasOptions = {
   /** The relay refused a document this user may not read. */
   onForbidden(name: DocName): Promise<void>;
 };
-
-const ALL_DOCS: readonly DocName[] = ['directory', 'access', 'audit'];
 
 export class Replicas {
   readonly #options: ReplicasOptions;
@@ -155,7 +154,7 @@ export class Replicas {
 
 /** Deletes this device's local copies of every document (a device that may no longer read). */
 export async function clearLocalCopies(deviceId: string): Promise<void> {
-  for (const name of ALL_DOCS) {
+  for (const name of DOC_NAMES) {
     await new DocReplica(name, deviceId).clearLocal().catch(() => undefined);
   }
 }

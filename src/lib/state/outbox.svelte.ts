@@ -6,17 +6,20 @@ import { createContext } from 'svelte';
 import type { LeaseholdClient, QueuedCommand } from '$lib/services';
 import { findRole } from '#domain/catalogue';
 import { describeRejection } from '#domain/describe';
-import { sentence, type Sentence } from '#domain/sentence';
+import { commandAcceptedUntil, commandStaleness } from '#domain/freshness';
+import { instant, sentence, type Sentence } from '#domain/sentence';
 import { getOwn } from '#domain/records';
 import type { UserCommand } from '#domain/commands';
-import type { TenantState } from '#domain/model';
+import type { Iso, TenantState } from '#domain/model';
 
 export type QueuedRow = {
   cmdId: string;
   what: string;
-  /** A refusal is the domain's sentence, its instants typed for the view to say locally. */
+  /** In words; instants are typed (a Sentence) for the view to say locally. */
   outcome: string | Sentence;
   tone: 'waiting' | 'ok' | 'pending' | 'bad';
+  /** Not answered by the relay yet. */
+  waiting: boolean;
 };
 
 export class OutboxState {
@@ -39,9 +42,12 @@ export class OutboxState {
     return this.#client.dismissQueuedOutcomes();
   }
 
-  /** Each queued command and its outcome in plain words, against the current tenant state. */
-  rows(state: TenantState): QueuedRow[] {
-    return this.items.map((item) => describeQueued(item, state));
+  /**
+   * Each queued command and its outcome in plain words, against the current tenant state; a
+   * waiting one says until when the relay still accepts it, or that it no longer will at `at`.
+   */
+  rows(state: TenantState, at: Iso): QueuedRow[] {
+    return this.items.map((item) => describeQueued(item, state, at));
   }
 }
 
@@ -79,11 +85,31 @@ function describeCommand(command: UserCommand, state: TenantState): string {
   }
 }
 
-function describeQueued(item: QueuedCommand, state: TenantState): QueuedRow {
-  const what = describeCommand(item.command, state);
-  if (item.state === 'waiting') {
-    return { cmdId: item.cmdId, what, outcome: 'Waiting to send', tone: 'waiting' };
+/** What will become of a command still waiting to be sent, by the relay's freshness rule. */
+function waitingOutcome(item: QueuedCommand, at: Iso): Pick<QueuedRow, 'outcome' | 'tone'> {
+  const stale = commandStaleness(item.issuedAt, at);
+  if (stale?.reason === 'too-old') {
+    return {
+      outcome: sentence`Too old to send: the relay accepts a command for ${stale.limitDays} days after it is made, so it will refuse this one (made ${instant(item.issuedAt)}). Do it again.`,
+      tone: 'bad',
+    };
   }
+  if (stale?.reason === 'issued-in-future') {
+    return {
+      outcome: `The relay will refuse it: it was made while this device's clock was more than ${stale.limitMinutes} minutes ahead. Check the clock and do it again.`,
+      tone: 'bad',
+    };
+  }
+  return {
+    outcome: sentence`Waiting to send. If it has not reached the relay by ${instant(commandAcceptedUntil(item.issuedAt))}, the relay will refuse it and you will have to do it again.`,
+    tone: 'waiting',
+  };
+}
+
+function describeQueued(item: QueuedCommand, state: TenantState, at: Iso): QueuedRow {
+  const what = describeCommand(item.command, state);
+  const row = { cmdId: item.cmdId, what, waiting: false };
+  if (item.state === 'waiting') return { ...row, waiting: true, ...waitingOutcome(item, at) };
   if (item.state === 'accepted') {
     const command = item.command;
     const request =
@@ -91,9 +117,9 @@ function describeQueued(item: QueuedCommand, state: TenantState): QueuedRow {
         ? getOwn(state.requests, `req_${command.activationId}`)
         : undefined;
     if (request?.status === 'PendingApproval') {
-      return { cmdId: item.cmdId, what, outcome: 'Sent: now pending approval', tone: 'pending' };
+      return { ...row, outcome: 'Sent: now pending approval', tone: 'pending' };
     }
-    return { cmdId: item.cmdId, what, outcome: 'Accepted', tone: 'ok' };
+    return { ...row, outcome: 'Accepted', tone: 'ok' };
   }
   const rejection = item.rejection ?? { code: 'malformed-command', message: '' };
   let reason = describeRejection(rejection);
@@ -105,7 +131,7 @@ function describeQueued(item: QueuedCommand, state: TenantState): QueuedRow {
   ) {
     reason = sentence`The request was cancelled meanwhile. ${reason}`;
   }
-  return { cmdId: item.cmdId, what, outcome: sentence`Rejected: ${reason}`, tone: 'bad' };
+  return { ...row, outcome: sentence`Rejected: ${reason}`, tone: 'bad' };
 }
 
 const [getOutbox, setOutboxContext] = createContext<OutboxState>();

@@ -3,6 +3,13 @@
  * so the same domain functions the relay uses (decide, permissions, expiry) run on the client.
  */
 import type * as Y from 'yjs';
+import {
+  CHECKPOINT,
+  LEDGER_ENTRIES,
+  META,
+  RECORD_PLACES,
+  type ReplicatedRecords,
+} from '#protocol/doc-layout';
 import type { LedgerEntry } from '#protocol/ledger-entry';
 import { putOwn } from '#domain/records';
 import type { Iso, TenantState } from '#domain/model';
@@ -18,8 +25,8 @@ const parsed = new WeakMap<Y.Map<unknown>, Map<string, { text: string; value: un
  * A map of records as a plain record. Values are JSON text (ADR 0005); a value that is not text
  * (a copy synced from a relay before ADR 0005) is used as it is.
  */
-function recordOf<T>(doc: Y.Doc, name: string): Record<string, T> {
-  const map = doc.getMap<unknown>(name);
+function recordOf<T>(doc: Y.Doc, records: ReplicatedRecords): Record<string, T> {
+  const map = doc.getMap<unknown>(RECORD_PLACES[records].map);
   let cache = parsed.get(map);
   if (!cache) {
     cache = new Map();
@@ -58,23 +65,30 @@ export function readTenantState(
   access: Y.Doc,
   audit: Y.Doc | null = null,
 ): TenantState {
-  const setupCompletedAt = directory.getMap<Iso | null>('meta').get('setupCompletedAt') ?? null;
+  const docs = { directory, access, audit };
+  /** The records of one kind, from the document the layout puts them in (none if not held). */
+  const read = <T>(records: ReplicatedRecords): Record<string, T> => {
+    const doc = docs[RECORD_PLACES[records].doc];
+    return doc ? recordOf<T>(doc, records) : {};
+  };
+  const setupCompletedAt =
+    directory.getMap<Iso | null>(META.map).get(META.setupCompletedAt) ?? null;
   return {
     setupCompletedAt,
-    users: recordOf(directory, 'users'),
+    users: read('users'),
     passkeys: {},
-    devices: recordOf(directory, 'devices'),
-    customRoles: recordOf(directory, 'roles'),
-    settings: recordOf(directory, 'settings'),
-    invites: recordOf(directory, 'invites'),
-    assignments: recordOf(access, 'assignments'),
-    activations: recordOf(access, 'activations'),
-    requests: recordOf(access, 'requests'),
-    assignmentRequests: recordOf(access, 'assignmentRequests'),
-    alerts: audit ? recordOf(audit, 'alerts') : {},
-    scopes: recordOf(directory, 'scopes'),
-    administrativeUnits: recordOf(directory, 'administrativeUnits'),
-    groups: recordOf(directory, 'groups'),
+    devices: read('devices'),
+    customRoles: read('customRoles'),
+    settings: read('settings'),
+    invites: read('invites'),
+    assignments: read('assignments'),
+    activations: read('activations'),
+    requests: read('requests'),
+    assignmentRequests: read('assignmentRequests'),
+    alerts: read('alerts'),
+    scopes: read('scopes'),
+    administrativeUnits: read('administrativeUnits'),
+    groups: read('groups'),
   };
 }
 
@@ -87,7 +101,7 @@ export class AuditReader {
   #texts: string[] = [];
 
   read(audit: Y.Doc): LedgerEntry[] {
-    const entries = audit.getArray<string>('entries');
+    const entries = audit.getArray<string>(LEDGER_ENTRIES.array);
     const length = entries.length;
     // Anything other than growth (a replaced document) means starting over.
     if (
@@ -119,6 +133,6 @@ export class AuditReader {
 
   /** The newest signed checkpoint note, if the relay has published one. */
   static checkpoint(audit: Y.Doc): string | null {
-    return audit.getMap<string>('checkpoint').get('latest') ?? null;
+    return audit.getMap<string>(CHECKPOINT.map).get(CHECKPOINT.latest) ?? null;
   }
 }

@@ -8,12 +8,13 @@ import { WebsocketProvider } from 'y-websocket';
 import { Awareness } from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
+import type { DocName } from '#protocol/doc-layout';
 import { UpdateStore } from './update-store';
 
 /** y-websocket's message type for sync frames. */
 const MESSAGE_SYNC = 0;
 
-export type DocName = 'directory' | 'access' | 'audit';
+export type { DocName };
 export type ReplicaStatus = 'connecting' | 'connected' | 'synced' | 'disconnected';
 
 export type ReplicaHandlers = {

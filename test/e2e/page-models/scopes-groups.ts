@@ -79,6 +79,16 @@ export class ScopedEligibilityPage {
   }
   /** Makes a group eligible for a resource role at a scope. */
   async makeGroupEligible(group: string, role: string, scope: string, justification: string) {
+    await this.assignGroup(group, role, scope, justification, 'eligible');
+  }
+  /** Assigns a resource role at a scope to a group, eligible or active (held all the time). */
+  async assignGroup(
+    group: string,
+    role: string,
+    scope: string,
+    justification: string,
+    type: 'eligible' | 'active',
+  ) {
     const region = this.region();
     await region.getByRole('radio', { name: /^Group/ }).check();
     await region.getByLabel('Group', { exact: true }).selectOption({ label: group });
@@ -86,10 +96,14 @@ export class ScopedEligibilityPage {
     const scopeSelect = region.getByLabel('Scope (required)');
     const option = scopeSelect.getByRole('option', { name: new RegExp(`${scope} \\(`) });
     await scopeSelect.selectOption(await option.getAttribute('value').then((v) => v ?? ''));
+    await region
+      .getByRole('radio', { name: type === 'eligible' ? /^Eligible \(/ : /^Active \(/ })
+      .check();
     await region.getByLabel('Justification', { exact: true }).fill(justification);
     await region.getByRole('button', { name: 'Assign role' }).click();
+    const outcome = type === 'eligible' ? 'eligible for' : 'assigned';
     await expect(
-      region.getByText(`The group ${group} is now eligible for ${role} · on ${scope}.`),
+      region.getByText(`The group ${group} is now ${outcome} ${role} · on ${scope}.`),
     ).toBeVisible();
   }
 }

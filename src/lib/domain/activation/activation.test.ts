@@ -9,11 +9,11 @@ import {
   activationStartWindow,
   activationEndsAt,
   activeActivationFor,
-  activeActivationsOf,
   canDeactivateAt,
   eligibleAssignmentsOf,
 } from './activation';
 import { isActivationActive, isAssignmentInForce } from './status';
+import { activeRolesOf } from '#domain/assignments/holdings';
 
 const activation = (over: Partial<Activation> = {}): Activation => ({
   id: 'act',
@@ -112,9 +112,11 @@ describe('queries over state', () => {
   it('lists eligible assignments in force and activations active at the time', () => {
     expect(eligibleAssignmentsOf(state, 'grace', at(2)).map((a) => a.id)).toEqual(['e1', 'e2']);
     expect(eligibleAssignmentsOf(state, 'grace', at(30)).map((a) => a.id)).toEqual(['e1']);
-    expect(activeActivationsOf(state, 'grace', at(2)).map((a) => a.id)).toEqual(['act1']);
-    expect(activeActivationsOf(state, 'grace', at(61))).toEqual([]);
-    expect(activeActivationsOf(state, 'ada', at(2))).toEqual([]);
+    const activeOf = (userId: string, when: string) =>
+      activeRolesOf(state, userId, when).activations.map((a) => a.id);
+    expect(activeOf('grace', at(2))).toEqual(['act1']);
+    expect(activeOf('grace', at(61))).toEqual([]);
+    expect(activeOf('ada', at(2))).toEqual([]);
     expect(activeActivationFor(state, 'e1', at(2))?.id).toBe('act1');
     expect(activeActivationFor(state, 'e1', at(61))).toBeUndefined();
   });

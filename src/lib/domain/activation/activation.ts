@@ -70,13 +70,6 @@ export function activationEndsAt(
   return assignment.endsAt === null ? requested : earliest(requested, assignment.endsAt);
 }
 
-/** The user's activations that grant a role at `at`, in the order they were started. */
-export function activeActivationsOf(state: TenantState, userId: UserId, at: Iso): Activation[] {
-  return (indexBy(state.activations, 'principalId').get(userId) ?? []).filter((a) =>
-    isActivationActive(a, at),
-  );
-}
-
 /**
  * The user's eligible assignments in force at `at` (the roles they could activate): their own,
  * and those of every group they are a member of then (directly, just in time, or nested).

@@ -19,3 +19,16 @@ export function isActivationScheduled(a: Activation, at: Iso): boolean {
 export function isAssignmentInForce(a: Assignment, at: Iso): boolean {
   return a.status === 'current' && a.startsAt <= at && (a.endsAt === null || at < a.endsAt);
 }
+
+/**
+ * Where an activation stands at `at`: booked but not started, granting its role, ended early
+ * (deactivated), or ended at its end time. An activation past its end counts as expired at once,
+ * before the relay's scheduler records it, so every reader says the same at the same instant.
+ */
+export type ActivationPhase = 'scheduled' | 'active' | 'deactivated' | 'expired';
+
+export function activationPhase(a: Activation, at: Iso): ActivationPhase {
+  if (a.status !== 'active') return a.status;
+  if (at >= a.endsAt) return 'expired';
+  return at < a.startsAt ? 'scheduled' : 'active';
+}

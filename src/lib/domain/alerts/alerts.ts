@@ -6,6 +6,10 @@
 import type { ActivationId, Alert, AlertId, Iso, TenantState, UserId } from '#domain/model';
 import { hasPermission } from '#domain/permissions';
 import { alertsOf, valuesOf } from '#domain/records';
+import { addMinutes } from '#domain/time';
+
+/** How far back the "recent high-severity alerts" count looks (the nav badge, the summary). */
+export const RECENT_ALERT_HOURS = 24;
 
 /**
  * The id of the alert a break-glass activation raises: deterministic, so a retried command
@@ -21,4 +25,14 @@ export function alertsVisibleTo(state: TenantState, userId: UserId, at: Iso): Al
   return [...valuesOf(alertsOf(state))].sort((a, b) =>
     a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
   );
+}
+
+/**
+ * The high-severity alerts `userId` may read that were raised in the `RECENT_ALERT_HOURS`
+ * before `at` (strictly after its start), newest first: what the navigation badge counts and the
+ * alerts page sums up.
+ */
+export function recentHighAlerts(state: TenantState, userId: UserId, at: Iso): Alert[] {
+  const since = addMinutes(at, -RECENT_ALERT_HOURS * 60);
+  return alertsVisibleTo(state, userId, at).filter((a) => a.severity === 'high' && a.at > since);
 }

@@ -15,7 +15,10 @@ import { addDays } from '#domain/time';
 import {
   ASSIGNMENT_REQUEST_TIMEOUT_DAYS,
   assignmentRequestsAwaiting,
+  RENEW_WINDOW_DAYS,
+  renewableAssignmentsOf,
   renewalAssignmentIdFor,
+  renewalBlocker,
 } from './extensions';
 
 const SR = ROLE_IDS.SecurityReader;
@@ -619,5 +622,32 @@ describe('extend and renew what is not a plain user assignment', () => {
       status: 'current',
       endsAt: addDays(END, 90),
     });
+  });
+});
+
+describe('renewableAssignmentsOf', () => {
+  it('lists what expired within the renewal window, the same days renewalBlocker allows', () => {
+    const w = extendWorld();
+    const ids = (when: Iso) => renewableAssignmentsOf(w.state, 'grace', when).map((a) => a.id);
+    expect(ids(plusMs(END, -1))).toEqual([]);
+    expect(ids(END)).toEqual(['e1']);
+    const closes = addDays(END, RENEW_WINDOW_DAYS);
+    expect(ids(closes)).toEqual(['e1']);
+    expect(renewalBlocker(w.state, 'grace', 'e1', closes)).toBeNull();
+    expect(ids(plusMs(closes, 1))).toEqual([]);
+    expect(renewalBlocker(w.state, 'grace', 'e1', plusMs(closes, 1))?.code).toBe(
+      'renewal-window-closed',
+    );
+  });
+
+  it('leaves out what was removed before its end, and other people’s', () => {
+    const w = extendWorld();
+    w.run(
+      { type: 'RemoveAssignment', assignmentId: 'e1', justification: 'Left the rota' },
+      asUser('ada', addDays(T0, 10)),
+    );
+    expect(renewableAssignmentsOf(w.state, 'grace', addDays(END, 1))).toEqual([]);
+    const fresh = extendWorld();
+    expect(renewableAssignmentsOf(fresh.state, 'pat', addDays(END, 1))).toEqual([]);
   });
 });

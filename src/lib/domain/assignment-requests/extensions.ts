@@ -150,6 +150,24 @@ export function renewalBlocker(
 }
 
 /**
+ * The assignments `userId` may ask at `at` to renew, as far as time and ownership go: theirs (or
+ * a group's they own), expired, at most `RENEW_WINDOW_DAYS` ago; the most recently ended first.
+ * A pending renewal does not take one off the list: the page shows its status instead
+ * (`renewalBlocker` says whether a new request may be made).
+ */
+export function renewableAssignmentsOf(state: TenantState, userId: UserId, at: Iso): Assignment[] {
+  return valuesOf(state.assignments)
+    .filter(
+      (a) =>
+        a.endsAt !== null &&
+        hasExpired(a, at) &&
+        at <= addDays(a.endsAt, RENEW_WINDOW_DAYS) &&
+        mayAskFor(state, userId, a, at),
+    )
+    .sort((a, b) => compareByEnd(b.endsAt as Iso, b.id, a.endsAt as Iso, a.id));
+}
+
+/**
  * Who may ask to extend or renew an assignment: its user, or for an assignment to a group (whose
  * members inherit it) the group's owners, who answer for the group.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROLE_IDS } from '#domain/catalogue';
+import { BUILT_IN_ROLES, canLimitToUnit, ROLE_IDS } from '#domain/catalogue';
 import type { Command } from '#domain/commands';
 import { decide } from '#domain/decide';
 import {
@@ -217,5 +217,34 @@ describe('RemoveAssignment', () => {
     given(w.events)
       .when(remove('bootstrap-ada'), asUser('ada', at(10)))
       .thenAccepts();
+  });
+});
+
+describe('AssignRole in an administrative unit', () => {
+  const w = tenant();
+  w.run(
+    { type: 'CreateAdministrativeUnit', administrativeUnitId: 'paris', name: 'Paris' },
+    asUser('ada'),
+  );
+
+  it('accepts a unit for exactly the directory roles canLimitToUnit allows', () => {
+    const directory = BUILT_IN_ROLES.filter((r) => r.kind === 'directory');
+    for (const role of directory) {
+      const decision = decide(
+        assign({ roleId: role.id, administrativeUnitId: 'paris' }),
+        w.state,
+        asUser('ada', at(1)),
+      );
+      expect([role.id, decision.ok]).toEqual([role.id, canLimitToUnit(role)]);
+      if (!decision.ok) expect(decision.rejection.code).toBe('invalid-scope');
+    }
+    expect(canLimitToUnit({ id: GA, kind: 'directory' })).toBe(false);
+    expect(canLimitToUnit({ id: PRA, kind: 'directory' })).toBe(false);
+    expect(canLimitToUnit({ id: SR, kind: 'directory' })).toBe(true);
+  });
+
+  it('never limits a resource role or a group pseudo-role to a unit', () => {
+    expect(canLimitToUnit({ id: ROLE_IDS.Reader, kind: 'resource' })).toBe(false);
+    expect(canLimitToUnit({ id: 'group-member:sre', kind: 'group' })).toBe(false);
   });
 });

@@ -4,13 +4,12 @@
  * where the role calls for one, and takes it away again.
  */
 import {
-  MIN_ASSIGNMENT_MINUTES,
   MIN_MINUTES_BEFORE_REMOVE,
   activationsStillActiveFrom,
   requestsPendingFrom,
 } from '#domain/activation/activation';
 import { pendingAssignmentRequestsFor } from '#domain/assignment-requests/extensions';
-import { findRole, ROLE_IDS } from '#domain/catalogue';
+import { canLimitToUnit, findRole } from '#domain/catalogue';
 import { accept, type CommandOf, type Decision, refuse, type UserContext } from '#domain/decision';
 import type { DomainEvent } from '#domain/events';
 import type { Assignment, AssignmentId, Role, TenantState } from '#domain/model';
@@ -28,9 +27,9 @@ import {
 import { reject, type Rejection } from '#domain/rejections';
 import { settingsFor } from '#domain/settings/settings';
 import { instant, sentence } from '#domain/sentence';
-import { addDays, addMinutes, isValidIso, latest, minutesBetween } from '#domain/time';
+import { addMinutes, isValidIso, latest, minutesBetween } from '#domain/time';
 import { invalidText, newIdProblem } from '#domain/validation';
-import { periodsOverlap } from './periods';
+import { assignmentPeriodProblem, periodsOverlap } from './periods';
 import { wouldRemoveLastHolder } from './safeguards';
 
 /**
@@ -93,34 +92,9 @@ export function assignRole(
   const startsAt = command.startsAt == null ? ctx.at : latest(command.startsAt, ctx.at);
   const endsAt = command.endsAt;
   const settings = settingsFor(state, role.id, scopeId);
-  const permanentAllowed =
-    type === 'eligible' ? settings.allowPermanentEligible : settings.allowPermanentActive;
   const kind = type === 'eligible' ? 'eligible' : 'active';
-  if (endsAt === null && !permanentAllowed) {
-    return refuse(
-      reject('permanent-not-allowed', `${role.name} does not allow permanent ${kind} assignments.`),
-    );
-  }
-  if (
-    endsAt !== null &&
-    (endsAt <= ctx.at || minutesBetween(startsAt, endsAt) < MIN_ASSIGNMENT_MINUTES)
-  ) {
-    return refuse(
-      reject(
-        'assignment-too-short',
-        `An assignment must last at least ${MIN_ASSIGNMENT_MINUTES} minutes and end in the future.`,
-      ),
-    );
-  }
-  const maxDays = type === 'eligible' ? settings.eligibleExpiryDays : settings.activeExpiryDays;
-  if (endsAt !== null && !permanentAllowed && endsAt > addDays(startsAt, maxDays)) {
-    return refuse(
-      reject(
-        'exceeds-max-assignment',
-        `${role.name} allows ${kind} assignments of at most ${maxDays} days.`,
-      ),
-    );
-  }
+  const badPeriod = assignmentPeriodProblem(role.name, settings, type, startsAt, endsAt, ctx.at);
+  if (badPeriod) return refuse(badPeriod);
   const justificationRequired =
     type === 'active' && settings.requireJustificationOnActiveAssignment;
   const badText = invalidText(command.justification, 'A justification', {
@@ -193,9 +167,8 @@ function assignee(
 
 /**
  * Where a role may be assigned: resource roles at a live scope and nowhere else; directory
- * roles tenant-wide or in an administrative unit (never Global or Privileged Role
- * Administrator, whose reach is the tenant itself); group pseudo-roles neither, and never to
- * their own group (a group cannot be its own member or owner).
+ * roles tenant-wide, or in an administrative unit where `canLimitToUnit` allows it; group
+ * pseudo-roles neither, and never to their own group (a group cannot be its own member or owner).
  */
 function placeProblem(
   state: TenantState,
@@ -227,10 +200,7 @@ function placeProblem(
         );
       }
       if (administrativeUnitId === null) return null;
-      if (
-        role.id === ROLE_IDS.GlobalAdministrator ||
-        role.id === ROLE_IDS.PrivilegedRoleAdministrator
-      ) {
+      if (!canLimitToUnit(role)) {
         return reject('invalid-scope', `${role.name} always applies to the whole tenant.`);
       }
       return getOwn(administrativeUnitsOf(state), administrativeUnitId)

@@ -7,6 +7,8 @@
 import { isActivationActive, isAssignmentInForce } from '#domain/activation/status';
 import { ROLE_IDS } from '#domain/catalogue';
 import type {
+  Activation,
+  ActivationId,
   AdministrativeUnitId,
   Assignment,
   AssignmentId,
@@ -24,6 +26,7 @@ import {
 } from '#domain/organisation/groups';
 import { scopeCovers } from '#domain/organisation/scopes';
 import { administrativeUnitOf, getOwn, indexBy, principalKindOf, scopeOf } from '#domain/records';
+import { compareByEnd } from '#domain/time';
 
 /** One role a user holds right now, where, and through which assignment. */
 export type Grant = {
@@ -34,6 +37,8 @@ export type Grant = {
   administrativeUnitId: AdministrativeUnitId | null;
   assignmentId: AssignmentId;
   via: 'assignment' | 'activation';
+  /** The activation that grants it (via 'activation'), else null. */
+  activationId: ActivationId | null;
 };
 
 /** The roles whose last active holders the safeguards keep (PRODUCT.md "Safeguards"). */
@@ -69,22 +74,23 @@ function activationGrants(
 export function grantsOf(state: TenantState, userId: UserId, at: Iso): Grant[] {
   const groups = groupsOfUser(state, userId, at);
   const grants: Grant[] = [];
-  const push = (a: Assignment, via: Grant['via']) =>
+  const push = (a: Assignment, activationId: ActivationId | null) =>
     grants.push({
       roleId: a.roleId,
       scopeId: scopeOf(a),
       administrativeUnitId: administrativeUnitOf(a),
       assignmentId: a.id,
-      via,
+      via: activationId === null ? 'assignment' : 'activation',
+      activationId,
     });
   for (const a of assignmentsOfPrincipals(state, userId, groups)) {
     if (a.type !== 'active' || !assignmentCovers(a, userId, groups)) continue;
-    if (isAssignmentInForce(a, at) || isHeldOver(state, a, at)) push(a, 'assignment');
+    if (isAssignmentInForce(a, at) || isHeldOver(state, a, at)) push(a, null);
   }
   for (const act of indexBy(state.activations, 'principalId').get(userId) ?? []) {
     if (!isActivationActive(act, at)) continue;
     const a = activationGrants(state, act, groups);
-    if (a) push({ ...a, roleId: act.roleId }, 'activation');
+    if (a) push({ ...a, roleId: act.roleId }, act.id);
     // An activation whose assignment is unknown (never in a consistent state) still counts
     // tenant-wide, as before scopes existed.
     else if (!getOwn(state.assignments, act.assignmentId)) {
@@ -94,10 +100,45 @@ export function grantsOf(state: TenantState, userId: UserId, at: Iso): Grant[] {
         administrativeUnitId: null,
         assignmentId: act.assignmentId,
         via: 'activation',
+        activationId: act.id,
       });
     }
   }
   return grants;
+}
+
+/** What a person holds right now, as My roles lists it under "Active now". */
+export type ActiveRoles = {
+  /** Activations that grant a role now, the soonest to end first. */
+  activations: Activation[];
+  /**
+   * Active assignments in force now, to them or to a group they are in, and the last Global or
+   * Privileged Role Administrator's kept past its end (`heldOver`).
+   */
+  assignments: { assignment: Assignment; heldOver: boolean }[];
+};
+
+/**
+ * What `userId` holds at `at`, exactly as `grantsOf` decides it for permissions: nothing for a
+ * disabled user; an activation only while it grants (a group's member who left the group no
+ * longer holds what they activated through it).
+ */
+export function activeRolesOf(state: TenantState, userId: UserId, at: Iso): ActiveRoles {
+  const held: ActiveRoles = { activations: [], assignments: [] };
+  if (!enabled(state, userId)) return held;
+  for (const grant of grantsOf(state, userId, at)) {
+    if (grant.activationId !== null) {
+      const activation = getOwn(state.activations, grant.activationId);
+      if (activation) held.activations.push(activation);
+      continue;
+    }
+    const assignment = getOwn(state.assignments, grant.assignmentId);
+    if (assignment) {
+      held.assignments.push({ assignment, heldOver: !isAssignmentInForce(assignment, at) });
+    }
+  }
+  held.activations.sort((a, b) => compareByEnd(a.endsAt, a.id, b.endsAt, b.id));
+  return held;
 }
 
 /**

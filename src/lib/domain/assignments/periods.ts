@@ -8,12 +8,15 @@ import type {
   Assignment,
   AssignmentType,
   Iso,
+  RoleId,
   RoleSettings,
+  ScopeId,
   TenantState,
   UserId,
 } from '#domain/model';
 import { valuesOf } from '#domain/records';
 import { reject, type Rejection } from '#domain/rejections';
+import { settingsFor } from '#domain/settings/settings';
 import { addDays, minutesBetween } from '#domain/time';
 
 /** Half-open periods [start, end) with null meaning "never ends". */
@@ -24,6 +27,33 @@ export function periodsOverlap(
   bEnd: Iso | null,
 ): boolean {
   return (bEnd === null || aStart < bEnd) && (aEnd === null || bStart < aEnd);
+}
+
+/**
+ * The latest end the role's settings allow for an assignment of `type` whose period is counted
+ * from `from` (`eligibleExpiryDays` or `activeExpiryDays` later). Where the role allows permanent
+ * assignments of that type there is no limit, and this is only the usual length.
+ */
+export function latestAssignmentEnd(settings: RoleSettings, type: AssignmentType, from: Iso): Iso {
+  return addDays(
+    from,
+    type === 'eligible' ? settings.eligibleExpiryDays : settings.activeExpiryDays,
+  );
+}
+
+/**
+ * The end a form suggests for an assignment of `type` to `role` (at its scope, for a resource
+ * role) whose period is counted from `from`: the longest the role's settings allow, so the
+ * suggestion is never refused for its length. The deciders count from the start for AssignRole
+ * and UpdateAssignment, and from the moment of the decision for extensions and renewals.
+ */
+export function defaultAssignmentEnd(
+  state: TenantState,
+  role: { roleId: RoleId; scopeId?: ScopeId | null },
+  type: AssignmentType,
+  from: Iso,
+): Iso {
+  return latestAssignmentEnd(settingsFor(state, role.roleId, role.scopeId ?? null), type, from);
 }
 
 /**
@@ -53,7 +83,7 @@ export function assignmentPeriodProblem(
     );
   }
   const maxDays = type === 'eligible' ? settings.eligibleExpiryDays : settings.activeExpiryDays;
-  if (!permanentAllowed && endsAt > addDays(from, maxDays)) {
+  if (!permanentAllowed && endsAt > latestAssignmentEnd(settings, type, from)) {
     return reject(
       'exceeds-max-assignment',
       `${role} allows ${type} assignments of at most ${maxDays} days.`,

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_IDS } from '#domain/catalogue';
 import { at, World } from '#domain/test-support';
-import { offlineWindowFor, pooledNonceRefusal } from './offline';
+import {
+  OFFLINE_ARRIVAL_MARGIN_MINUTES,
+  offlineWindowFor,
+  oldestUsableNonceIssue,
+  pooledNonceRefusal,
+} from './offline';
 
 const SR = ROLE_IDS.SecurityReader;
 const PRA = ROLE_IDS.PrivilegedRoleAdministrator;
@@ -84,5 +89,25 @@ describe('pooledNonceRefusal', () => {
   });
   it('refuses everything when the window is 0', () => {
     expect(pooledNonceRefusal({ minutes: 0, roleId: SR, reason: 'off' }, at(0), at(0))).toBe('off');
+  });
+});
+
+describe('oldestUsableNonceIssue', () => {
+  const window = { minutes: 480, roleId: SR, reason: null };
+
+  it('keeps a minute of the window for the trip to the relay', () => {
+    expect(OFFLINE_ARRIVAL_MARGIN_MINUTES).toBe(1);
+    expect(oldestUsableNonceIssue(window, at(1000))).toBe(at(1000 - 479));
+  });
+
+  it('picks only nonces the relay still accepts when the command arrives within the margin', () => {
+    const oldest = oldestUsableNonceIssue(window, at(1000));
+    expect(
+      pooledNonceRefusal(window, oldest, at(1000 + OFFLINE_ARRIVAL_MARGIN_MINUTES)),
+    ).toBeNull();
+    // Arriving later than that, the same nonce is too old.
+    expect(
+      pooledNonceRefusal(window, oldest, at(1000 + OFFLINE_ARRIVAL_MARGIN_MINUTES + 1)),
+    ).not.toBeNull();
   });
 });

@@ -10,9 +10,16 @@ import type { UserCommand } from '#domain/commands';
 import type { Iso, RoleId, TenantState } from '#domain/model';
 import { getOwn } from '#domain/records';
 import { settingsFor } from '#domain/settings/settings';
+import { addMinutes } from '#domain/time';
 
 /** The longest window a role may set (`offlineConfirmWindowMinutes` ranges over 0–1440). */
 export const MAX_OFFLINE_WINDOW_MINUTES = 1440;
+
+/**
+ * How much of the window a device keeps in hand when it picks a pooled nonce: the trip to the
+ * relay once the network is back, so a nonce that was just young enough is not refused on arrival.
+ */
+export const OFFLINE_ARRIVAL_MARGIN_MINUTES = 1;
 
 /**
  * The window that applies to one command: the shortest among the roles it concerns.
@@ -101,6 +108,15 @@ export function pooledNonceRefusal(window: OfflineWindow, issuedAt: Iso, at: Iso
     return `The offline confirmation is older than the role's offline window of ${window.minutes} minutes; confirm again.`;
   }
   return null;
+}
+
+/**
+ * The earliest issue time of a pooled nonce a device may still use at `at` under `window`: the
+ * window less `OFFLINE_ARRIVAL_MARGIN_MINUTES`, so `pooledNonceRefusal` still accepts it on
+ * arrival within that margin. Only meaningful while the window is open (`minutes` > 0).
+ */
+export function oldestUsableNonceIssue(window: OfflineWindow, at: Iso): Iso {
+  return addMinutes(at, -(window.minutes - OFFLINE_ARRIVAL_MARGIN_MINUTES));
 }
 
 function roleName(state: TenantState, roleId: RoleId | null): string {
