@@ -67,30 +67,6 @@ export class Projection {
     if (isDocName(doc)) Y.applyUpdate(this.docs[doc], update, 'load');
   }
 
-  /**
-   * Rewrites record values stored as Yjs structures by an older relay as JSON text (ADR 0005),
-   * so clients read one encoding; returns how many were rewritten. The updates it makes are
-   * taken like any other write.
-   */
-  upgradeRecordValues(): number {
-    let count = 0;
-    for (const name of DOC_NAMES) {
-      const doc = this.docs[name];
-      doc.transact(() => {
-        for (const mapName of RECORD_MAPS[name]) {
-          const map = doc.getMap<unknown>(mapName);
-          for (const [key, value] of [...map.entries()]) {
-            if (typeof value !== 'string') {
-              map.set(key, plain(value));
-              count++;
-            }
-          }
-        }
-      }, 'relay');
-    }
-    return count;
-  }
-
   isEmpty(): boolean {
     return DOC_NAMES.every((name) => Y.encodeStateVector(this.docs[name]).length <= 1);
   }
