@@ -59,6 +59,7 @@ function seed(adminId: string): { directory: Uint8Array; access: Uint8Array } {
         displayName: `Person ${i}`,
         status: 'active',
         createdAt: T,
+        breakGlass: false,
       };
       users.set(user.id, JSON.stringify(user));
     }
@@ -72,6 +73,9 @@ function seed(adminId: string): { directory: Uint8Array; access: Uint8Array } {
       const a: Assignment = {
         id: `a_bench_${i}`,
         principalId,
+        principalKind: 'user',
+        scopeId: null,
+        administrativeUnitId: null,
         roleId: roles[i % roles.length]!,
         type: i % 10 === 0 ? 'active' : 'eligible',
         startsAt: T,

@@ -4,14 +4,7 @@
  * are stored in the same transaction as the ledger entries and broadcast after the commit.
  */
 import * as Y from 'yjs';
-import {
-  administrativeUnitsOf,
-  alertsOf,
-  assignmentRequestsOf,
-  getOwn,
-  groupsOf,
-  scopesOf,
-} from '#domain/records';
+import { getOwn } from '#domain/records';
 import { settingsKey } from '#domain/settings/settings';
 import { requestIdFor } from '#domain/approvals/requests';
 import type { DomainEvent } from '#domain/events';
@@ -139,7 +132,7 @@ export class Projection {
           break;
         case 'RoleSettingsUpdated': {
           // Resource roles' settings are keyed per role × scope (`settingsKey`).
-          const key = settingsKey(event.roleId, event.scopeId ?? null);
+          const key = settingsKey(event.roleId, event.scopeId);
           setIn(dir, 'settings', key, getOwn(state.settings, key));
           break;
         }
@@ -157,7 +150,7 @@ export class Projection {
         case 'RequestFailed': {
           const request = getOwn(state.requests, event.requestId);
           if (request) setIn(acc, 'requests', request.id, request);
-          const asked = getOwn(assignmentRequestsOf(state), event.requestId);
+          const asked = getOwn(state.assignmentRequests, event.requestId);
           if (asked) setIn(acc, 'assignmentRequests', asked.id, asked);
           break;
         }
@@ -166,14 +159,14 @@ export class Projection {
           break;
         case 'AlertRaised':
           // Alerts are for security readers: they live in the audit document, not the directory.
-          setIn(this.docs.audit, 'alerts', event.alert.id, getOwn(alertsOf(state), event.alert.id));
+          setIn(this.docs.audit, 'alerts', event.alert.id, getOwn(state.alerts, event.alert.id));
           break;
         case 'AssignmentRequested':
           setIn(
             acc,
             'assignmentRequests',
             event.request.id,
-            getOwn(assignmentRequestsOf(state), event.request.id),
+            getOwn(state.assignmentRequests, event.request.id),
           );
           break;
         case 'AssignmentRequestDecided':
@@ -181,7 +174,7 @@ export class Projection {
             acc,
             'assignmentRequests',
             event.requestId,
-            getOwn(assignmentRequestsOf(state), event.requestId),
+            getOwn(state.assignmentRequests, event.requestId),
           );
           break;
         case 'AssignmentUpdated':
@@ -189,18 +182,18 @@ export class Projection {
           setIn(acc, 'assignments', event.assignmentId, state.assignments[event.assignmentId]);
           break;
         case 'ScopeCreated':
-          setIn(dir, 'scopes', event.scope.id, getOwn(scopesOf(state), event.scope.id));
+          setIn(dir, 'scopes', event.scope.id, getOwn(state.scopes, event.scope.id));
           break;
         case 'ScopeRenamed':
         case 'ScopeDeleted':
-          setIn(dir, 'scopes', event.scopeId, getOwn(scopesOf(state), event.scopeId));
+          setIn(dir, 'scopes', event.scopeId, getOwn(state.scopes, event.scopeId));
           break;
         case 'AdministrativeUnitCreated':
           setIn(
             dir,
             'administrativeUnits',
             event.unit.id,
-            getOwn(administrativeUnitsOf(state), event.unit.id),
+            getOwn(state.administrativeUnits, event.unit.id),
           );
           break;
         case 'AdministrativeUnitMembersSet':
@@ -208,11 +201,11 @@ export class Projection {
             dir,
             'administrativeUnits',
             event.administrativeUnitId,
-            getOwn(administrativeUnitsOf(state), event.administrativeUnitId),
+            getOwn(state.administrativeUnits, event.administrativeUnitId),
           );
           break;
         case 'GroupCreated':
-          setIn(dir, 'groups', event.group.id, getOwn(groupsOf(state), event.group.id));
+          setIn(dir, 'groups', event.group.id, getOwn(state.groups, event.group.id));
           break;
         case 'GroupMemberAdded':
         case 'GroupMemberRemoved':
@@ -220,7 +213,7 @@ export class Projection {
         case 'GroupOwnerRemoved':
         case 'GroupNested':
         case 'GroupUnnested':
-          setIn(dir, 'groups', event.groupId, getOwn(groupsOf(state), event.groupId));
+          setIn(dir, 'groups', event.groupId, getOwn(state.groups, event.groupId));
           break;
         default: {
           const never: never = event;
@@ -257,10 +250,10 @@ export class Projection {
       for (const r of Object.values(state.customRoles)) dir.getMap('roles').set(r.id, plain(r));
       for (const [id, s] of Object.entries(state.settings))
         dir.getMap('settings').set(id, plain(s));
-      for (const s of Object.values(scopesOf(state))) dir.getMap('scopes').set(s.id, plain(s));
-      for (const u of Object.values(administrativeUnitsOf(state)))
+      for (const s of Object.values(state.scopes)) dir.getMap('scopes').set(s.id, plain(s));
+      for (const u of Object.values(state.administrativeUnits))
         dir.getMap('administrativeUnits').set(u.id, plain(u));
-      for (const g of Object.values(groupsOf(state))) dir.getMap('groups').set(g.id, plain(g));
+      for (const g of Object.values(state.groups)) dir.getMap('groups').set(g.id, plain(g));
     }, 'relay');
     acc.transact(() => {
       for (const a of Object.values(state.assignments))
@@ -268,12 +261,12 @@ export class Projection {
       for (const a of Object.values(state.activations))
         acc.getMap('activations').set(a.id, plain(a));
       for (const r of Object.values(state.requests)) acc.getMap('requests').set(r.id, plain(r));
-      for (const r of Object.values(assignmentRequestsOf(state)))
+      for (const r of Object.values(state.assignmentRequests))
         acc.getMap('assignmentRequests').set(r.id, plain(r));
     }, 'relay');
     this.docs.audit.transact(() => {
       this.docs.audit.getArray<string>('entries').push(canonicalEntries);
-      for (const a of Object.values(alertsOf(state)))
+      for (const a of Object.values(state.alerts))
         this.docs.audit.getMap('alerts').set(a.id, plain(a));
       if (checkpoint) this.docs.audit.getMap('checkpoint').set('latest', checkpoint);
     }, 'relay');

@@ -397,7 +397,7 @@ export class Relay implements HttpHost, CommandHost {
       if ('requestId' in event) {
         const request =
           getOwn(this.state.requests, event.requestId) ??
-          getOwn(this.state.assignmentRequests ?? {}, event.requestId);
+          getOwn(this.state.assignmentRequests, event.requestId);
         if (request) users.add(request.principalId);
       }
       for (const value of Object.values(event)) {

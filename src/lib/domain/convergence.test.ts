@@ -241,6 +241,8 @@ function randomStep(
         return [
           {
             type: 'AssignRole',
+            principalKind: 'user',
+            administrativeUnitId: null,
             assignmentId: pick(MANY_IDS),
             principalId: pick(USERS),
             roleId: pick([ROLE_IDS.Owner, ROLE_IDS.Reader]),
@@ -257,6 +259,9 @@ function randomStep(
         return [
           {
             type: 'AssignRole',
+            principalKind: 'user',
+            scopeId: null,
+            administrativeUnitId: null,
             assignmentId: pick(MANY_IDS),
             principalId: pick(USERS),
             roleId: groupMemberRoleId(groupId),
@@ -272,6 +277,8 @@ function randomStep(
         return [
           {
             type: 'AssignRole',
+            scopeId: null,
+            administrativeUnitId: null,
             assignmentId: pick(MANY_IDS),
             principalId: groupId,
             principalKind: 'group',
@@ -326,6 +333,7 @@ function randomStep(
       return [
         {
           type: 'CreateInvite',
+          administrativeUnitId: null,
           inviteId: id,
           tokenHash: `h-${id}`,
           displayName: pick(['', 'Bob', ' Eve ']),
@@ -364,6 +372,9 @@ function randomStep(
       return [
         {
           type: 'AssignRole',
+          principalKind: 'user',
+          scopeId: null,
+          administrativeUnitId: null,
           assignmentId: pick(MANY_IDS),
           principalId: pick(USERS),
           roleId: pick(ROLES),
@@ -400,6 +411,7 @@ function randomStep(
       return [
         {
           type: 'UpdateRoleSettings',
+          scopeId: null,
           roleId: pick(ROLES),
           settings: {
             ...DEFAULT_ROLE_SETTINGS,

@@ -89,6 +89,7 @@ describe('describeEvent', () => {
   it('describes a settings change as its diff', () => {
     const event: DomainEvent = {
       type: 'RoleSettingsUpdated',
+      scopeId: null,
       roleId: ROLE_IDS.SecurityReader,
       before: { ...DEFAULT_ROLE_SETTINGS },
       after: { ...DEFAULT_ROLE_SETTINGS, maxActivationMinutes: 240, requireApproval: true },
@@ -195,6 +196,7 @@ describe('describeEvent', () => {
           endsAt: at(60 * 24 * 30),
           justification: 'Still needed',
           requestedAt: T0,
+          expiresAt: at(60 * 24 * 14),
           status: 'PendingAdminDecision',
           decision: null,
           newAssignmentId: null,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ROLE_SETTINGS } from '#domain/settings/settings';
 import { CommandShapeError, readUserCommand } from './codec';
 
 const T = '2026-03-02T09:00:00.000Z';
@@ -75,6 +76,89 @@ describe('readUserCommand for the issue-3 commands', () => {
     ['a decision list without batchId', without(valid[7]!, 'batchId'), /batchId/],
   ];
   it.each(invalid)('refuses %s', (_name, command, message) => {
+    expect(() => readUserCommand(command)).toThrow(CommandShapeError);
+    expect(() => readUserCommand(command)).toThrow(message);
+  });
+});
+
+describe('readUserCommand: every field is required, none filled in', () => {
+  const settings = JSON.parse(JSON.stringify(DEFAULT_ROLE_SETTINGS)) as Record<string, unknown>;
+  const commands: Record<string, unknown>[] = [
+    {
+      type: 'AssignRole',
+      assignmentId: 'a1',
+      principalId: 'u1',
+      principalKind: 'user',
+      roleId: 'security-reader',
+      scopeId: null,
+      administrativeUnitId: null,
+      assignmentType: 'eligible',
+      startsAt: null,
+      endsAt: null,
+      justification: 'j',
+    },
+    {
+      type: 'AssignRole',
+      assignmentId: 'a2',
+      principalId: 'g1',
+      principalKind: 'group',
+      roleId: 'contributor',
+      scopeId: 's1',
+      administrativeUnitId: null,
+      assignmentType: 'active',
+      startsAt: T,
+      endsAt: T,
+      justification: 'j',
+    },
+    {
+      type: 'CreateInvite',
+      inviteId: 'i1',
+      tokenHash: 'h1',
+      displayName: 'Bo',
+      administrativeUnitId: 'au1',
+    },
+    { type: 'UpdateRoleSettings', roleId: 'security-reader', settings, scopeId: null },
+    { type: 'CreateScope', scopeId: 's1', kind: 'subscription', name: 'Prod', parentId: null },
+  ];
+  it.each(commands.map((c) => [c.type, c]))('reads %s back unchanged', (_type, command) => {
+    expect(readUserCommand(command)).toEqual(command);
+  });
+
+  const without = (c: Record<string, unknown>, key: string) => {
+    const copy = { ...c };
+    delete copy[key];
+    return copy;
+  };
+  const [assign, , invite, update, scope] = commands as [
+    Record<string, unknown>,
+    unknown,
+    Record<string, unknown>,
+    Record<string, unknown>,
+    Record<string, unknown>,
+  ];
+  const missing: [string, unknown, string][] = [
+    ['AssignRole without principalKind', without(assign, 'principalKind'), 'principalKind must be'],
+    ['AssignRole without scopeId', without(assign, 'scopeId'), 'scopeId is required'],
+    [
+      'AssignRole without administrativeUnitId',
+      without(assign, 'administrativeUnitId'),
+      'administrativeUnitId is required',
+    ],
+    ['AssignRole without startsAt', without(assign, 'startsAt'), 'startsAt is required'],
+    [
+      'CreateInvite without administrativeUnitId',
+      without(invite, 'administrativeUnitId'),
+      'administrativeUnitId is required',
+    ],
+    ['UpdateRoleSettings without scopeId', without(update, 'scopeId'), 'scopeId is required'],
+    [
+      'role settings without notifications',
+      { ...update, settings: without(settings, 'notifications') },
+      'settings.notifications must be an object',
+    ],
+    ['CreateScope without parentId', without(scope, 'parentId'), 'parentId is required'],
+  ];
+  it.each(missing)('refuses %s', (_name, command, message) => {
     expect(() => readUserCommand(command)).toThrow(CommandShapeError);
     expect(() => readUserCommand(command)).toThrow(message);
   });

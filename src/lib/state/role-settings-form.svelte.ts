@@ -12,7 +12,7 @@ import { updateRoleSettings } from '$lib/services/approvals';
 import { findRole } from '#domain/catalogue';
 import { describeRejection } from '#domain/describe';
 import { canManageRoleSettings } from '#domain/permissions';
-import { getOwn, groupsOf } from '#domain/records';
+import { getOwn } from '#domain/records';
 import { liveScope } from '#domain/organisation/scopes';
 import {
   DEFAULT_NOTIFICATION_SETTINGS,
@@ -23,7 +23,6 @@ import {
   NOTIFICATION_EVENTS,
   NOTIFICATION_RECIPIENT_LABELS,
   NOTIFICATION_RECIPIENTS,
-  notificationSettingsOf,
   SETTING_LABELS,
   SETTING_RANGES,
   settingsFor,
@@ -77,7 +76,7 @@ function copy(s: RoleSettings): RoleSettings {
   return {
     ...s,
     approvers: [...s.approvers],
-    notifications: JSON.parse(JSON.stringify(notificationSettingsOf(s))) as NotificationSettings,
+    notifications: JSON.parse(JSON.stringify(s.notifications)) as NotificationSettings,
   };
 }
 
@@ -122,7 +121,7 @@ export class RoleSettingsForm {
   }
 
   /** An approver entry that names an existing group (groups approve through their members). */
-  isGroup = (id: string): boolean => getOwn(groupsOf(this.#tenant.state), id) !== undefined;
+  isGroup = (id: string): boolean => getOwn(this.#tenant.state.groups, id) !== undefined;
 
   readonly role = $derived.by(() => findRole(this.#tenant.state, this.#roleId()));
   /** GA/PRA for every role; a group's owners for its membership and ownership settings. */

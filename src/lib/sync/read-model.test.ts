@@ -8,10 +8,14 @@ const user: User = {
   displayName: 'Ada',
   status: 'active',
   createdAt: '2026-11-26T13:00:00.000Z',
+  breakGlass: false,
 };
 const assignment: Assignment = {
   id: 'a_1',
   principalId: 'u1',
+  principalKind: 'user',
+  scopeId: null,
+  administrativeUnitId: null,
   roleId: 'security-reader',
   type: 'eligible',
   startsAt: '2026-11-26T13:00:00.000Z',

@@ -15,7 +15,7 @@ import type {
   UserId,
 } from '#domain/model';
 import { isGroupOwner } from '#domain/organisation/groups';
-import { assignmentRequestsOf, getOwn, principalKindOf, valuesOf } from '#domain/records';
+import { getOwn, valuesOf } from '#domain/records';
 import { reject, type Rejection } from '#domain/rejections';
 import { addDays, compareByEnd, formatInstant } from '#domain/time';
 
@@ -48,7 +48,7 @@ export function pendingAssignmentRequestFor(
   state: TenantState,
   assignmentId: AssignmentId,
 ): AssignmentRequest | undefined {
-  return valuesOf(assignmentRequestsOf(state)).find(
+  return valuesOf(state.assignmentRequests).find(
     (r) => r.assignmentId === assignmentId && isAssignmentRequestPending(r),
   );
 }
@@ -158,7 +158,7 @@ export function mayAskFor(
   assignment: Assignment,
   at: Iso,
 ): boolean {
-  if (principalKindOf(assignment) === 'group') {
+  if (assignment.principalKind === 'group') {
     return isGroupOwner(state, userId, assignment.principalId, at);
   }
   return assignment.principalId === userId;
@@ -187,7 +187,7 @@ function pendingBlocker(
 
 /** The extension and renewal requests waiting for an administrator, oldest first. */
 export function assignmentRequestsAwaiting(state: TenantState): AssignmentRequest[] {
-  return valuesOf(assignmentRequestsOf(state))
+  return valuesOf(state.assignmentRequests)
     .filter(isAssignmentRequestPending)
     .sort((a, b) =>
       a.requestedAt !== b.requestedAt
@@ -207,7 +207,7 @@ export function pendingAssignmentRequestsFor(
   state: TenantState,
   assignmentId: string,
 ): AssignmentRequest[] {
-  return valuesOf(assignmentRequestsOf(state))
+  return valuesOf(state.assignmentRequests)
     .filter((r) => r.assignmentId === assignmentId && isAssignmentRequestPending(r))
     .sort((a, b) => compareByEnd(a.requestedAt, a.id, b.requestedAt, b.id));
 }
