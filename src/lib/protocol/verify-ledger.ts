@@ -210,13 +210,16 @@ class LedgerVerifier {
     if (this.#acc.size !== state.size || !Array.isArray(state.keys) || state.keys.length === 0) {
       fail(null, 'the verified state is corrupt: size, peaks and keys disagree');
     }
+    if (typeof state.passkeys !== 'object' || state.passkeys === null) {
+      fail(null, 'the verified state is corrupt: it has no passkeys');
+    }
     this.#origin = state.origin;
     this.#size = state.size;
     this.#coveredUpTo = state.size;
     this.#lastTs = state.lastTs;
     this.#newest = state.newestCheckpoint;
     this.#keys = state.keys.map((k) => ({ ...k }));
-    this.#passkeys = new Map(Object.entries(state.passkeys ?? {}));
+    this.#passkeys = new Map(Object.entries(state.passkeys));
     this.#webauthnPrefix = state.webauthn === true;
   }
 

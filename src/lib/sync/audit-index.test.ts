@@ -16,7 +16,6 @@ import {
   forgetOthers,
   indexEntries,
   queryAudit,
-  rebuildSearch,
   type AuditFilter,
   type AuditLookup,
   type AuditSearchTable,
@@ -681,14 +680,5 @@ describe('the search table beside the index', () => {
     expect(await seqs({ ...ALL, text: 'invoice' })).toEqual([]);
     await forgetOthers(db.auditEntries);
     expect((await db.auditSearch.toArray()).map((r) => r.seq)).toEqual([3, 5, 9]);
-  });
-
-  it('is rebuilt from the index (a database made before the table existed)', async () => {
-    await indexAll(ADA);
-    await db.auditSearch.clear();
-    expect(await seqs({ ...ALL, text: 'close' })).toEqual([]);
-    await rebuildSearch(db.auditEntries);
-    expect(await seqs({ ...ALL, text: 'close' })).toEqual([5, 3]);
-    expect(await db.auditSearch.count()).toBe(5);
   });
 });
