@@ -17,7 +17,7 @@ import * as fc from 'fast-check';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from '#ledger/canonical-json';
-import type { LedgerEntry } from '#protocol/ledger-entry';
+import { LEDGER_ENTRY_VERSION, type LedgerEntry } from '#protocol/ledger-entry';
 import { DOC_NAMES, Projection, type DocName } from '../../../sync-server/projection';
 import { AuditReader, readTenantState } from '../sync/read-model';
 import { isRequestPending } from '#domain/activation/activation';
@@ -523,7 +523,7 @@ function runRelay(steps: readonly Step[], log: (line: string) => void): RelayRun
     outcome: Pick<LedgerEntry, 'outcome' | 'events' | 'rejection'>,
   ) => {
     const entry: LedgerEntry = {
-      v: 1,
+      v: LEDGER_ENTRY_VERSION,
       seq: size++,
       ts: ctx.at,
       kind: ctx.actor.kind === 'system' ? 'system' : 'command',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ROLE_SETTINGS } from '#domain/settings/settings';
-import { CommandShapeError, readUserCommand } from './codec';
+import { CommandShapeError, readSignedCommand, readUserCommand } from './codec';
+import { PROTOCOL_VERSION } from './messages';
 
 const T = '2026-03-02T09:00:00.000Z';
 const item = { activationId: 'act1', assignmentId: 'e1', durationMinutes: 60, startsAt: null };
@@ -162,4 +163,30 @@ describe('readUserCommand: every field is required, none filled in', () => {
     expect(() => readUserCommand(command)).toThrow(CommandShapeError);
     expect(() => readUserCommand(command)).toThrow(message);
   });
+});
+
+describe('readSignedCommand', () => {
+  const signed = (v: unknown) => ({
+    envelope: {
+      v,
+      cmdId: 'cmd_1',
+      deviceId: 'd_1',
+      issuedAt: T,
+      command: { type: 'RevokeInvite', inviteId: 'i1' },
+      confirmation: null,
+    },
+    signature: 'c2ln',
+  });
+
+  it('reads an envelope of PROTOCOL_VERSION back unchanged', () => {
+    expect(readSignedCommand(signed(PROTOCOL_VERSION))).toEqual(signed(PROTOCOL_VERSION));
+  });
+
+  it.each([PROTOCOL_VERSION + 1, PROTOCOL_VERSION - 1, String(PROTOCOL_VERSION)])(
+    'refuses v = %j, naming the version it reads',
+    (v) => {
+      expect(() => readSignedCommand(signed(v))).toThrow(CommandShapeError);
+      expect(() => readSignedCommand(signed(v))).toThrow(`envelope: v must be ${PROTOCOL_VERSION}`);
+    },
+  );
 });

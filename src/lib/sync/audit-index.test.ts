@@ -22,7 +22,8 @@ import {
   type AuditSource,
   type AuditTable,
 } from './audit-index';
-import type { LedgerEntry } from '#protocol/ledger-entry';
+import { LEDGER_ENTRY_VERSION, type LedgerEntry } from '#protocol/ledger-entry';
+import { PROTOCOL_VERSION } from '#protocol/messages';
 
 const ADA = 'u_ada';
 const BO = 'u_bo';
@@ -35,7 +36,7 @@ type Json = Record<string, unknown>;
 function signed(actor: string, command: Json): Json {
   return {
     envelope: {
-      v: 1,
+      v: PROTOCOL_VERSION,
       cmdId: `cmd_${String(command.type)}_${actor}`,
       deviceId: `dev_${actor}`,
       issuedAt: '2026-11-01T00:00:00.000Z',
@@ -48,7 +49,7 @@ function signed(actor: string, command: Json): Json {
 
 function entry(seq: number, ts: string, fields: Json): string {
   return JSON.stringify({
-    v: 1,
+    v: LEDGER_ENTRY_VERSION,
     seq,
     ts,
     kind: 'command',
