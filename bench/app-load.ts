@@ -60,6 +60,7 @@ function seed(adminId: string): Map<DocName, Uint8Array> {
         displayName: `Person ${i}`,
         status: 'active',
         createdAt: T,
+        breakGlass: false,
       };
       users.set(user.id, JSON.stringify(user));
     }
@@ -73,6 +74,9 @@ function seed(adminId: string): Map<DocName, Uint8Array> {
       const a: Assignment = {
         id: `a_bench_${i}`,
         principalId,
+        principalKind: 'user',
+        scopeId: null,
+        administrativeUnitId: null,
         roleId: roles[i % roles.length]!,
         type: i % 10 === 0 ? 'active' : 'eligible',
         startsAt: T,

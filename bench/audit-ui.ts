@@ -145,6 +145,9 @@ async function fill(bench: TestUser): Promise<void> {
       assignCommands.push(
         await bench.signed({
           type: 'AssignRole',
+          principalKind: 'user',
+          scopeId: null,
+          administrativeUnitId: null,
           assignmentId: id,
           principalId: user.userId,
           roleId: roleIds[(u * 7 + k * 13) % ROLES]!,
@@ -230,6 +233,9 @@ async function fill(bench: TestUser): Promise<void> {
         fillers.push(
           await bench.signed({
             type: 'AssignRole',
+            principalKind: 'user',
+            scopeId: null,
+            administrativeUnitId: null,
             assignmentId: `a_${randomId(8)}`,
             principalId: `u_${randomId(8)}`,
             roleId: roleIds[n % ROLES]!,
@@ -243,6 +249,7 @@ async function fill(bench: TestUser): Promise<void> {
         fillers.push(
           await bench.signed({
             type: 'CreateInvite',
+            administrativeUnitId: null,
             inviteId: `inv_${randomId(8)}`,
             tokenHash: randomId(32),
             displayName: `Guest ${n}`,

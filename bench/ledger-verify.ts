@@ -20,7 +20,9 @@ import { join } from 'node:path';
 import { canonicalize } from '#ledger/canonical-json';
 import { signCheckpoint, type CheckpointSigner } from '#ledger/checkpoint';
 import { generateRelayKey, importRelaySigner } from '#ledger/relay-key';
+import { LEDGER_ENTRY_VERSION } from '#protocol/ledger-entry';
 import { encodeCheckpointsJsonl, exportFiles, relayKeyFile } from '#protocol/ledger-export';
+import { PROTOCOL_VERSION } from '#protocol/messages';
 import { main as verify } from '../sync-server/cli/ledger-verify';
 
 const BIG = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
@@ -75,11 +77,12 @@ function entryAt(seq: number, t0: number): string {
     activationId,
     assignmentId: `a_${b64u(seq % 900, 11)}`,
     durationMinutes: 60,
+    startsAt: null,
     justification: `Investigating incident INC-${100000 + (seq % 90000)} on the payroll cluster`,
     ticket: null,
   };
   return canonicalize({
-    v: 1,
+    v: LEDGER_ENTRY_VERSION,
     seq,
     ts,
     kind: 'command',
@@ -89,7 +92,7 @@ function entryAt(seq: number, t0: number): string {
     cmdId: b64u(seq + 1, 22),
     signed: {
       envelope: {
-        v: 1,
+        v: PROTOCOL_VERSION,
         cmdId: b64u(seq + 1, 22),
         deviceId: `d_${b64u(seq % 700, 22)}`,
         issuedAt: ts,

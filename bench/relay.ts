@@ -32,6 +32,7 @@ for (let i = 0; i < COMMANDS; i++) {
   signed.push(
     await admin.signed({
       type: 'CreateInvite',
+      administrativeUnitId: null,
       inviteId: `inv_${randomId(8)}`,
       tokenHash: randomId(32),
       displayName: `Bench invite ${i}`,
@@ -55,6 +56,9 @@ const assignmentId = `a_${randomId(8)}`;
 await adminCmd.send(
   await admin.signed({
     type: 'AssignRole',
+    principalKind: 'user',
+    scopeId: null,
+    administrativeUnitId: null,
     assignmentId,
     principalId: user.userId,
     roleId: ROLE_IDS.SecurityReader,

@@ -11,7 +11,7 @@ import { canonicalize } from '#ledger/canonical-json';
 import { utf8 } from '#ledger/bytes';
 import { MerkleTree } from '#ledger/merkle';
 import { signCheckpoint } from '#ledger/checkpoint';
-import type { LedgerEntry } from '#protocol/ledger-entry';
+import { LEDGER_ENTRY_VERSION, type LedgerEntry } from '#protocol/ledger-entry';
 import type { StoredEntry } from './storage/types';
 
 export type RelaySigner = { keyName: string; privateKey: CryptoKey; publicKey: Uint8Array };
@@ -44,7 +44,7 @@ export class LedgerWriter {
 
   /** Seals the next entry. The caller commits it durably before telling anyone. */
   async seal(draft: Omit<LedgerEntry, 'seq' | 'v'>): Promise<SealedEntry> {
-    const entry = { v: 1, seq: this.#size, ...draft } as LedgerEntry;
+    const entry: LedgerEntry = { v: LEDGER_ENTRY_VERSION, seq: this.#size, ...draft };
     const canonical = canonicalize(entry);
     const bytes = utf8(canonical);
     // RFC 9162 §2.1.1 leaf hash, SHA-256(0x00 ‖ entry): the same bytes #ledger/merkle's leafHash

@@ -4,14 +4,7 @@
  * are stored in the same transaction as the ledger entries and broadcast after the commit.
  */
 import * as Y from 'yjs';
-import {
-  administrativeUnitsOf,
-  alertsOf,
-  assignmentRequestsOf,
-  getOwn,
-  groupsOf,
-  scopesOf,
-} from '#domain/records';
+import { getOwn } from '#domain/records';
 import { settingsKey } from '#domain/settings/settings';
 import { requestIdFor } from '#domain/approvals/requests';
 import type { DomainEvent } from '#domain/events';
@@ -22,7 +15,6 @@ import {
   isDocName,
   LEDGER_ENTRIES,
   META,
-  RECORD_MAPS,
   RECORD_PLACES,
   type DocName,
   type ReplicatedRecords,
@@ -54,30 +46,6 @@ export class Projection {
   /** Applies stored updates at start-up (not captured as new writes). */
   load(doc: string, update: Uint8Array): void {
     if (isDocName(doc)) Y.applyUpdate(this.docs[doc], update, 'load');
-  }
-
-  /**
-   * Rewrites record values stored as Yjs structures by an older relay as JSON text (ADR 0005),
-   * so clients read one encoding; returns how many were rewritten. The updates it makes are
-   * taken like any other write.
-   */
-  upgradeRecordValues(): number {
-    let count = 0;
-    for (const name of DOC_NAMES) {
-      const doc = this.docs[name];
-      doc.transact(() => {
-        for (const mapName of RECORD_MAPS[name]) {
-          const map = doc.getMap<unknown>(mapName);
-          for (const [key, value] of [...map.entries()]) {
-            if (typeof value !== 'string') {
-              map.set(key, plain(value));
-              count++;
-            }
-          }
-        }
-      }, 'relay');
-    }
-    return count;
   }
 
   isEmpty(): boolean {
@@ -154,7 +122,7 @@ export class Projection {
           break;
         case 'RoleSettingsUpdated': {
           // Resource roles' settings are keyed per role × scope (`settingsKey`).
-          const key = settingsKey(event.roleId, event.scopeId ?? null);
+          const key = settingsKey(event.roleId, event.scopeId);
           setIn('settings', key, getOwn(state.settings, key));
           break;
         }
@@ -172,7 +140,7 @@ export class Projection {
         case 'RequestFailed': {
           const request = getOwn(state.requests, event.requestId);
           if (request) setIn('requests', request.id, request);
-          const asked = getOwn(assignmentRequestsOf(state), event.requestId);
+          const asked = getOwn(state.assignmentRequests, event.requestId);
           if (asked) setIn('assignmentRequests', asked.id, asked);
           break;
         }
@@ -181,20 +149,20 @@ export class Projection {
           break;
         case 'AlertRaised':
           // Alerts are for security readers: they live in the audit document, not the directory.
-          setIn('alerts', event.alert.id, getOwn(alertsOf(state), event.alert.id));
+          setIn('alerts', event.alert.id, getOwn(state.alerts, event.alert.id));
           break;
         case 'AssignmentRequested':
           setIn(
             'assignmentRequests',
             event.request.id,
-            getOwn(assignmentRequestsOf(state), event.request.id),
+            getOwn(state.assignmentRequests, event.request.id),
           );
           break;
         case 'AssignmentRequestDecided':
           setIn(
             'assignmentRequests',
             event.requestId,
-            getOwn(assignmentRequestsOf(state), event.requestId),
+            getOwn(state.assignmentRequests, event.requestId),
           );
           break;
         case 'AssignmentUpdated':
@@ -202,28 +170,28 @@ export class Projection {
           setIn('assignments', event.assignmentId, state.assignments[event.assignmentId]);
           break;
         case 'ScopeCreated':
-          setIn('scopes', event.scope.id, getOwn(scopesOf(state), event.scope.id));
+          setIn('scopes', event.scope.id, getOwn(state.scopes, event.scope.id));
           break;
         case 'ScopeRenamed':
         case 'ScopeDeleted':
-          setIn('scopes', event.scopeId, getOwn(scopesOf(state), event.scopeId));
+          setIn('scopes', event.scopeId, getOwn(state.scopes, event.scopeId));
           break;
         case 'AdministrativeUnitCreated':
           setIn(
             'administrativeUnits',
             event.unit.id,
-            getOwn(administrativeUnitsOf(state), event.unit.id),
+            getOwn(state.administrativeUnits, event.unit.id),
           );
           break;
         case 'AdministrativeUnitMembersSet':
           setIn(
             'administrativeUnits',
             event.administrativeUnitId,
-            getOwn(administrativeUnitsOf(state), event.administrativeUnitId),
+            getOwn(state.administrativeUnits, event.administrativeUnitId),
           );
           break;
         case 'GroupCreated':
-          setIn('groups', event.group.id, getOwn(groupsOf(state), event.group.id));
+          setIn('groups', event.group.id, getOwn(state.groups, event.group.id));
           break;
         case 'GroupMemberAdded':
         case 'GroupMemberRemoved':
@@ -231,7 +199,7 @@ export class Projection {
         case 'GroupOwnerRemoved':
         case 'GroupNested':
         case 'GroupUnnested':
-          setIn('groups', event.groupId, getOwn(groupsOf(state), event.groupId));
+          setIn('groups', event.groupId, getOwn(state.groups, event.groupId));
           break;
         default: {
           const never: never = event;
@@ -264,14 +232,14 @@ export class Projection {
       customRoles: state.customRoles,
       // Keyed by `settingsKey`, not by a field of the value.
       settings: state.settings,
-      scopes: scopesOf(state),
-      administrativeUnits: administrativeUnitsOf(state),
-      groups: groupsOf(state),
+      scopes: state.scopes,
+      administrativeUnits: state.administrativeUnits,
+      groups: state.groups,
       assignments: state.assignments,
       activations: state.activations,
       requests: state.requests,
-      assignmentRequests: assignmentRequestsOf(state),
-      alerts: alertsOf(state),
+      assignmentRequests: state.assignmentRequests,
+      alerts: state.alerts,
     };
     for (const name of DOC_NAMES) {
       const doc = this.docs[name];

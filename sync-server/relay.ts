@@ -167,9 +167,11 @@ export class Relay implements HttpHost, CommandHost {
     if (latest) this.committed = { size: parseCheckpoint(latest).checkpoint.size, note: latest };
 
     for (const u of await storage.readDocUpdates()) this.projection.load(u.doc, u.update);
-    /** Stores what the projection wrote at start-up, durably, before anything is served. */
-    const storeStartupUpdates = () =>
-      storage.commit({
+    if (this.projection.isEmpty() && total > 0) {
+      // Projections are derived data: rebuild them from the ledger when they are missing, and
+      // store the rebuilt documents durably before anything is served.
+      this.projection.rebuild(this.state, canonical, await storage.latestCheckpoint());
+      await storage.commit({
         entries: [],
         docUpdates: this.projection.takeUpdates().map((u) => ({ ...u, seq: total })),
         commands: [],
@@ -177,19 +179,7 @@ export class Relay implements HttpHost, CommandHost {
         checkpoint: null,
         meta: [],
       });
-    if (this.projection.isEmpty() && total > 0) {
-      // Projections are derived data: rebuild them from the ledger when they are missing.
-      this.projection.rebuild(this.state, canonical, await storage.latestCheckpoint());
-      await storeStartupUpdates();
       log('warn', 'projection rebuilt from the ledger', { entries: total });
-    } else {
-      this.projection.takeUpdates();
-      // Documents written before ADR 0005 hold records as Yjs structures: rewrite them once.
-      const upgraded = this.projection.upgradeRecordValues();
-      if (upgraded > 0) {
-        await storeStartupUpdates();
-        log('warn', 'document records rewritten as JSON text', { records: upgraded });
-      }
     }
 
     this.pipeline = new CommandPipeline({
@@ -408,7 +398,7 @@ export class Relay implements HttpHost, CommandHost {
       if ('requestId' in event) {
         const request =
           getOwn(this.state.requests, event.requestId) ??
-          getOwn(this.state.assignmentRequests ?? {}, event.requestId);
+          getOwn(this.state.assignmentRequests, event.requestId);
         if (request) users.add(request.principalId);
       }
       for (const value of Object.values(event)) {

@@ -116,6 +116,7 @@ export async function loadDemoOrganisation(relay: Relay, h: RelayEndpoint, userC
             inviteId: `inv_${randomId(9)}`,
             tokenHash: await tokenHashOf(secret),
             displayName: name,
+            administrativeUnitId: null,
           });
           const user = await NodeUser.create(h);
           await user.register('invite', secret, name);
@@ -135,7 +136,12 @@ export async function loadDemoOrganisation(relay: Relay, h: RelayEndpoint, userC
   // Policies: the most powerful roles need approval by named security leads (2 of 3).
   const leads = [person(1), person(2), person(3)];
   const settings = async (roleId: RoleId, over: Partial<RoleSettings>) =>
-    send({ type: 'UpdateRoleSettings', roleId, settings: { ...DEFAULT_ROLE_SETTINGS, ...over } });
+    send({
+      type: 'UpdateRoleSettings',
+      roleId,
+      settings: { ...DEFAULT_ROLE_SETTINGS, ...over },
+      scopeId: null,
+    });
   await settings(ROLE_IDS.GlobalAdministrator, {
     maxActivationMinutes: 120,
     requireApproval: true,
@@ -182,7 +188,10 @@ export async function loadDemoOrganisation(relay: Relay, h: RelayEndpoint, userC
         type: 'AssignRole',
         assignmentId,
         principalId: who.user.userId,
+        principalKind: 'user',
         roleId,
+        scopeId: null,
+        administrativeUnitId: null,
         assignmentType: 'eligible',
         startsAt: null,
         endsAt: k % 4 === 3 ? soon : null,
@@ -329,6 +338,7 @@ export async function loadDemoOrganisation(relay: Relay, h: RelayEndpoint, userC
       principalKind,
       roleId,
       scopeId,
+      administrativeUnitId: null,
       assignmentType: 'eligible',
       startsAt: null,
       endsAt: null,
@@ -353,6 +363,7 @@ export async function loadDemoOrganisation(relay: Relay, h: RelayEndpoint, userC
     inviteId,
     tokenHash: await tokenHashOf(secret),
     displayName: 'You (demo)',
+    administrativeUnitId: null,
   });
   for (const p of people) p.cmd.close();
   return {
@@ -368,7 +379,10 @@ export async function loadDemoOrganisation(relay: Relay, h: RelayEndpoint, userC
             type: 'AssignRole',
             assignmentId: `a_${randomId(9)}`,
             principalId: accepted,
+            principalKind: 'user',
             roleId: ROLE_IDS.GlobalAdministrator,
+            scopeId: null,
+            administrativeUnitId: null,
             assignmentType: 'active',
             startsAt: null,
             endsAt: null,

@@ -14,12 +14,13 @@ import {
   deviceIdFor,
   sessionSigningBytes,
 } from '#protocol/confirmation';
-import type {
-  AssertionJSON,
-  CommandEnvelope,
-  CommandIntent,
-  ServerFrame,
-  SignedCommand,
+import {
+  PROTOCOL_VERSION,
+  type AssertionJSON,
+  type CommandEnvelope,
+  type CommandIntent,
+  type ServerFrame,
+  type SignedCommand,
 } from '#protocol/messages';
 import { SoftAuthenticator, type TamperOptions } from './soft-authenticator';
 
@@ -136,7 +137,7 @@ export class TestUser {
 
   intent(command: UserCommand, over: Partial<CommandIntent> = {}): CommandIntent {
     return {
-      v: 1,
+      v: PROTOCOL_VERSION,
       cmdId: randomId(16),
       deviceId: this.deviceId,
       issuedAt: new Date(this.h.clock.now()).toISOString(),

@@ -50,7 +50,7 @@ CREATE TABLE IF NOT EXISTS ${p}entries (seq BIGINT PRIMARY KEY, bytes BYTEA NOT 
 CREATE TABLE IF NOT EXISTS ${p}checkpoints (size BIGINT PRIMARY KEY, note TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS ${p}doc_updates (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, doc TEXT NOT NULL, seq BIGINT NOT NULL, update_bytes BYTEA NOT NULL);
 CREATE TABLE IF NOT EXISTS ${p}commands (cmd_id TEXT PRIMARY KEY, digest TEXT NOT NULL, seq BIGINT, reply TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS ${p}nonces (nonce TEXT PRIMARY KEY, device_id TEXT NOT NULL, user_id TEXT NOT NULL, expires_at TEXT COLLATE "C" NOT NULL, used_seq BIGINT, kind TEXT NOT NULL DEFAULT 'online', issued_at TEXT COLLATE "C");
+CREATE TABLE IF NOT EXISTS ${p}nonces (nonce TEXT PRIMARY KEY, device_id TEXT NOT NULL, user_id TEXT NOT NULL, expires_at TEXT COLLATE "C" NOT NULL, used_seq BIGINT, kind TEXT NOT NULL, issued_at TEXT COLLATE "C" NOT NULL);
 CREATE TABLE IF NOT EXISTS ${p}sessions (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, device_id TEXT NOT NULL, expires_at TEXT COLLATE "C" NOT NULL);
 CREATE INDEX IF NOT EXISTS sessions_device ON ${p}sessions (device_id);
 CREATE INDEX IF NOT EXISTS nonces_device ON ${p}nonces (device_id, kind);
@@ -69,8 +69,8 @@ type NonceRow = {
   user_id: string;
   expires_at: string;
   used_seq: string | null;
-  kind: string | null;
-  issued_at: string | null;
+  kind: string;
+  issued_at: string;
 };
 
 export async function openPostgresStorage(
@@ -265,7 +265,7 @@ export async function openPostgresStorage(
             expiresAt: row.expires_at,
             usedSeq: numOrNull(row.used_seq),
             kind: row.kind === 'pool' ? 'pool' : 'online',
-            issuedAt: row.issued_at ?? row.expires_at,
+            issuedAt: row.issued_at,
           }
         : null;
     },

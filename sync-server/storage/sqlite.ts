@@ -22,24 +22,11 @@ CREATE TABLE IF NOT EXISTS entries (seq INTEGER PRIMARY KEY, bytes BLOB NOT NULL
 CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS doc_updates (id INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL, seq INTEGER NOT NULL, update_bytes BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS commands (cmd_id TEXT PRIMARY KEY, digest TEXT NOT NULL, seq INTEGER, reply TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, device_id TEXT NOT NULL, user_id TEXT NOT NULL, expires_at TEXT NOT NULL, used_seq INTEGER);
+CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, device_id TEXT NOT NULL, user_id TEXT NOT NULL, expires_at TEXT NOT NULL, used_seq INTEGER, kind TEXT NOT NULL, issued_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS nonces_device ON nonces (device_id, kind);
 CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, device_id TEXT NOT NULL, expires_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS sessions_device ON sessions (device_id);
 `;
-
-/** Adds the nonce pool columns to databases created before offline confirmation existed. */
-function migrateNonces(db: Database.Database): void {
-  const columns = new Set(
-    db
-      .prepare<[], { name: string }>('PRAGMA table_info(nonces)')
-      .all()
-      .map((c) => c.name),
-  );
-  if (!columns.has('kind'))
-    db.exec("ALTER TABLE nonces ADD COLUMN kind TEXT NOT NULL DEFAULT 'online'");
-  if (!columns.has('issued_at')) db.exec('ALTER TABLE nonces ADD COLUMN issued_at TEXT');
-  db.exec('CREATE INDEX IF NOT EXISTS nonces_device ON nonces (device_id, kind)');
-}
 
 type EntryRow = { seq: number; bytes: Buffer; leaf_hash: Buffer };
 
@@ -53,7 +40,6 @@ export function openSqliteStorage(file: string): RelayStorage {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
-  migrateNonces(db);
 
   const q = {
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -95,8 +81,8 @@ export function openSqliteStorage(file: string): RelayStorage {
         user_id: string;
         expires_at: string;
         used_seq: number | null;
-        kind: string | null;
-        issued_at: string | null;
+        kind: string;
+        issued_at: string;
       }
     >('SELECT * FROM nonces WHERE nonce = ?'),
     useNonce: db.prepare('UPDATE nonces SET used_seq = ? WHERE nonce = ? AND used_seq IS NULL'),
@@ -180,7 +166,7 @@ export function openSqliteStorage(file: string): RelayStorage {
             expiresAt: r.expires_at,
             usedSeq: r.used_seq,
             kind: r.kind === 'pool' ? 'pool' : 'online',
-            issuedAt: r.issued_at ?? r.expires_at,
+            issuedAt: r.issued_at,
           }
         : null;
     },

@@ -24,8 +24,7 @@ export type StoredNonce = {
   /**
    * 'online': fetched just before the passkey prompt (short TTL). 'pool': pre-issued for
    * offline confirmation; the pipeline accepts it only within the offline window of the role
-   * the command concerns, counted from `issuedAt` to arrival. Rows from before pools existed
-   * read as 'online' with issuedAt = expiresAt.
+   * the command concerns, counted from `issuedAt` to arrival.
    */
   kind: 'online' | 'pool';
   issuedAt: string;

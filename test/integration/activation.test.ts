@@ -52,6 +52,9 @@ describe('passkey-confirmed activation, end to end over real sockets', () => {
     const reply = await adminCmd.send(
       await admin.signed({
         type: 'AssignRole',
+        principalKind: 'user',
+        scopeId: null,
+        administrativeUnitId: null,
         assignmentId,
         principalId: user.userId,
         roleId: ROLE_IDS.SecurityReader,

@@ -43,6 +43,7 @@ describe('approvals with quorum', () => {
     const reply = await adminCmd.send(
       await admin.signed({
         type: 'UpdateRoleSettings',
+        scopeId: null,
         roleId,
         settings: { ...DEFAULT_ROLE_SETTINGS, ...over },
       }),
@@ -93,6 +94,9 @@ describe('approvals with quorum', () => {
       const reply = await adminCmd.send(
         await admin.signed({
           type: 'AssignRole',
+          principalKind: 'user',
+          scopeId: null,
+          administrativeUnitId: null,
           assignmentId: assignments[roleId]!,
           principalId: bo.userId,
           roleId,
@@ -115,6 +119,7 @@ describe('approvals with quorum', () => {
       await boCmd.send(
         await bo.signed({
           type: 'UpdateRoleSettings',
+          scopeId: null,
           roleId: ROLE_IDS.SecurityReader,
           settings: { ...DEFAULT_ROLE_SETTINGS, requireApproval: false },
         }),
@@ -131,6 +136,7 @@ describe('approvals with quorum', () => {
     const event = entryAt(reply.t === 'ack' ? reply.seq : null).events[0];
     expect(event).toMatchObject({
       type: 'RoleSettingsUpdated',
+      scopeId: null,
       before: { requireApproval: false, approvalsRequired: 1 },
       after: { requireApproval: true, approvalsRequired: 2 },
     });
@@ -138,6 +144,7 @@ describe('approvals with quorum', () => {
       await adminCmd.send(
         await admin.signed({
           type: 'UpdateRoleSettings',
+          scopeId: null,
           roleId: ROLE_IDS.SecurityReader,
           settings: { ...DEFAULT_ROLE_SETTINGS, maxActivationMinutes: 1441 },
         }),

@@ -70,6 +70,9 @@ describe('break-glass accounts', () => {
           await adminCmd.send(
             await admin.signed({
               type: 'AssignRole',
+              principalKind: 'user',
+              scopeId: null,
+              administrativeUnitId: null,
               assignmentId,
               principalId,
               roleId,
@@ -91,6 +94,7 @@ describe('break-glass accounts', () => {
     const settings = await adminCmd.send(
       await admin.signed({
         type: 'UpdateRoleSettings',
+        scopeId: null,
         roleId: ROLE_IDS.GlobalAdministrator,
         settings: { ...DEFAULT_ROLE_SETTINGS, requireApproval: true },
       }),

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_IDS } from '#domain/catalogue';
-import { groupsOf, principalKindOf, scopeOf, scopesOf } from '#domain/records';
 import { settingsFor } from '#domain/settings/settings';
 import { verifyLedger } from '#protocol/verify-ledger';
 import { fromBase64 } from '#ledger/bytes';
@@ -28,15 +27,15 @@ describe('the demo organisation', () => {
         Object.values(state.activations).filter((a) => a.status === 'active').length,
       ).toBeGreaterThan(3);
       // A resource tree and groups, with a group eligible at a subscription.
-      expect(Object.keys(scopesOf(state))).toHaveLength(5);
+      expect(Object.keys(state.scopes)).toHaveLength(5);
       expect(
-        Object.values(groupsOf(state))
+        Object.values(state.groups)
           .map((g) => g.name)
           .sort(),
       ).toEqual(['Database admins', 'Payments on-call', 'SRE']);
       expect(
         Object.values(state.assignments).some(
-          (a) => principalKindOf(a) === 'group' && scopeOf(a) !== null,
+          (a) => a.principalKind === 'group' && a.scopeId !== null,
         ),
       ).toBe(true);
 

@@ -79,6 +79,9 @@ describe('extend and renew assignments', () => {
       const reply = await adminCmd.send(
         await admin.signed({
           type: 'AssignRole',
+          principalKind: 'user',
+          scopeId: null,
+          administrativeUnitId: null,
           assignmentId,
           principalId: bo.userId,
           roleId,

@@ -169,6 +169,9 @@ describe('fuzzing a real relay with hostile frames and bodies', () => {
     const reply = await adminCmd.send(
       await admin.signed({
         type: 'AssignRole',
+        principalKind: 'user',
+        scopeId: null,
+        administrativeUnitId: null,
         assignmentId,
         principalId: user.userId,
         roleId: ROLE_IDS.SecurityReader,

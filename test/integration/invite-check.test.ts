@@ -37,6 +37,7 @@ describe('checking an invite link', () => {
     const reply = await adminCmd.send(
       await admin.signed({
         type: 'CreateInvite',
+        administrativeUnitId: null,
         inviteId,
         tokenHash: await tokenHashOf(secret),
         displayName,

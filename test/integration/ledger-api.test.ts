@@ -113,6 +113,9 @@ describe('ledger HTTP: checkpoints, proofs and entries', () => {
     await adminCmd.send(
       await admin.signed({
         type: 'AssignRole',
+        principalKind: 'user',
+        scopeId: null,
+        administrativeUnitId: null,
         assignmentId,
         principalId: user.userId,
         roleId: ROLE_IDS.UserAdministrator,

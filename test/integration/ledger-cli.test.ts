@@ -114,6 +114,9 @@ describe('ledger:export and ledger:verify on a real ledger', () => {
     };
     const assign = (id: string, roleId: string, justification: string) => ({
       type: 'AssignRole' as const,
+      principalKind: 'user' as const,
+      scopeId: null,
+      administrativeUnitId: null,
       assignmentId: id,
       principalId: user.userId,
       roleId,
@@ -495,6 +498,7 @@ describe('key rotation and incremental verification', () => {
     const reply = await cmd.send(
       await admin.signed({
         type: 'CreateInvite',
+        administrativeUnitId: null,
         inviteId: `inv_${randomId(8)}`,
         tokenHash: randomId(32),
         displayName: 'After Rotation',

@@ -67,7 +67,12 @@ describe('pooled confirmation nonces', () => {
   const settings = async (roleId: RoleId, over: Partial<RoleSettings>) => {
     const reply = await adminCmd.send(
       await admin.signed(
-        { type: 'UpdateRoleSettings', roleId, settings: { ...DEFAULT_ROLE_SETTINGS, ...over } },
+        {
+          type: 'UpdateRoleSettings',
+          scopeId: null,
+          roleId,
+          settings: { ...DEFAULT_ROLE_SETTINGS, ...over },
+        },
         { confirm: true },
       ),
     );
@@ -90,6 +95,9 @@ describe('pooled confirmation nonces', () => {
       const reply = await adminCmd.send(
         await admin.signed({
           type: 'AssignRole',
+          principalKind: 'user',
+          scopeId: null,
+          administrativeUnitId: null,
           assignmentId,
           principalId: bo.userId,
           roleId,

@@ -27,6 +27,9 @@ describe('signed commands: every bad input gets its own rejection, and the relay
     adminCmd.send(
       await admin.signed({
         type: 'AssignRole',
+        principalKind: 'user',
+        scopeId: null,
+        administrativeUnitId: null,
         assignmentId: id,
         principalId: user.userId,
         roleId,
@@ -238,6 +241,9 @@ describe('signed commands: every bad input gets its own rejection, and the relay
       await userCmd.send(
         await user.signed({
           type: 'AssignRole',
+          principalKind: 'user',
+          scopeId: null,
+          administrativeUnitId: null,
           assignmentId: `a_${randomId(8)}`,
           principalId: user.userId,
           roleId: ROLE_IDS.GlobalAdministrator,

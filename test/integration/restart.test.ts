@@ -54,6 +54,9 @@ describe('durability across a relay restart', () => {
     await adminCmd.send(
       await admin.signed({
         type: 'AssignRole',
+        principalKind: 'user',
+        scopeId: null,
+        administrativeUnitId: null,
         assignmentId,
         principalId: user.userId,
         roleId: ROLE_IDS.SecurityAdministrator,
@@ -91,6 +94,9 @@ describe('durability across a relay restart', () => {
     const missed = await adminCmd.send(
       await admin.signed({
         type: 'AssignRole',
+        principalKind: 'user',
+        scopeId: null,
+        administrativeUnitId: null,
         assignmentId: missedId,
         principalId: user.userId,
         roleId: ROLE_IDS.SecurityReader,

@@ -83,6 +83,9 @@ describe('scheduled and bundle activation', () => {
       const reply = await adminCmd.send(
         await admin.signed({
           type: 'AssignRole',
+          principalKind: 'user',
+          scopeId: null,
+          administrativeUnitId: null,
           assignmentId: assignments[roleId]!,
           principalId: bo.userId,
           roleId,
@@ -98,6 +101,7 @@ describe('scheduled and bundle activation', () => {
     const reply = await adminCmd.send(
       await admin.signed({
         type: 'UpdateRoleSettings',
+        scopeId: null,
         roleId: GR,
         settings: { ...DEFAULT_ROLE_SETTINGS, requireApproval: true },
       }),

@@ -50,6 +50,9 @@ describe('scopes, groups and safeguards', () => {
     scopeId: string | null,
   ): Extract<UserCommand, { type: 'AssignRole' }> => ({
     type: 'AssignRole',
+    principalKind: 'user',
+    scopeId: null,
+    administrativeUnitId: null,
     assignmentId: `a_${randomId(8)}`,
     principalId,
     roleId,
@@ -186,6 +189,7 @@ describe('scopes, groups and safeguards', () => {
       boCmd.send(
         await bo.signed({
           type: 'CreateInvite',
+          administrativeUnitId: null,
           inviteId: `inv_${randomId(8)}`,
           tokenHash: await tokenHashOf(secret),
           displayName: 'Nina',

@@ -454,6 +454,7 @@ describe.skipIf(!pgUrl)('relay on PostgreSQL', () => {
     const invite = await adminCmd.send(
       await admin.signed({
         type: 'CreateInvite',
+        administrativeUnitId: null,
         inviteId: `inv_${randomId(8)}`,
         tokenHash: await tokenHashOf(secret),
         displayName: 'Bo User',
@@ -464,6 +465,9 @@ describe.skipIf(!pgUrl)('relay on PostgreSQL', () => {
     await user.register('invite', secret, 'Bo User');
     const assign = await admin.signed({
       type: 'AssignRole',
+      principalKind: 'user',
+      scopeId: null,
+      administrativeUnitId: null,
       assignmentId: `a_${randomId(8)}`,
       principalId: user.userId,
       roleId: ROLE_IDS.SecurityAdministrator,

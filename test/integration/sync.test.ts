@@ -101,6 +101,9 @@ describe('y-websocket sync of read-only documents', () => {
     await adminCmd.send(
       await admin.signed({
         type: 'AssignRole',
+        principalKind: 'user',
+        scopeId: null,
+        administrativeUnitId: null,
         assignmentId,
         principalId: user.userId,
         roleId: ROLE_IDS.UserAdministrator,
@@ -138,6 +141,9 @@ describe('y-websocket sync of read-only documents', () => {
     const grant = await adminCmd.send(
       await admin.signed({
         type: 'AssignRole',
+        principalKind: 'user',
+        scopeId: null,
+        administrativeUnitId: null,
         assignmentId,
         principalId: user.userId,
         roleId: ROLE_IDS.GlobalReader,

@@ -2,7 +2,7 @@
  * The built-in directory roles (PRODUCT.md "Built-in roles and who may do what"). Their ids
  * are stable forever: ledger entries, role settings and relying parties refer to them.
  */
-import { getOwn as own, groupsOf, valuesOf } from './records';
+import { getOwn as own, valuesOf } from './records';
 import type { GroupId, Role, RoleId, RoleKind, TenantState } from './model';
 
 /** Ids of the built-in roles, by name. */
@@ -119,7 +119,7 @@ export function findRole(state: TenantState, roleId: RoleId): Role | undefined {
   if (builtInRole) return builtInRole;
   const parsed = parseGroupRoleId(roleId);
   if (parsed) {
-    const group = own(groupsOf(state), parsed.groupId);
+    const group = own(state.groups, parsed.groupId);
     if (!group) return undefined;
     const relation = parsed.relation === 'member' ? 'Member' : 'Owner';
     return {

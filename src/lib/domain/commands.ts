@@ -33,10 +33,10 @@ export type UserCommand =
       tokenHash: string;
       displayName: string;
       /**
-       * Optional: the invitee joins this administrative unit. A User Administrator whose role is
+       * The administrative unit the invitee joins, or null. A User Administrator whose role is
        * limited to a unit must name that unit.
        */
-      administrativeUnitId?: AdministrativeUnitId | null;
+      administrativeUnitId: AdministrativeUnitId | null;
     }
   | { type: 'RevokeInvite'; inviteId: InviteId }
   | { type: 'CreateRole'; roleId: RoleId; name: string; description: string }
@@ -44,15 +44,15 @@ export type UserCommand =
       type: 'AssignRole';
       assignmentId: AssignmentId;
       principalId: UserId;
-      /** Optional: absent means 'user'; 'group' makes the group's members inherit it. */
-      principalKind?: 'user' | 'group';
+      /** 'group' makes the group's members inherit it. */
+      principalKind: 'user' | 'group';
       roleId: RoleId;
-      /** Optional: required for resource roles, refused for others. */
-      scopeId?: ScopeId | null;
-      /** Optional: limits a directory role to an administrative unit. */
-      administrativeUnitId?: AdministrativeUnitId | null;
+      /** A scope for resource roles (where it is required); null for every other role. */
+      scopeId: ScopeId | null;
+      /** Limits a directory role to an administrative unit; null: the whole tenant. */
+      administrativeUnitId: AdministrativeUnitId | null;
       assignmentType: AssignmentType;
-      /** Omitted or null: starts now. */
+      /** null: starts now. */
       startsAt: Iso | null;
       /** null: permanent. */
       endsAt: Iso | null;
@@ -88,8 +88,8 @@ export type UserCommand =
       type: 'UpdateRoleSettings';
       roleId: RoleId;
       settings: RoleSettings;
-      /** Optional: resource roles' settings are per role × scope, and required then. */
-      scopeId?: ScopeId | null;
+      /** Resource roles' settings are per role × scope (a scope required); null for others. */
+      scopeId: ScopeId | null;
     }
   | { type: 'ApproveRequest'; requestId: RequestId; justification: string }
   | { type: 'DenyRequest'; requestId: RequestId; justification: string }

@@ -17,7 +17,7 @@ import * as fc from 'fast-check';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from '#ledger/canonical-json';
-import type { LedgerEntry } from '#protocol/ledger-entry';
+import { LEDGER_ENTRY_VERSION, type LedgerEntry } from '#protocol/ledger-entry';
 import { DOC_NAMES, type DocName } from '#protocol/doc-layout';
 import { Projection } from '../../../sync-server/projection';
 import { AuditReader, readTenantState } from '../sync/read-model';
@@ -242,6 +242,8 @@ function randomStep(
         return [
           {
             type: 'AssignRole',
+            principalKind: 'user',
+            administrativeUnitId: null,
             assignmentId: pick(MANY_IDS),
             principalId: pick(USERS),
             roleId: pick([ROLE_IDS.Owner, ROLE_IDS.Reader]),
@@ -258,6 +260,9 @@ function randomStep(
         return [
           {
             type: 'AssignRole',
+            principalKind: 'user',
+            scopeId: null,
+            administrativeUnitId: null,
             assignmentId: pick(MANY_IDS),
             principalId: pick(USERS),
             roleId: groupMemberRoleId(groupId),
@@ -273,6 +278,8 @@ function randomStep(
         return [
           {
             type: 'AssignRole',
+            scopeId: null,
+            administrativeUnitId: null,
             assignmentId: pick(MANY_IDS),
             principalId: groupId,
             principalKind: 'group',
@@ -327,6 +334,7 @@ function randomStep(
       return [
         {
           type: 'CreateInvite',
+          administrativeUnitId: null,
           inviteId: id,
           tokenHash: `h-${id}`,
           displayName: pick(['', 'Bob', ' Eve ']),
@@ -365,6 +373,9 @@ function randomStep(
       return [
         {
           type: 'AssignRole',
+          principalKind: 'user',
+          scopeId: null,
+          administrativeUnitId: null,
           assignmentId: pick(MANY_IDS),
           principalId: pick(USERS),
           roleId: pick(ROLES),
@@ -401,6 +412,7 @@ function randomStep(
       return [
         {
           type: 'UpdateRoleSettings',
+          scopeId: null,
           roleId: pick(ROLES),
           settings: {
             ...DEFAULT_ROLE_SETTINGS,
@@ -512,7 +524,7 @@ function runRelay(steps: readonly Step[], log: (line: string) => void): RelayRun
     outcome: Pick<LedgerEntry, 'outcome' | 'events' | 'rejection'>,
   ) => {
     const entry: LedgerEntry = {
-      v: 1,
+      v: LEDGER_ENTRY_VERSION,
       seq: size++,
       ts: ctx.at,
       kind: ctx.actor.kind === 'system' ? 'system' : 'command',

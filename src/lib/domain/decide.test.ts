@@ -39,7 +39,13 @@ describe('who may send what', () => {
       .when({ type: 'ExpireAssignment', assignmentId: 'x' }, asSystem())
       .thenRejects('setup-not-done');
     const state = foldEvents([]);
-    state.users['ada'] = { id: 'ada', displayName: 'Ada', status: 'active', createdAt: T0 };
+    state.users['ada'] = {
+      id: 'ada',
+      displayName: 'Ada',
+      status: 'active',
+      createdAt: T0,
+      breakGlass: false,
+    };
     expect(decide(activate(), state, asUser('ada'))).toMatchObject({
       ok: false,
       rejection: { code: 'setup-not-done' },

@@ -102,6 +102,7 @@ describe('describeEvent', () => {
         id: 'i',
         tokenHash: 'h',
         displayName: 'Bo User',
+        administrativeUnitId: null,
         createdBy: 'ada',
         createdAt: T0,
         expiresAt: '2026-03-09T09:00:00.000Z',
@@ -160,6 +161,7 @@ describe('describeEvent', () => {
   it('describes a settings change as its diff', () => {
     const event: DomainEvent = {
       type: 'RoleSettingsUpdated',
+      scopeId: null,
       roleId: ROLE_IDS.SecurityReader,
       before: { ...DEFAULT_ROLE_SETTINGS },
       after: { ...DEFAULT_ROLE_SETTINGS, maxActivationMinutes: 240, requireApproval: true },
@@ -266,6 +268,7 @@ describe('describeEvent', () => {
           endsAt: at(60 * 24 * 30),
           justification: 'Still needed',
           requestedAt: T0,
+          expiresAt: at(60 * 24 * 14),
           status: 'PendingAdminDecision',
           decision: null,
           newAssignmentId: null,

@@ -5,7 +5,6 @@
  * say in the reader's zone.
  */
 import {
-  DEFAULT_NOTIFICATION_SETTINGS,
   diffRoleSettings,
   NOTIFICATION_EVENT_LABELS,
   NOTIFICATION_EVENTS,
@@ -293,10 +292,9 @@ export function describeSettingChange(
  * that differ ("activation → approvers: default recipients off, also Cy").
  */
 function describeNotifications(
-  value: NotificationSettings | undefined,
+  table: NotificationSettings,
   nameOf: (userId: UserId) => string,
 ): string {
-  const table = value ?? DEFAULT_NOTIFICATION_SETTINGS;
   const cells: string[] = [];
   for (const event of NOTIFICATION_EVENTS) {
     for (const kind of NOTIFICATION_RECIPIENTS) {
@@ -326,12 +324,8 @@ export function formatSettingValue(
   groupName?: (id: string) => string | undefined,
 ): string {
   if (typeof value === 'boolean') return value ? 'on' : 'off';
-  if (
-    field === 'notifications' ||
-    value === undefined ||
-    (typeof value === 'object' && !Array.isArray(value))
-  ) {
-    return describeNotifications(value as NotificationSettings | undefined, nameOf);
+  if (field === 'notifications' || (typeof value === 'object' && !Array.isArray(value))) {
+    return describeNotifications(value as NotificationSettings, nameOf);
   }
   if (Array.isArray(value)) {
     // An empty list is not "nobody": it means the Privileged Role and Global Administrators.

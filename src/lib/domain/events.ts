@@ -35,7 +35,6 @@ import type {
 
 export type DomainEvent =
   | { type: 'SetupCompleted'; at: Iso }
-  /** Ledger entries from before break-glass carry no `breakGlass`; the fold reads false. */
   | { type: 'UserCreated'; user: User }
   | { type: 'PasskeyRegistered'; passkey: Passkey }
   | { type: 'DeviceEnrolled'; device: Device }
@@ -53,8 +52,8 @@ export type DomainEvent =
   | {
       type: 'RoleSettingsUpdated';
       roleId: RoleId;
-      /** Resource roles: the scope these settings are for. Absent in older entries: none. */
-      scopeId?: ScopeId | null;
+      /** Resource roles: the scope these settings are for; null for every other role. */
+      scopeId: ScopeId | null;
       before: RoleSettings;
       after: RoleSettings;
       by: UserId;

@@ -26,10 +26,9 @@ export type User = {
   createdAt: Iso;
   /**
    * A break-glass (emergency) account: activates eligible roles without approval, and every
-   * activation raises a high-severity alert. Absent means false: users created before the flag
-   * existed, and read models built from older documents, carry no such field.
+   * activation raises a high-severity alert.
    */
-  breakGlass?: boolean;
+  breakGlass: boolean;
 };
 
 /** A WebAuthn credential registered to a user (WebAuthn L3 §6.1). */
@@ -147,30 +146,21 @@ export type RoleSettings = {
   requirePasskeyOnActiveAssignment: boolean;
   requireJustificationOnActiveAssignment: boolean;
   offlineConfirmWindowMinutes: number;
-  /**
-   * Optional: settings recorded before notifications existed have none, which reads as the
-   * defaults (`notificationSettingsOf`); `normaliseRoleSettings` always sets it.
-   */
-  notifications?: NotificationSettings;
+  notifications: NotificationSettings;
 };
 
 export type AssignmentType = 'eligible' | 'active';
 
-/**
- * An eligible or active assignment of a role to a principal; endsAt null means permanent.
- * The optional fields are absent in assignments made before scopes and groups existed: read
- * them through `scopeOf`, `administrativeUnitOf`, `principalKindOf`.
- */
+/** An eligible or active assignment of a role to a principal; endsAt null means permanent. */
 export type Assignment = {
   id: AssignmentId;
   /** A user id, or a group id when `principalKind` is 'group' (its members inherit it). */
   principalId: UserId;
-  /** Absent means 'user'. */
-  principalKind?: 'user' | 'group';
-  /** Resource roles: the scope it applies at and below. Absent/null: tenant-wide (directory roles). */
-  scopeId?: ScopeId | null;
-  /** Directory roles: the administrative unit it is limited to. Absent/null: the whole tenant. */
-  administrativeUnitId?: AdministrativeUnitId | null;
+  principalKind: 'user' | 'group';
+  /** Resource roles: the scope it applies at and below. null: tenant-wide (directory roles). */
+  scopeId: ScopeId | null;
+  /** Directory roles: the administrative unit it is limited to. null: the whole tenant. */
+  administrativeUnitId: AdministrativeUnitId | null;
   roleId: RoleId;
   type: AssignmentType;
   startsAt: Iso;
@@ -235,8 +225,7 @@ export type ActivationRequest = {
   durationMinutes: number;
   /**
    * The requested start of a scheduled activation, or null for "as soon as granted". The
-   * activation starts at the later of this and the grant. Absent in requests made before
-   * scheduling existed; the fold reads that as null.
+   * activation starts at the later of this and the grant.
    */
   startsAt: Iso | null;
   justification: string;
@@ -288,9 +277,9 @@ export type AssignmentRequest = {
   newAssignmentId: AssignmentId | null;
   /**
    * When it lapses (status Expired) if no administrator decided: ASSIGNMENT_REQUEST_TIMEOUT_DAYS
-   * (14) after it was asked. Optional: requests recorded before timeouts never lapse.
+   * (14) after it was asked.
    */
-  expiresAt?: Iso;
+  expiresAt: Iso;
   resolvedAt: Iso | null;
   resolvedBy: UserId | 'system' | null;
   history: { status: RequestStatus; at: Iso; by: UserId | 'system' }[];
@@ -321,11 +310,8 @@ export type Invite = {
   acceptedBy: UserId | null;
   acceptedAt: Iso | null;
   revokedAt: Iso | null;
-  /**
-   * The administrative unit the invitee joins on accepting. Optional so invites recorded before
-   * units existed still type-check; absent or null: none.
-   */
-  administrativeUnitId?: AdministrativeUnitId | null;
+  /** The administrative unit the invitee joins on accepting; null: none. */
+  administrativeUnitId: AdministrativeUnitId | null;
 };
 
 /** The whole authoritative state of a tenant: the fold of accepted ledger events. */
@@ -342,17 +328,13 @@ export type TenantState = {
   activations: Record<ActivationId, Activation>;
   invites: Record<InviteId, Invite>;
   requests: Record<RequestId, ActivationRequest>;
-  /**
-   * Extension and renewal requests. Optional only so read models written before it existed
-   * still type-check; `initialState` always sets it; read it through `assignmentRequestsOf`.
-   */
-  assignmentRequests?: Record<RequestId, AssignmentRequest>;
-  /** Security alerts; optional for the same reason; read through `alertsOf`. */
-  alerts?: Record<AlertId, Alert>;
-  /** The resource tree; optional for the same reason; read through `scopesOf`. */
-  scopes?: Record<ScopeId, Scope>;
-  /** Administrative units; read through `administrativeUnitsOf`. */
-  administrativeUnits?: Record<AdministrativeUnitId, AdministrativeUnit>;
-  /** PIM for Groups; read through `groupsOf`. */
-  groups?: Record<GroupId, Group>;
+  /** Extension and renewal requests. */
+  assignmentRequests: Record<RequestId, AssignmentRequest>;
+  /** Security alerts. */
+  alerts: Record<AlertId, Alert>;
+  /** The resource tree, deleted scopes included. */
+  scopes: Record<ScopeId, Scope>;
+  administrativeUnits: Record<AdministrativeUnitId, AdministrativeUnit>;
+  /** PIM for Groups. */
+  groups: Record<GroupId, Group>;
 };

@@ -54,6 +54,8 @@ for (const roleId of Object.keys(EXPECTED)) {
     world.run(
       {
         type: 'AssignRole',
+        principalKind: 'user',
+        administrativeUnitId: null,
         assignmentId: `assign-${roleId}`,
         principalId: holderOf(roleId),
         roleId,

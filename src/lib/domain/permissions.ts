@@ -143,7 +143,7 @@ export function hasAdministration(state: TenantState, userId: UserId, at: Iso): 
     hasPermission(state, userId, 'manage-users', at) ||
     hasPermission(state, userId, 'manage-assignments', at) ||
     unitsManagedBy(state, userId, at).length > 0 ||
-    Object.keys(state.groups ?? {}).some((groupId) => canManageGroup(state, userId, groupId, at))
+    Object.keys(state.groups).some((groupId) => canManageGroup(state, userId, groupId, at))
   );
 }
 

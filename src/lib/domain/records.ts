@@ -1,18 +1,3 @@
-import type {
-  AdministrativeUnit,
-  AdministrativeUnitId,
-  Alert,
-  AlertId,
-  Assignment,
-  AssignmentRequest,
-  Group,
-  GroupId,
-  RequestId,
-  Scope,
-  ScopeId,
-  TenantState,
-} from './model';
-
 /**
  * Safe access to the id-keyed records of TenantState. Ids come from clients, so a plain
  * `record[id]` could find inherited members (`constructor`, `toString`) or, on write,
@@ -127,50 +112,4 @@ export function isUsableId(id: unknown): id is string {
   return (
     typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH && id !== '__proto__'
   );
-}
-
-/** The tenant's extension and renewal requests (absent in read models that predate them). */
-export function assignmentRequestsOf(
-  state: Pick<TenantState, 'assignmentRequests'>,
-): Readonly<Record<RequestId, AssignmentRequest>> {
-  return state.assignmentRequests ?? {};
-}
-
-/** The tenant's security alerts (absent in read models that predate them). */
-export function alertsOf(state: Pick<TenantState, 'alerts'>): Readonly<Record<AlertId, Alert>> {
-  return state.alerts ?? {};
-}
-
-/** The resource tree, deleted scopes included (absent in read models that predate it). */
-export function scopesOf(state: Pick<TenantState, 'scopes'>): Readonly<Record<ScopeId, Scope>> {
-  return state.scopes ?? {};
-}
-
-/** The tenant's administrative units (absent in read models that predate them). */
-export function administrativeUnitsOf(
-  state: Pick<TenantState, 'administrativeUnits'>,
-): Readonly<Record<AdministrativeUnitId, AdministrativeUnit>> {
-  return state.administrativeUnits ?? {};
-}
-
-/** The tenant's groups for PIM for Groups (absent in read models that predate them). */
-export function groupsOf(state: Pick<TenantState, 'groups'>): Readonly<Record<GroupId, Group>> {
-  return state.groups ?? {};
-}
-
-/** The scope an assignment applies at; null for tenant-wide (and every older assignment). */
-export function scopeOf(assignment: Pick<Assignment, 'scopeId'>): ScopeId | null {
-  return assignment.scopeId ?? null;
-}
-
-/** The administrative unit a directory-role assignment is limited to, or null. */
-export function administrativeUnitOf(
-  assignment: Pick<Assignment, 'administrativeUnitId'>,
-): AdministrativeUnitId | null {
-  return assignment.administrativeUnitId ?? null;
-}
-
-/** Whether an assignment's principal is a user or a group; older assignments are to users. */
-export function principalKindOf(assignment: Pick<Assignment, 'principalKind'>): 'user' | 'group' {
-  return assignment.principalKind ?? 'user';
 }

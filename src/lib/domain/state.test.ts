@@ -104,7 +104,13 @@ describe('state', () => {
     const state = initialState();
     applyEvent(state, {
       type: 'UserCreated',
-      user: { id: '__proto__', displayName: 'Mallory', status: 'active', createdAt: T0 },
+      user: {
+        id: '__proto__',
+        displayName: 'Mallory',
+        status: 'active',
+        createdAt: T0,
+        breakGlass: false,
+      },
     });
     expect(Object.getPrototypeOf(state.users)).toBe(Object.prototype);
     expect(Object.keys(state.users)).toEqual(['__proto__']);

@@ -9,10 +9,6 @@ import { settingsKey } from '#domain/settings/settings';
 import type { DomainEvent } from './events';
 import type {
   ActivationRequest,
-  AdministrativeUnit,
-  Group,
-  Scope,
-  Alert,
   AssignmentRequest,
   Iso,
   RequestId,
@@ -20,7 +16,7 @@ import type {
   TenantState,
   UserId,
 } from './model';
-import { alertsOf, getOwn, putOwn } from './records';
+import { getOwn, putOwn } from './records';
 
 /** The state of a tenant before its first ledger entry. */
 export function initialState(): TenantState {
@@ -55,11 +51,7 @@ export function applyEvent(state: TenantState, event: DomainEvent): void {
       state.setupCompletedAt = event.at;
       return;
     case 'UserCreated':
-      // Users created before break-glass existed are ordinary accounts.
-      putOwn(state.users, event.user.id, {
-        ...event.user,
-        breakGlass: event.user.breakGlass ?? false,
-      });
+      putOwn(state.users, event.user.id, { ...event.user });
       return;
     case 'PasskeyRegistered':
       putOwn(state.passkeys, event.passkey.id, { ...event.passkey });
@@ -132,8 +124,8 @@ export function applyEvent(state: TenantState, event: DomainEvent): void {
       return;
     }
     case 'RoleSettingsUpdated':
-      // Resource roles' settings are per role × scope; older entries carry no scope.
-      putOwn(state.settings, settingsKey(event.roleId, event.scopeId ?? null), {
+      // Resource roles' settings are per role × scope.
+      putOwn(state.settings, settingsKey(event.roleId, event.scopeId), {
         ...event.after,
         approvers: [...event.after.approvers],
       });
@@ -142,8 +134,6 @@ export function applyEvent(state: TenantState, event: DomainEvent): void {
       const r = event.request;
       putOwn(state.requests, r.id, {
         ...r,
-        // Requests made before scheduled activation existed asked to start when granted.
-        startsAt: r.startsAt ?? null,
         decisions: r.decisions.map((d) => ({ ...d })),
         history: r.history.map((h) => ({ ...h })),
       });
@@ -173,21 +163,21 @@ export function applyEvent(state: TenantState, event: DomainEvent): void {
       // Activation and assignment requests share one id space (decide keeps them apart).
       const request = getOwn(state.requests, event.requestId);
       if (request) moveRequest(request, 'Canceled', event.at, event.by);
-      const asked = getOwn(assignmentRequestsIn(state), event.requestId);
+      const asked = getOwn(state.assignmentRequests, event.requestId);
       if (asked) moveAssignmentRequest(asked, 'Canceled', event.at, event.by);
       return;
     }
     case 'RequestExpired': {
       const request = getOwn(state.requests, event.requestId);
       if (request) moveRequest(request, 'Expired', event.at, 'system');
-      const asked = getOwn(assignmentRequestsIn(state), event.requestId);
+      const asked = getOwn(state.assignmentRequests, event.requestId);
       if (asked) moveAssignmentRequest(asked, 'Expired', event.at, 'system');
       return;
     }
     case 'RequestFailed': {
       const request = getOwn(state.requests, event.requestId);
       if (request) moveRequest(request, 'Failed', event.at, 'system');
-      const asked = getOwn(assignmentRequestsIn(state), event.requestId);
+      const asked = getOwn(state.assignmentRequests, event.requestId);
       if (asked) moveAssignmentRequest(asked, 'Failed', event.at, 'system');
       return;
     }
@@ -197,11 +187,11 @@ export function applyEvent(state: TenantState, event: DomainEvent): void {
       return;
     }
     case 'AlertRaised':
-      putOwn<Alert>((state.alerts ??= {}), event.alert.id, { ...event.alert });
+      putOwn(state.alerts, event.alert.id, { ...event.alert });
       return;
     case 'AssignmentRequested': {
       const r = event.request;
-      putOwn<AssignmentRequest>(assignmentRequestsIn(state), r.id, {
+      putOwn(state.assignmentRequests, r.id, {
         ...r,
         decision: r.decision ? { ...r.decision } : null,
         history: r.history.map((h) => ({ ...h })),
@@ -209,7 +199,7 @@ export function applyEvent(state: TenantState, event: DomainEvent): void {
       return;
     }
     case 'AssignmentRequestDecided': {
-      const request = getOwn(assignmentRequestsIn(state), event.requestId);
+      const request = getOwn(state.assignmentRequests, event.requestId);
       if (!request) return;
       request.decision = { ...event.decision };
       request.newAssignmentId = event.newAssignmentId;
@@ -239,31 +229,31 @@ export function applyEvent(state: TenantState, event: DomainEvent): void {
       return;
     }
     case 'ScopeCreated':
-      putOwn<Scope>((state.scopes ??= {}), event.scope.id, { ...event.scope });
+      putOwn(state.scopes, event.scope.id, { ...event.scope });
       return;
     case 'ScopeRenamed': {
-      const scope = getOwn(state.scopes ?? {}, event.scopeId);
+      const scope = getOwn(state.scopes, event.scopeId);
       if (scope) scope.name = event.name;
       return;
     }
     case 'ScopeDeleted': {
-      const scope = getOwn(state.scopes ?? {}, event.scopeId);
+      const scope = getOwn(state.scopes, event.scopeId);
       if (scope) scope.deletedAt = event.at;
       return;
     }
     case 'AdministrativeUnitCreated':
-      putOwn<AdministrativeUnit>((state.administrativeUnits ??= {}), event.unit.id, {
+      putOwn(state.administrativeUnits, event.unit.id, {
         ...event.unit,
         memberIds: [...event.unit.memberIds],
       });
       return;
     case 'AdministrativeUnitMembersSet': {
-      const unit = getOwn(state.administrativeUnits ?? {}, event.administrativeUnitId);
+      const unit = getOwn(state.administrativeUnits, event.administrativeUnitId);
       if (unit) unit.memberIds = [...event.memberIds];
       return;
     }
     case 'GroupCreated':
-      putOwn<Group>((state.groups ??= {}), event.group.id, {
+      putOwn(state.groups, event.group.id, {
         ...event.group,
         memberIds: [...event.group.memberIds],
         ownerIds: [...event.group.ownerIds],
@@ -313,18 +303,13 @@ type GroupList = 'memberIds' | 'ownerIds' | 'nestedGroupIds';
 
 /** Adds `id` to one of a group's lists, once; lists stay sorted so every fold agrees. */
 function addTo(state: TenantState, groupId: string, list: GroupList, id: string): void {
-  const group = getOwn(state.groups ?? {}, groupId);
+  const group = getOwn(state.groups, groupId);
   if (group && !group[list].includes(id)) group[list] = [...group[list], id].sort();
 }
 
 function removeFrom(state: TenantState, groupId: string, list: GroupList, id: string): void {
-  const group = getOwn(state.groups ?? {}, groupId);
+  const group = getOwn(state.groups, groupId);
   if (group) group[list] = group[list].filter((x) => x !== id);
-}
-
-/** The assignment-request record, created on first write in states that predate it. */
-function assignmentRequestsIn(state: TenantState): Record<string, AssignmentRequest> {
-  return (state.assignmentRequests ??= {});
 }
 
 function moveAssignmentRequest(
@@ -380,6 +365,6 @@ export function workingCopy(
     ...state,
     requests,
     activations: { ...state.activations },
-    alerts: { ...alertsOf(state) },
+    alerts: { ...state.alerts },
   };
 }

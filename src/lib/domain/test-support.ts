@@ -115,7 +115,13 @@ export class World {
   addUser(userId: UserId, displayName: string, when: Iso = T0): UserId {
     const inviteId = `invite-${userId}`;
     this.run(
-      { type: 'CreateInvite', inviteId, tokenHash: `hash-${userId}`, displayName },
+      {
+        type: 'CreateInvite',
+        inviteId,
+        tokenHash: `hash-${userId}`,
+        displayName,
+        administrativeUnitId: null,
+      },
       asUser('ada', when),
     );
     this.run(
@@ -146,7 +152,10 @@ export class World {
         type: 'AssignRole',
         assignmentId,
         principalId,
+        principalKind: 'user',
         roleId,
+        scopeId: null,
+        administrativeUnitId: null,
         assignmentType,
         startsAt: null,
         endsAt,
@@ -167,6 +176,7 @@ export class World {
         type: 'UpdateRoleSettings',
         roleId,
         settings: { ...settingsFor(this.state, roleId), ...change },
+        scopeId: null,
       },
       asUser(by, when),
     );
@@ -273,7 +283,10 @@ export const assign = (over: Partial<Extract<Command, { type: 'AssignRole' }>> =
   type: 'AssignRole',
   assignmentId: 'new',
   principalId: 'grace',
+  principalKind: 'user',
   roleId: ROLE_IDS.GlobalReader,
+  scopeId: null,
+  administrativeUnitId: null,
   assignmentType: 'eligible',
   startsAt: null,
   endsAt: null,

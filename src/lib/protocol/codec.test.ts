@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CommandShapeError, readUserCommand } from './codec';
+import { DEFAULT_ROLE_SETTINGS } from '#domain/settings/settings';
+import { CommandShapeError, readSignedCommand, readUserCommand } from './codec';
+import { PROTOCOL_VERSION } from './messages';
 
 const T = '2026-03-02T09:00:00.000Z';
 const item = { activationId: 'act1', assignmentId: 'e1', durationMinutes: 60, startsAt: null };
@@ -78,4 +80,113 @@ describe('readUserCommand for the issue-3 commands', () => {
     expect(() => readUserCommand(command)).toThrow(CommandShapeError);
     expect(() => readUserCommand(command)).toThrow(message);
   });
+});
+
+describe('readUserCommand: every field is required, none filled in', () => {
+  const settings = JSON.parse(JSON.stringify(DEFAULT_ROLE_SETTINGS)) as Record<string, unknown>;
+  const commands: Record<string, unknown>[] = [
+    {
+      type: 'AssignRole',
+      assignmentId: 'a1',
+      principalId: 'u1',
+      principalKind: 'user',
+      roleId: 'security-reader',
+      scopeId: null,
+      administrativeUnitId: null,
+      assignmentType: 'eligible',
+      startsAt: null,
+      endsAt: null,
+      justification: 'j',
+    },
+    {
+      type: 'AssignRole',
+      assignmentId: 'a2',
+      principalId: 'g1',
+      principalKind: 'group',
+      roleId: 'contributor',
+      scopeId: 's1',
+      administrativeUnitId: null,
+      assignmentType: 'active',
+      startsAt: T,
+      endsAt: T,
+      justification: 'j',
+    },
+    {
+      type: 'CreateInvite',
+      inviteId: 'i1',
+      tokenHash: 'h1',
+      displayName: 'Bo',
+      administrativeUnitId: 'au1',
+    },
+    { type: 'UpdateRoleSettings', roleId: 'security-reader', settings, scopeId: null },
+    { type: 'CreateScope', scopeId: 's1', kind: 'subscription', name: 'Prod', parentId: null },
+  ];
+  it.each(commands.map((c) => [c.type, c]))('reads %s back unchanged', (_type, command) => {
+    expect(readUserCommand(command)).toEqual(command);
+  });
+
+  const without = (c: Record<string, unknown>, key: string) => {
+    const copy = { ...c };
+    delete copy[key];
+    return copy;
+  };
+  const [assign, , invite, update, scope] = commands as [
+    Record<string, unknown>,
+    unknown,
+    Record<string, unknown>,
+    Record<string, unknown>,
+    Record<string, unknown>,
+  ];
+  const missing: [string, unknown, string][] = [
+    ['AssignRole without principalKind', without(assign, 'principalKind'), 'principalKind must be'],
+    ['AssignRole without scopeId', without(assign, 'scopeId'), 'scopeId is required'],
+    [
+      'AssignRole without administrativeUnitId',
+      without(assign, 'administrativeUnitId'),
+      'administrativeUnitId is required',
+    ],
+    ['AssignRole without startsAt', without(assign, 'startsAt'), 'startsAt is required'],
+    [
+      'CreateInvite without administrativeUnitId',
+      without(invite, 'administrativeUnitId'),
+      'administrativeUnitId is required',
+    ],
+    ['UpdateRoleSettings without scopeId', without(update, 'scopeId'), 'scopeId is required'],
+    [
+      'role settings without notifications',
+      { ...update, settings: without(settings, 'notifications') },
+      'settings.notifications must be an object',
+    ],
+    ['CreateScope without parentId', without(scope, 'parentId'), 'parentId is required'],
+  ];
+  it.each(missing)('refuses %s', (_name, command, message) => {
+    expect(() => readUserCommand(command)).toThrow(CommandShapeError);
+    expect(() => readUserCommand(command)).toThrow(message);
+  });
+});
+
+describe('readSignedCommand', () => {
+  const signed = (v: unknown) => ({
+    envelope: {
+      v,
+      cmdId: 'cmd_1',
+      deviceId: 'd_1',
+      issuedAt: T,
+      command: { type: 'RevokeInvite', inviteId: 'i1' },
+      confirmation: null,
+    },
+    signature: 'c2ln',
+  });
+
+  it('reads an envelope of PROTOCOL_VERSION back unchanged', () => {
+    expect(readSignedCommand(signed(PROTOCOL_VERSION))).toEqual(signed(PROTOCOL_VERSION));
+  });
+
+  it.each([PROTOCOL_VERSION + 1, PROTOCOL_VERSION - 1, String(PROTOCOL_VERSION)])(
+    'refuses v = %j, naming the version it reads',
+    (v) => {
+      expect(() => readSignedCommand(signed(v))).toThrow(CommandShapeError);
+      expect(() => readSignedCommand(signed(v))).toThrow(`envelope: v must be ${PROTOCOL_VERSION}`);
+    },
+  );
 });

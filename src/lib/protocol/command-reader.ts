@@ -1,33 +1,38 @@
 /**
- * Reading a user command: its type names the fields it may have, and each is read with the
- * checks of its kind (ids, times, bounded strings and lists). Optional fields appear in the
- * decoded command only when sent, so the bytes older clients signed decode to what they signed.
+ * Reading a user command: its type names the fields it has, every one required (null where it
+ * may be empty), and each is read with the checks of its kind (ids, times, bounded strings and
+ * lists). Nothing is filled in, so the decoded command is exactly what the device key signed.
  */
 import type { BundleItem, UserCommand } from '#domain/commands';
 import type { Ticket } from '#domain/model';
 import { MAX_BUNDLE_ITEMS } from '#domain/activation/activate-role';
 import { MAX_DECISION_ITEMS } from '#domain/approvals/decide-requests';
-import { isObj, optionalId, readIdList, Reader, requiredIsoOrNull, type Obj } from './field-reader';
+import {
+  isObj,
+  readIdList,
+  Reader,
+  requiredIdOrNull,
+  requiredIsoOrNull,
+  type Obj,
+} from './field-reader';
 import { readRoleSettings } from './role-settings-reader';
 
 const COMMAND_FIELDS = {
-  // administrativeUnitId is optional (older clients omit it).
   CreateInvite: ['type', 'inviteId', 'tokenHash', 'displayName', 'administrativeUnitId'],
   RevokeInvite: ['type', 'inviteId'],
   CreateRole: ['type', 'roleId', 'name', 'description'],
-  // principalKind, scopeId and administrativeUnitId are optional (older clients omit them).
   AssignRole: [
     'type',
     'assignmentId',
     'principalId',
+    'principalKind',
     'roleId',
+    'scopeId',
+    'administrativeUnitId',
     'assignmentType',
     'startsAt',
     'endsAt',
     'justification',
-    'principalKind',
-    'scopeId',
-    'administrativeUnitId',
   ],
   RemoveAssignment: ['type', 'assignmentId', 'justification'],
   // startsAt is required (null: now), so the signed bytes say exactly when.
@@ -43,7 +48,7 @@ const COMMAND_FIELDS = {
   ActivateRoles: ['type', 'bundleId', 'items', 'justification', 'ticket'],
   DeactivateRole: ['type', 'activationId'],
   RevokeDevice: ['type', 'deviceId'],
-  // scopeId is optional: only resource roles' settings have one.
+  // scopeId is null except for resource roles' settings.
   UpdateRoleSettings: ['type', 'roleId', 'settings', 'scopeId'],
   ApproveRequest: ['type', 'requestId', 'justification'],
   DenyRequest: ['type', 'requestId', 'justification'],
@@ -121,9 +126,7 @@ export function readUserCommand(value: unknown, cmdId: string | null = null): Us
         inviteId: r.id(o, 'inviteId'),
         tokenHash: r.b64url(o, 'tokenHash', 64),
         displayName: r.string(o, 'displayName', 200),
-        ...(Object.hasOwn(o, 'administrativeUnitId')
-          ? { administrativeUnitId: optionalId(r, o, 'administrativeUnitId') }
-          : {}),
+        administrativeUnitId: requiredIdOrNull(r, o, 'administrativeUnitId'),
       };
     case 'RevokeInvite':
       return { type: t, inviteId: r.id(o, 'inviteId') };
@@ -139,20 +142,14 @@ export function readUserCommand(value: unknown, cmdId: string | null = null): Us
         type: t,
         assignmentId: r.id(o, 'assignmentId'),
         principalId: r.id(o, 'principalId'),
+        principalKind: r.oneOf(o, 'principalKind', ['user', 'group'] as const),
         roleId: r.roleId(o, 'roleId'),
+        scopeId: requiredIdOrNull(r, o, 'scopeId'),
+        administrativeUnitId: requiredIdOrNull(r, o, 'administrativeUnitId'),
         assignmentType: r.oneOf(o, 'assignmentType', ['eligible', 'active'] as const),
-        startsAt: r.isoOrNull(o, 'startsAt'),
-        endsAt: r.isoOrNull(o, 'endsAt'),
+        startsAt: requiredIsoOrNull(r, o, 'startsAt'),
+        endsAt: requiredIsoOrNull(r, o, 'endsAt'),
         justification: r.string(o, 'justification', 1000),
-        // Optional fields appear in the decoded command only when sent, so the bytes signed
-        // by older clients decode to exactly what they signed.
-        ...(Object.hasOwn(o, 'principalKind')
-          ? { principalKind: r.oneOf(o, 'principalKind', ['user', 'group'] as const) }
-          : {}),
-        ...(Object.hasOwn(o, 'scopeId') ? { scopeId: optionalId(r, o, 'scopeId') } : {}),
-        ...(Object.hasOwn(o, 'administrativeUnitId')
-          ? { administrativeUnitId: optionalId(r, o, 'administrativeUnitId') }
-          : {}),
       };
     case 'RemoveAssignment':
       return {
@@ -189,7 +186,7 @@ export function readUserCommand(value: unknown, cmdId: string | null = null): Us
         type: t,
         roleId: r.roleId(o, 'roleId'),
         settings: readRoleSettings(r, o.settings),
-        ...(Object.hasOwn(o, 'scopeId') ? { scopeId: optionalId(r, o, 'scopeId') } : {}),
+        scopeId: requiredIdOrNull(r, o, 'scopeId'),
       };
     case 'ApproveRequest':
     case 'DenyRequest':
@@ -253,13 +250,12 @@ export function readUserCommand(value: unknown, cmdId: string | null = null): Us
         justification: r.string(o, 'justification', 1000),
       };
     case 'CreateScope':
-      if (!Object.hasOwn(o, 'parentId')) r.fail('parentId is required (null for a root)');
       return {
         type: t,
         scopeId: r.id(o, 'scopeId'),
         kind: r.oneOf(o, 'kind', SCOPE_KINDS),
         name: r.string(o, 'name', 200),
-        parentId: optionalId(r, o, 'parentId'),
+        parentId: requiredIdOrNull(r, o, 'parentId'),
       };
     case 'RenameScope':
       return { type: t, scopeId: r.id(o, 'scopeId'), name: r.string(o, 'name', 200) };

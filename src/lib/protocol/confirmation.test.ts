@@ -19,10 +19,17 @@ import {
   enrolmentChallenge,
   sessionSigningBytes,
 } from './confirmation';
-import type { CommandEnvelope, CommandIntent } from './messages';
+import { PROTOCOL_VERSION, type CommandEnvelope, type CommandIntent } from './messages';
 
 const sha256Hex = (...parts: Buffer[]) =>
   createHash('sha256').update(Buffer.concat(parts)).digest('hex');
+
+describe('golden vectors and PROTOCOL_VERSION', () => {
+  it('include intents and envelopes of the current version (a bump comes with new vectors)', () => {
+    expect(confirmGolden.vectors.some((v) => v.intent.v === PROTOCOL_VERSION)).toBe(true);
+    expect(signingGolden.vectors.some((v) => v.envelope.v === PROTOCOL_VERSION)).toBe(true);
+  });
+});
 
 describe('confirmationChallenge golden vectors', () => {
   it.each(confirmGolden.vectors)('$name', async (vector) => {

@@ -110,9 +110,10 @@ export function requiredIsoOrNull(r: Reader, o: Obj, key: string): string | null
   return r.isoOrNull(o, key);
 }
 
-/** Present or absent, null or an id (the caller decides whether absence is allowed). */
-export function optionalId(r: Reader, o: Obj, key: string): string | null {
-  return o[key] === null || o[key] === undefined ? null : r.id(o, key);
+/** Present and either null or an id; a missing field is refused, not read as null. */
+export function requiredIdOrNull(r: Reader, o: Obj, key: string): string | null {
+  if (!Object.hasOwn(o, key)) r.fail(`${key} is required (null for none)`);
+  return o[key] === null ? null : r.id(o, key);
 }
 
 /** A list of at most `max` distinct-or-not ids. */

@@ -78,19 +78,18 @@ export type KeyRotationLink = {
   signature: string;
 };
 
-/**
- * `GET /.well-known/leasehold/relay-key`. This relay always sends `vkey` and `rotations`; relays
- * from before key rotation did not, so clients must cope without them.
- */
+/** `GET /.well-known/leasehold/relay-key`: the checkpoint key now in force and how it came to be. */
 export type PublishedRelayKey = {
+  /** The log origin, first line of every checkpoint. */
   origin: string;
   keyName: string;
   /** Raw Ed25519 public key, std base64. */
   publicKey: string;
-  vkey?: string;
+  /** The same key as a signed-note verifier key (`name+id+base64`). */
+  vkey: string;
   algorithm: string;
   /** Every rotation of the checkpoint key, oldest first (docs/ledger.md "Key rotation"). */
-  rotations?: KeyRotationLink[];
+  rotations: KeyRotationLink[];
 };
 
 /** RFC 9162 §2.1.3 inclusion proof of leaf `index` in the tree of `size`; hashes std base64. */

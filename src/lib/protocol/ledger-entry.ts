@@ -1,6 +1,7 @@
 /**
- * The ledger entry, format version 1. Stored as the UTF-8 bytes of its RFC 8785 canonical JSON;
- * those exact bytes are the RFC 9162 Merkle leaf. Never re-serialise an entry to verify it.
+ * The ledger entry, format version `LEDGER_ENTRY_VERSION`. Stored as the UTF-8 bytes of its
+ * RFC 8785 canonical JSON; those exact bytes are the RFC 9162 Merkle leaf. Never re-serialise an
+ * entry to verify it.
  */
 import type { Rejection } from '#domain/rejections';
 import type { Command } from '#domain/commands';
@@ -8,6 +9,10 @@ import type { DomainEvent } from '#domain/events';
 import type { Iso, UserId } from '#domain/model';
 import type { SignedCommand } from './messages';
 
+/**
+ * The version of the entry format: the relay writes it as every entry's `v`, the verifier refuses
+ * any other. Bump it, with new golden vectors, when the format changes (ADR 0006).
+ */
 export const LEDGER_ENTRY_VERSION = 1;
 
 /** Raw evidence of a passkey ceremony done over HTTP (registration or sign-in). */
@@ -22,7 +27,7 @@ export type CeremonyEvidence = {
 };
 
 export type LedgerEntry = {
-  v: 1;
+  v: typeof LEDGER_ENTRY_VERSION;
   /** Leaf index, from 0, contiguous. */
   seq: number;
   /** Relay time when the entry was appended. */

@@ -1,5 +1,5 @@
 /**
- * Wire messages between the app and the relay (protocol version 1).
+ * Wire messages between the app and the relay (protocol version `PROTOCOL_VERSION`).
  *
  * Transport: the websocket at `/sync/commands?token=<session token>` carries JSON text frames
  * (this file); `/sync/<doc>?token=…` carries the y-websocket sync protocol for read-only
@@ -9,6 +9,10 @@ import type { Rejection, RejectionCode, RejectionDetail } from '#domain/rejectio
 import type { UserCommand } from '#domain/commands';
 import type { DeviceId, Iso } from '#domain/model';
 
+/**
+ * The version of the signed command format: every envelope carries it as `v`, and the relay
+ * refuses any other. Bump it, with new golden vectors, when that format changes (ADR 0006).
+ */
 export const PROTOCOL_VERSION = 1;
 
 /** Largest websocket frame the relay accepts, in bytes; larger frames close with 1009. */
@@ -34,7 +38,7 @@ export type AssertionJSON = {
  * JSON of this object (see `confirmationChallenge` in #protocol/confirmation).
  */
 export type CommandIntent = {
-  v: 1;
+  v: typeof PROTOCOL_VERSION;
   /** Client-chosen unique id (idempotency key): 16+ random bytes, base64url. */
   cmdId: string;
   deviceId: DeviceId;

@@ -61,7 +61,7 @@ function readNotifications(r: Reader, value: unknown): NotificationSettings {
   return out;
 }
 
-/** The settings of an UpdateRoleSettings command; `notifications` may be absent. */
+/** The settings of an UpdateRoleSettings command, every field required. */
 export function readRoleSettings(r: Reader, value: unknown): RoleSettings {
   const o = r.object(
     value,
@@ -81,8 +81,6 @@ export function readRoleSettings(r: Reader, value: unknown): RoleSettings {
     if (typeof o[key] !== 'boolean') r.fail(`settings.${key} must be true or false`);
     settings[key] = o[key];
   }
-  // Optional: settings signed by clients from before notifications decode without it.
-  if (Object.hasOwn(o, 'notifications'))
-    settings.notifications = readNotifications(r, o.notifications);
+  settings.notifications = readNotifications(r, o.notifications);
   return settings;
 }

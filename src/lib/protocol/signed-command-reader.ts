@@ -4,7 +4,12 @@
  */
 import { ID, isObj, Reader } from './field-reader';
 import { readUserCommand } from './command-reader';
-import type { AssertionJSON, CommandEnvelope, SignedCommand } from './messages';
+import {
+  PROTOCOL_VERSION,
+  type AssertionJSON,
+  type CommandEnvelope,
+  type SignedCommand,
+} from './messages';
 
 function readAssertion(r: Reader, value: unknown): AssertionJSON {
   const a = r.object(
@@ -54,14 +59,14 @@ export function readSignedCommand(value: unknown): SignedCommand {
     ['v', 'cmdId', 'deviceId', 'issuedAt', 'command', 'confirmation'],
     'envelope',
   );
-  if (e.v !== 1) r.fail('v must be 1');
+  if (e.v !== PROTOCOL_VERSION) r.fail(`v must be ${PROTOCOL_VERSION}`);
   let confirmation: CommandEnvelope['confirmation'] = null;
   if (e.confirmation !== null) {
     const c = r.object(e.confirmation, ['nonce', 'assertion'], 'confirmation');
     confirmation = { nonce: r.b64url(c, 'nonce', 64), assertion: readAssertion(r, c.assertion) };
   }
   const envelope: CommandEnvelope = {
-    v: 1,
+    v: PROTOCOL_VERSION,
     cmdId: r.id(e, 'cmdId'),
     deviceId: r.id(e, 'deviceId'),
     issuedAt: r.iso(e, 'issuedAt'),

@@ -5,9 +5,14 @@ import { signCheckpoint, type CheckpointSigner } from '#ledger/checkpoint';
 import { MerkleTree, leafHash } from '#ledger/merkle';
 import { generateRelayKey, importRelaySigner } from '#ledger/relay-key';
 import { encodeEntriesJsonl, relayKeyFile, type RelayKeyFile } from './ledger-export';
-import type { LedgerEntry } from './ledger-entry';
+import { LEDGER_ENTRY_VERSION, type LedgerEntry } from './ledger-entry';
 import { ROTATE_RELAY_KEY, signKeyRotation } from './key-rotation';
-import { verifyLedger, type LedgerVerification, type VerifiedState } from './verify-ledger';
+import {
+  verifyLedger,
+  VERIFIED_STATE_VERSION,
+  type LedgerVerification,
+  type VerifiedState,
+} from './verify-ledger';
 
 const ORIGIN = 'test.leasehold.local/unit';
 
@@ -16,7 +21,7 @@ const newSigner = async (): Promise<CheckpointSigner> =>
 
 function entry(seq: number, over: Partial<LedgerEntry> = {}): LedgerEntry {
   return {
-    v: 1,
+    v: LEDGER_ENTRY_VERSION,
     seq,
     ts: new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString(),
     kind: 'system',
@@ -66,7 +71,25 @@ describe('verifyLedger', () => {
     const { relayKey, lines, checkpoints } = await fixture();
     const result = await verifyLedger({ entries: lines, checkpoints, relayKey });
     expect(result).toMatchObject({ ok: true, size: 12, checkpointsChecked: 3, keyRotations: 0 });
-    expect(result.ok && result.state).toMatchObject({ v: 1, origin: ORIGIN, size: 12 });
+    expect(result.ok && result.state).toMatchObject({
+      v: VERIFIED_STATE_VERSION,
+      origin: ORIGIN,
+      size: 12,
+    });
+  });
+
+  it('refuses an entry whose v is not LEDGER_ENTRY_VERSION, naming the version it expects', async () => {
+    const { relayKey, lines, checkpoints } = await fixture();
+    for (const v of [LEDGER_ENTRY_VERSION + 1, LEDGER_ENTRY_VERSION - 1]) {
+      const other = { v } as unknown as Partial<LedgerEntry>;
+      const tampered = lines.map((l, i) => (i === 4 ? lineAt(4, other) : l));
+      expect(
+        failure(await verifyLedger({ entries: tampered, checkpoints, relayKey })),
+      ).toMatchObject({
+        index: 4,
+        reason: `entry 4 has format version ${v}, not ${LEDGER_ENTRY_VERSION}`,
+      });
+    }
   });
 
   it('reads entries.jsonl whole, in odd-sized chunks, or as byte lines, alike', async () => {
@@ -101,13 +124,6 @@ describe('verifyLedger', () => {
     const cases: [string, string[], string[], number | null, RegExp][] = [
       ['not JSON', lines.map((l, i) => (i === 5 ? l.slice(1) : l)), checkpoints, 5, /not JSON/],
       ['an array', lines.map((l, i) => (i === 5 ? '[]' : l)), checkpoints, 5, /not a JSON object/],
-      [
-        'v 2',
-        lines.map((l, i) => (i === 6 ? lineAt(6, { v: 2 as 1 }) : l)),
-        checkpoints,
-        6,
-        /format version 2/,
-      ],
       [
         'time going backwards',
         lines.map((l, i) => (i === 8 ? lineAt(8, { ts: '2025-01-01T00:00:00.000Z' }) : l)),
@@ -245,6 +261,12 @@ describe('verifyLedger', () => {
       ),
     ).toMatchObject({
       reason: /corrupt/,
+    });
+    const otherVersion = { ...state, v: VERIFIED_STATE_VERSION + 1 } as unknown as VerifiedState;
+    expect(
+      failure(await verifyLedger({ entries: [], checkpoints: [], resumeFrom: otherVersion })),
+    ).toMatchObject({
+      reason: `the verified state is not a version ${VERIFIED_STATE_VERSION} state`,
     });
   });
 

@@ -30,18 +30,24 @@ import {
 import { checkEntryEvidence, rememberPasskeys, type RegisteredPasskey } from './entry-evidence';
 import { checkKeyRotation, keyFor, rotatesKey, type KeyInForce } from './key-rotation';
 import { parseRelayKeyFile, type RelayKeyFile } from './ledger-export';
-import type { LedgerEntry } from './ledger-entry';
+import { LEDGER_ENTRY_VERSION, type LedgerEntry } from './ledger-entry';
 import { fail, VerificationFailure } from './verification-failure';
 
 export type { KeyInForce } from './key-rotation';
 export type { RegisteredPasskey } from './entry-evidence';
 
 /**
+ * The version of the `VerifiedState` format; a state of another version is refused (verify the
+ * whole ledger again instead). Bump it when the state's shape changes (ADR 0006).
+ */
+export const VERIFIED_STATE_VERSION = 1;
+
+/**
  * What a verified prefix leaves behind for the next run: enough to verify new entries on top
  * of it in O(new entries). JSON-serialisable; `npm run ledger:verify -- --state` stores it.
  */
 export type VerifiedState = {
-  v: 1;
+  v: typeof VERIFIED_STATE_VERSION;
   origin: string;
   /** Number of verified entries. */
   size: number;
@@ -199,8 +205,8 @@ class LedgerVerifier {
   }
 
   #resume(state: VerifiedState): void {
-    if (typeof state !== 'object' || state === null || state.v !== 1) {
-      fail(null, 'the verified state is not a version 1 state');
+    if (typeof state !== 'object' || state === null || state.v !== VERIFIED_STATE_VERSION) {
+      fail(null, `the verified state is not a version ${VERIFIED_STATE_VERSION} state`);
     }
     try {
       this.#acc = MerkleAccumulator.fromJSON(state.peaks);
@@ -210,13 +216,16 @@ class LedgerVerifier {
     if (this.#acc.size !== state.size || !Array.isArray(state.keys) || state.keys.length === 0) {
       fail(null, 'the verified state is corrupt: size, peaks and keys disagree');
     }
+    if (typeof state.passkeys !== 'object' || state.passkeys === null) {
+      fail(null, 'the verified state is corrupt: it has no passkeys');
+    }
     this.#origin = state.origin;
     this.#size = state.size;
     this.#coveredUpTo = state.size;
     this.#lastTs = state.lastTs;
     this.#newest = state.newestCheckpoint;
     this.#keys = state.keys.map((k) => ({ ...k }));
-    this.#passkeys = new Map(Object.entries(state.passkeys ?? {}));
+    this.#passkeys = new Map(Object.entries(state.passkeys));
     this.#webauthnPrefix = state.webauthn === true;
   }
 
@@ -339,8 +348,12 @@ class LedgerVerifier {
     if (canonical !== text)
       fail(seq, `entry ${seq} is not canonical JSON (RFC 8785): ${diff(text, canonical)}`);
     const entry = value as LedgerEntry;
-    if (entry.v !== 1)
-      fail(seq, `entry ${seq} has format version ${JSON.stringify(entry.v)}, not 1`);
+    if (entry.v !== LEDGER_ENTRY_VERSION) {
+      fail(
+        seq,
+        `entry ${seq} has format version ${JSON.stringify(entry.v)}, not ${LEDGER_ENTRY_VERSION}`,
+      );
+    }
     if (entry.seq !== seq) {
       fail(
         seq,
@@ -440,7 +453,7 @@ class LedgerVerifier {
       );
     }
     const state: VerifiedState = {
-      v: 1,
+      v: VERIFIED_STATE_VERSION,
       origin: this.#origin,
       size: this.#size,
       peaks: this.#acc.toJSON(),

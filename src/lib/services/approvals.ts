@@ -58,6 +58,6 @@ export function updateRoleSettings(
     type: 'UpdateRoleSettings',
     roleId,
     settings: normaliseRoleSettings(settings),
-    ...(scopeId !== null ? { scopeId } : {}),
+    scopeId,
   };
 }

@@ -8,7 +8,7 @@ import { signWithDeviceKey, type DeviceRecord } from '$lib/webauthn/device-key';
 import { confirmIntent } from '$lib/webauthn/passkeys';
 import { randomId } from '#ledger/bytes';
 import { commandSigningBytes } from '#protocol/confirmation';
-import type { CommandEnvelope, CommandIntent } from '#protocol/messages';
+import { PROTOCOL_VERSION, type CommandEnvelope, type CommandIntent } from '#protocol/messages';
 import { requiresPasskeyConfirmation } from '#domain/confirmation/requires-passkey';
 import { decide } from '#domain/decide';
 import type { Rejection } from '#domain/rejections';
@@ -87,7 +87,7 @@ export class CommandSubmission {
     if (local) return { ok: false, rejection: local, seq: null, local: true };
 
     const intent: CommandIntent = {
-      v: 1,
+      v: PROTOCOL_VERSION,
       cmdId: randomId(16),
       deviceId: device.deviceId,
       issuedAt: nowIso(),

@@ -14,6 +14,7 @@ describe('createInvite', () => {
       inviteId: invite.inviteId,
       tokenHash: toBase64Url(await sha256(utf8(secret))),
       displayName: 'Bob',
+      administrativeUnitId: null,
     });
     expect(invite.inviteId.startsWith('inv_')).toBe(true);
   });

@@ -31,16 +31,16 @@ export function createRole(name: string, description: string): UserCommand {
 
 export type AssignRoleInput = {
   principalId: UserId;
-  /** Omitted: a user. 'group': the group's members inherit it. */
-  principalKind?: 'user' | 'group';
+  /** 'group': the group's members inherit it. */
+  principalKind: 'user' | 'group';
   roleId: RoleId;
-  /** Resource roles: the scope it applies at and below. */
-  scopeId?: ScopeId | null;
-  /** Directory roles: limits it to an administrative unit. */
-  administrativeUnitId?: AdministrativeUnitId | null;
+  /** Resource roles: the scope it applies at and below; null for other roles. */
+  scopeId: ScopeId | null;
+  /** Directory roles: limits it to an administrative unit; null: the whole tenant. */
+  administrativeUnitId: AdministrativeUnitId | null;
   assignmentType: AssignmentType;
-  /** Omitted or null: now. */
-  startsAt?: Iso | null;
+  /** null: now. */
+  startsAt: Iso | null;
   /** null: permanent. */
   endsAt: Iso | null;
   justification: string;
@@ -51,12 +51,12 @@ export function assignRole(input: AssignRoleInput): UserCommand {
     type: 'AssignRole',
     assignmentId: `a_${randomId()}`,
     principalId: input.principalId,
-    ...(input.principalKind === 'group' ? { principalKind: 'group' as const } : {}),
+    principalKind: input.principalKind,
     roleId: input.roleId,
-    ...(input.scopeId ? { scopeId: input.scopeId } : {}),
-    ...(input.administrativeUnitId ? { administrativeUnitId: input.administrativeUnitId } : {}),
+    scopeId: input.scopeId,
+    administrativeUnitId: input.administrativeUnitId,
     assignmentType: input.assignmentType,
-    startsAt: input.startsAt ?? null,
+    startsAt: input.startsAt,
     endsAt: input.endsAt,
     justification: input.justification.trim(),
   };
@@ -151,7 +151,7 @@ export async function createInvite(
       inviteId,
       tokenHash,
       displayName: displayName.trim(),
-      ...(administrativeUnitId !== null ? { administrativeUnitId } : {}),
+      administrativeUnitId,
     },
     inviteId,
     link: `${origin}/invite#token=${secret}`,

@@ -12,7 +12,6 @@ import { NONCE_POOL_SCHEMA, type NoncePoolTable } from '$lib/sync/nonce-pool';
 import {
   AUDIT_SCHEMA,
   AUDIT_SEARCH_SCHEMA,
-  rebuildSearch,
   type AuditSearchTable,
   type AuditTable,
 } from '$lib/sync/audit-index';
@@ -44,8 +43,10 @@ let db: LocalDb | null = null;
 export function openLocalDb(): LocalDb {
   if (db) return db;
   const fresh = new Dexie('leasehold') as LocalDb;
-  fresh.version(1).stores({ device: 'id', outbox: OUTBOX_SCHEMA });
-  fresh.version(2).stores({
+  // One schema and no upgrade functions: nothing was released, so nothing an older build stored
+  // is rewritten (ADR 0006). Version 4 because pre-release builds reached it, and IndexedDB
+  // refuses to open a database at a lower version than it holds.
+  fresh.version(4).stores({
     device: 'id',
     outbox: OUTBOX_SCHEMA,
     ledgerPins: LEDGER_PIN_SCHEMA,
@@ -53,13 +54,10 @@ export function openLocalDb(): LocalDb {
     receipts: LEDGER_RECEIPT_SCHEMA,
     ledgerMeta: LEDGER_META_SCHEMA,
     auditEntries: AUDIT_SCHEMA,
+    // The justifications beside the index, so text search does not read every full row.
+    auditSearch: AUDIT_SEARCH_SCHEMA,
+    noncePool: NONCE_POOL_SCHEMA,
   });
-  fresh.version(3).stores({ noncePool: NONCE_POOL_SCHEMA });
-  // The justifications beside the index, so text search does not read every full row.
-  fresh
-    .version(4)
-    .stores({ auditSearch: AUDIT_SEARCH_SCHEMA })
-    .upgrade((tx) => rebuildSearch(tx.table('auditEntries') as AuditTable));
   db = fresh;
   return fresh;
 }

@@ -58,7 +58,7 @@ export async function dismissQueuedOutcomes(outbox: OutboxTable): Promise<void> 
 }
 
 function toQueuedCommand(record: OutboxRecord): QueuedCommand {
-  const outcome = record.outcome ?? null;
+  const { outcome } = record;
   return {
     cmdId: record.cmdId,
     command: record.signed.envelope.command as UserCommand,

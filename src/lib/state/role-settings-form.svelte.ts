@@ -13,7 +13,7 @@ import { findRole } from '#domain/catalogue';
 import { describeRejection } from '#domain/describe';
 import type { Sentence } from '#domain/sentence';
 import { canManageRoleSettings } from '#domain/permissions';
-import { getOwn, groupsOf } from '#domain/records';
+import { getOwn } from '#domain/records';
 import { liveScope } from '#domain/organisation/scopes';
 import {
   DEFAULT_NOTIFICATION_SETTINGS,
@@ -24,7 +24,6 @@ import {
   NOTIFICATION_EVENTS,
   NOTIFICATION_RECIPIENT_LABELS,
   NOTIFICATION_RECIPIENTS,
-  notificationSettingsOf,
   SETTING_LABELS,
   SETTING_RANGES,
   settingsFor,
@@ -78,7 +77,7 @@ function copy(s: RoleSettings): RoleSettings {
   return {
     ...s,
     approvers: [...s.approvers],
-    notifications: JSON.parse(JSON.stringify(notificationSettingsOf(s))) as NotificationSettings,
+    notifications: JSON.parse(JSON.stringify(s.notifications)) as NotificationSettings,
   };
 }
 
@@ -123,7 +122,7 @@ export class RoleSettingsForm {
   }
 
   /** An approver entry that names an existing group (groups approve through their members). */
-  isGroup = (id: string): boolean => getOwn(groupsOf(this.#tenant.state), id) !== undefined;
+  isGroup = (id: string): boolean => getOwn(this.#tenant.state.groups, id) !== undefined;
 
   readonly role = $derived.by(() => findRole(this.#tenant.state, this.#roleId()));
   /** GA/PRA for every role; a group's owners for its membership and ownership settings. */

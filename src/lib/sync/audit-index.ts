@@ -234,17 +234,6 @@ export function forgetOthers(table: AuditTable): Promise<number> {
   });
 }
 
-/** Fills the search table from the rows already indexed (a database made before it existed). */
-export async function rebuildSearch(table: AuditTable): Promise<void> {
-  const search = searchTableOf(table);
-  const rows: AuditSearchRow[] = [];
-  await table.each((r) => {
-    if (r.search) rows.push({ seq: r.seq, search: r.search });
-  });
-  await search.clear();
-  await search.bulkPut(rows);
-}
-
 function parseEntry(text: string): LedgerEntry | null {
   try {
     return JSON.parse(text) as LedgerEntry;

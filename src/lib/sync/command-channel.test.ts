@@ -10,7 +10,12 @@ import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 // The relay's side of the socket, and the WebSocket implementation the channel runs on in Node.
 import { WebSocket as NodeWebSocket, WebSocketServer, type WebSocket as ServerSocket } from 'ws';
-import type { ClientFrame, ServerFrame, SignedCommand } from '#protocol/messages';
+import {
+  PROTOCOL_VERSION,
+  type ClientFrame,
+  type ServerFrame,
+  type SignedCommand,
+} from '#protocol/messages';
 import { CommandChannel, type ChannelStatus, type CommandOutcome } from './command-channel';
 import { OUTBOX_SCHEMA, type OutboxTable } from './outbox';
 
@@ -155,7 +160,7 @@ function command(): SignedCommand {
   const cmdId = `cmd_${++commandCount}`;
   return {
     envelope: {
-      v: 1,
+      v: PROTOCOL_VERSION,
       cmdId,
       deviceId: 'd_ada',
       issuedAt: '2026-03-02T09:00:00.000Z',

@@ -41,7 +41,13 @@ export type LedgerAuth = { token(): string | null; reauthenticate(): Promise<voi
 
 export function fetchRelayKey(): Promise<PublishedRelayKey> {
   return relayGet('/.well-known/leasehold/relay-key', {}).then((key) => {
-    if (typeof key?.keyName !== 'string' || typeof key.publicKey !== 'string') {
+    if (
+      typeof key?.origin !== 'string' ||
+      typeof key.keyName !== 'string' ||
+      typeof key.publicKey !== 'string' ||
+      typeof key.vkey !== 'string' ||
+      !Array.isArray(key.rotations)
+    ) {
       throw new LedgerAnswerError('The relay published its key in an unknown form.');
     }
     return key;

@@ -14,8 +14,8 @@ export type LedgerPin = {
   keyName: string;
   /** Raw Ed25519 public key, std base64. */
   publicKey: string;
-  /** The checkpoint origin line the relay publishes with its key, when it says. */
-  logOrigin: string | null;
+  /** The checkpoint origin line the relay publishes with its key. */
+  logOrigin: string;
   pinnedAt: Iso;
   /** Signed note text of the last verified checkpoint, or null before the first. */
   checkpoint: string | null;

@@ -94,7 +94,7 @@ export async function checkLatestCheckpoint(
       origin,
       keyName: key.keyName,
       publicKey: key.publicKey,
-      logOrigin: typeof key.origin === 'string' ? key.origin : null,
+      logOrigin: key.origin,
       pinnedAt: now,
       checkpoint: null,
       size: 0,
@@ -143,7 +143,7 @@ export async function checkLatestCheckpoint(
     };
   }
   const next = verified.checkpoint;
-  if (pin.logOrigin !== null && next.origin !== pin.logOrigin) {
+  if (next.origin !== pin.logOrigin) {
     return {
       status: 'failed',
       failure: {
@@ -249,13 +249,9 @@ export async function checkInclusion(
 
 async function verifierOf(key: PublishedRelayKey) {
   try {
-    if (typeof key.vkey === 'string') {
-      const parsed = await parseVerifierKey(key.vkey);
-      if (parsed.keyName !== key.keyName || toBase64(parsed.publicKey) !== key.publicKey)
-        return null;
-      return parsed;
-    }
-    return await importRelayVerifier(key.keyName, fromBase64(key.publicKey));
+    const parsed = await parseVerifierKey(key.vkey);
+    if (parsed.keyName !== key.keyName || toBase64(parsed.publicKey) !== key.publicKey) return null;
+    return parsed;
   } catch {
     return null;
   }
@@ -275,9 +271,8 @@ function unavailableReason(error: unknown): string {
  * the relay publishes now.
  */
 async function followRotations(pin: LedgerPin, key: PublishedRelayKey): Promise<boolean> {
-  const logOrigin = pin.logOrigin ?? key.origin;
   let current = pin.publicKey;
-  for (const link of key.rotations ?? []) {
+  for (const link of key.rotations) {
     if (link.fromPublicKey !== current) continue;
     try {
       const retiring = await crypto.subtle.importKey(
@@ -291,7 +286,7 @@ async function followRotations(pin: LedgerPin, key: PublishedRelayKey): Promise<
         { name: 'Ed25519' },
         retiring,
         new Uint8Array(fromBase64(link.signature)),
-        new Uint8Array(keyRotationMessage(logOrigin, link.toPublicKey, link.seq)),
+        new Uint8Array(keyRotationMessage(pin.logOrigin, link.toPublicKey, link.seq)),
       );
       if (!valid) return false;
     } catch {

@@ -23,9 +23,9 @@ export type OutboxRecord = {
   createdAt: Iso;
   status: OutboxStatus;
   /** True once the command could not go out at once: its outcome is kept for the person. */
-  queued?: boolean;
-  outcome?: OutboxOutcome | null;
-  settledAt?: Iso | null;
+  queued: boolean;
+  outcome: OutboxOutcome | null;
+  settledAt: Iso | null;
 };
 
 export type OutboxTable = Table<OutboxRecord, string>;

@@ -8,10 +8,14 @@ const user: User = {
   displayName: 'Ada',
   status: 'active',
   createdAt: '2026-11-26T13:00:00.000Z',
+  breakGlass: false,
 };
 const assignment: Assignment = {
   id: 'a_1',
   principalId: 'u1',
+  principalKind: 'user',
+  scopeId: null,
+  administrativeUnitId: null,
   roleId: 'security-reader',
   type: 'eligible',
   startsAt: '2026-11-26T13:00:00.000Z',
@@ -59,11 +63,12 @@ describe('readTenantState with records as JSON text (ADR 0005)', () => {
     expect(second.assignments).toEqual({ a_1: assignment });
   });
 
-  it('leaves out text that is not JSON, and still reads a record stored as a Yjs structure', () => {
+  it('leaves out text that is not JSON and values that are not text', () => {
     const directory = new Y.Doc();
     const access = new Y.Doc();
     access.getMap('assignments').set('a_bad', '{not json');
-    access.getMap('assignments').set('a_1', assignment);
+    access.getMap('assignments').set('a_struct', { ...assignment, id: 'a_struct' });
+    access.getMap('assignments').set('a_1', JSON.stringify(assignment));
     const state = readTenantState(directory, access);
     expect(state.assignments).toEqual({ a_1: assignment });
   });
@@ -82,10 +87,10 @@ describe('readTenantState', () => {
   it('reads the documents into the domain state shape', () => {
     const directory = new Y.Doc();
     const access = new Y.Doc();
-    directory.getMap('users').set('u1', user);
+    directory.getMap('users').set('u1', JSON.stringify(user));
     directory.getMap('meta').set('setupCompletedAt', '2026-11-26T13:00:00.000Z');
-    access.getMap('assignments').set('a_1', assignment);
-    access.getMap('activations').set('act_1', activation);
+    access.getMap('assignments').set('a_1', JSON.stringify(assignment));
+    access.getMap('activations').set('act_1', JSON.stringify(activation));
 
     const state = readTenantState(directory, access);
 
@@ -100,7 +105,7 @@ describe('readTenantState', () => {
   it('reads approval requests from the access document', () => {
     const access = new Y.Doc();
     const request = { id: 'req_act_2', status: 'PendingApproval', decisions: [] };
-    access.getMap('requests').set('req_act_2', request);
+    access.getMap('requests').set('req_act_2', JSON.stringify(request));
     expect(readTenantState(new Y.Doc(), access).requests).toEqual({ req_act_2: request });
   });
 

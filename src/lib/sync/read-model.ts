@@ -22,8 +22,8 @@ import type { Iso, TenantState } from '#domain/model';
 const parsed = new WeakMap<Y.Map<unknown>, Map<string, { text: string; value: unknown }>>();
 
 /**
- * A map of records as a plain record. Values are JSON text (ADR 0005); a value that is not text
- * (a copy synced from a relay before ADR 0005) is used as it is.
+ * A map of records as a plain record. Values are JSON text (ADR 0005); anything else was never
+ * written by the relay and is left out.
  */
 function recordOf<T>(doc: Y.Doc, records: ReplicatedRecords): Record<string, T> {
   const map = doc.getMap<unknown>(RECORD_PLACES[records].map);
@@ -36,18 +36,17 @@ function recordOf<T>(doc: Y.Doc, records: ReplicatedRecords): Record<string, T> 
   const seen = cache.size > map.size ? new Set<string>() : null;
   map.forEach((raw, key) => {
     seen?.add(key);
-    let value: unknown = raw;
-    if (typeof raw === 'string') {
-      const hit = cache.get(key);
-      if (hit && hit.text === raw) value = hit.value;
-      else {
-        try {
-          value = JSON.parse(raw);
-        } catch {
-          return; // Not JSON: never written by the relay; leave it out.
-        }
-        cache.set(key, { text: raw, value });
+    if (typeof raw !== 'string') return;
+    let value: unknown;
+    const hit = cache.get(key);
+    if (hit && hit.text === raw) value = hit.value;
+    else {
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        return; // Not JSON: never written by the relay; leave it out.
       }
+      cache.set(key, { text: raw, value });
     }
     // putOwn: '__proto__' as a key stays an own entry, not a prototype change.
     putOwn(out, key, value as T);

@@ -84,6 +84,7 @@ export async function relayWithTwoUsers(): Promise<{
   const invite = await adminCmd.send(
     await admin.signed({
       type: 'CreateInvite',
+      administrativeUnitId: null,
       inviteId: `inv_${randomId(8)}`,
       tokenHash: await tokenHashOf(secret),
       displayName: 'Bo User',
@@ -107,6 +108,7 @@ export async function inviteUser(
   const reply = await adminCmd.send(
     await admin.signed({
       type: 'CreateInvite',
+      administrativeUnitId: null,
       inviteId: `inv_${randomId(8)}`,
       tokenHash: await tokenHashOf(secret),
       displayName: name,

@@ -9,7 +9,7 @@ import type { BundleItem } from '#domain/commands';
 import { accept, type CommandOf, type Decision, refuse, type UserContext } from '#domain/decision';
 import type { DomainEvent } from '#domain/events';
 import type { Assignment, TenantState, Ticket } from '#domain/model';
-import { assignmentRequestsOf, getOwn, isUsableId } from '#domain/records';
+import { getOwn, isUsableId } from '#domain/records';
 import { reject, sentenceOf } from '#domain/rejections';
 import { settingsForAssignment } from '#domain/settings/settings';
 import { applyEvent, workingCopy } from '#domain/state';
@@ -44,8 +44,7 @@ export function decideActivation(
   state: TenantState,
   ctx: UserContext,
 ): Decision {
-  // Older clients' commands have no start: they meant now.
-  const requestedStart = ask.startsAt ?? null;
+  const requestedStart = ask.startsAt;
   if (requestedStart !== null && !isValidIso(requestedStart)) {
     return refuse(reject('invalid-value', 'The start time is not a valid time.'));
   }
@@ -62,7 +61,7 @@ export function decideActivation(
     newIdProblem(state.activations, ask.activationId, 'activation') ??
     // A request reserves its activation's id until it ends, and forever after.
     newIdProblem(state.requests, requestId, 'request') ??
-    newIdProblem(assignmentRequestsOf(state), requestId, 'request');
+    newIdProblem(state.assignmentRequests, requestId, 'request');
   if (badId) return refuse(badId);
   const settings = settingsForAssignment(state, assignment);
   const duration = ask.durationMinutes;

@@ -33,6 +33,9 @@ const activation = (over: Partial<Activation> = {}): Activation => ({
 const assignment = (over: Partial<Assignment> = {}): Assignment => ({
   id: 'e1',
   principalId: 'grace',
+  principalKind: 'user',
+  scopeId: null,
+  administrativeUnitId: null,
   roleId: ROLE_IDS.SecurityReader,
   type: 'eligible',
   startsAt: T0,
@@ -140,6 +143,9 @@ describe('queries over state', () => {
     later.run(
       {
         type: 'AssignRole',
+        principalKind: 'user',
+        scopeId: null,
+        administrativeUnitId: null,
         assignmentId: 'future',
         principalId: 'grace',
         roleId: ROLE_IDS.SecurityReader,

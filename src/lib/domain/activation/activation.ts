@@ -21,7 +21,7 @@ import {
   groupsOfUser,
 } from '#domain/organisation/groups';
 import { liveScope, scopeAncestry } from '#domain/organisation/scopes';
-import { getOwn, indexBy, scopeOf, valuesOf } from '#domain/records';
+import { getOwn, indexBy, valuesOf } from '#domain/records';
 import { reject, type Rejection } from '#domain/rejections';
 import { settingsForAssignment } from '#domain/settings/settings';
 import { instant, sentence } from '#domain/sentence';
@@ -169,7 +169,7 @@ export function assignmentActivationBlocker(
     );
   }
   // An assignment at a scope that was deleted covers nothing any more.
-  const scopeId = scopeOf(assignment);
+  const scopeId = assignment.scopeId;
   if (
     scopeId !== null &&
     (!liveScope(state, scopeId) || scopeAncestry(state, scopeId).length === 0)

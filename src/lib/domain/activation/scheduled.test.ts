@@ -324,34 +324,3 @@ describe('scheduled activation with approval', () => {
     expect(tooLate.map((e) => e.type)).toEqual(['RequestApproved', 'RequestFailed']);
   });
 });
-
-describe('ledgers written before scheduling', () => {
-  it('fold a request without startsAt as "when granted"', () => {
-    const w = scheduleWorld();
-    w.addUser('alan', 'Alan');
-    w.configure(SR, { requireApproval: true, approvers: ['alan'] });
-    w.activate('act1', 'e1', 'grace', NOW);
-    const old = w.events.map((e): DomainEvent => {
-      if (e.type !== 'ActivationRequested') return e;
-      const { startsAt: _dropped, ...request } = e.request;
-      return { ...e, request: request as typeof e.request };
-    });
-    const legacy = new World();
-    legacy.events.push(...old);
-    expect(legacy.state.requests['req_act1']?.startsAt).toBeNull();
-    const events = legacy.decideRequest('req_act1', 'alan', at(5));
-    expect(events.at(-1)).toMatchObject({
-      type: 'ActivationStarted',
-      activation: { startsAt: at(5) },
-    });
-  });
-
-  it('decide an ActivateRole without startsAt (an older client) as "now"', () => {
-    const w = scheduleWorld();
-    const { startsAt: _dropped, ...old } = activate() as Extract<Command, { type: 'ActivateRole' }>;
-    const events = given(w.events)
-      .when(old as Command, asUser('grace', NOW))
-      .thenAccepts();
-    expect(events[0]).toMatchObject({ activation: { startsAt: NOW } });
-  });
-});

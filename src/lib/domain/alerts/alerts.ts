@@ -5,7 +5,7 @@
  */
 import type { ActivationId, Alert, AlertId, Iso, TenantState, UserId } from '#domain/model';
 import { hasPermission } from '#domain/permissions';
-import { alertsOf, valuesOf } from '#domain/records';
+import { valuesOf } from '#domain/records';
 import { addMinutes } from '#domain/time';
 
 /** How far back the "recent high-severity alerts" count looks (the nav badge, the summary). */
@@ -22,7 +22,7 @@ export function alertIdFor(activationId: ActivationId): AlertId {
 /** The alerts `userId` may read at `at`, newest first; none without 'read-alerts'. */
 export function alertsVisibleTo(state: TenantState, userId: UserId, at: Iso): Alert[] {
   if (!hasPermission(state, userId, 'read-alerts', at)) return [];
-  return [...valuesOf(alertsOf(state))].sort((a, b) =>
+  return [...valuesOf(state.alerts)].sort((a, b) =>
     a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
   );
 }

@@ -7,7 +7,7 @@ import { isAssignmentRequestPending, requesterOf } from '#domain/assignment-requ
 import { accept, type CommandOf, type Decision, refuse, type UserContext } from '#domain/decision';
 import type { AssignmentRequest, TenantState } from '#domain/model';
 import { hasPermission, PERMISSION_ROLE_NAMES } from '#domain/permissions';
-import { assignmentRequestsOf, getOwn } from '#domain/records';
+import { getOwn } from '#domain/records';
 import { reject } from '#domain/rejections';
 import { instant, sentence } from '#domain/sentence';
 import { invalidText } from '#domain/validation';
@@ -21,7 +21,7 @@ export function cancelRequest(
   state: TenantState,
   ctx: UserContext,
 ): Decision {
-  const asked = getOwn(assignmentRequestsOf(state), command.requestId);
+  const asked = getOwn(state.assignmentRequests, command.requestId);
   if (asked) return cancelAssignmentRequest(command, asked, state, ctx);
   const request = getOwn(state.requests, command.requestId);
   if (!request) {

@@ -134,7 +134,7 @@ export function decideRequest(
   const assignment = getOwn(state.assignments, request.assignmentId) as Assignment;
   // Today's settings cap the length: a maximum lowered while the request waited still holds.
   const settings = settingsForAssignment(state, assignment);
-  const startsAt = activationStartsAt(request.startsAt ?? null, ctx.at);
+  const startsAt = activationStartsAt(request.startsAt, ctx.at);
   return accept(
     approved,
     { type: 'RequestGranted', requestId: request.id, at: ctx.at },
@@ -175,7 +175,7 @@ function grantFailure(state: TenantState, request: ActivationRequest, at: Iso): 
     return 'The requester is no longer a member of the group the eligibility was assigned to.';
   }
   // A scheduled request starts at the later of its start and the grant.
-  const startsAt = activationStartsAt(request.startsAt ?? null, at);
+  const startsAt = activationStartsAt(request.startsAt, at);
   if (assignment.endsAt !== null && startsAt >= assignment.endsAt) {
     return 'The eligibility it asked to activate ends before the requested start.';
   }

@@ -51,7 +51,7 @@ const settingsWith = (change: Partial<RoleSettings>): RoleSettings => ({
 });
 
 const update = (settings: RoleSettings) =>
-  ({ type: 'UpdateRoleSettings', roleId: SR, settings }) as const;
+  ({ type: 'UpdateRoleSettings', scopeId: null, roleId: SR, settings }) as const;
 
 describe('group approvers', () => {
   it('accepts an existing group as an approver, and refuses an unknown id', () => {

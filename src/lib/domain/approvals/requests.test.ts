@@ -77,6 +77,7 @@ const activate = (over: Partial<Extract<Command, { type: 'ActivateRole' }>> = {}
 });
 const update = (roleId: string, settings: RoleSettings): Command => ({
   type: 'UpdateRoleSettings',
+  scopeId: null,
   roleId,
   settings,
 });
@@ -98,6 +99,7 @@ describe('UpdateRoleSettings', () => {
       .then([
         {
           type: 'RoleSettingsUpdated',
+          scopeId: null,
           roleId: SR,
           before: { ...DEFAULT_ROLE_SETTINGS, approvers: [] },
           after: changed,

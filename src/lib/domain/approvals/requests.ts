@@ -22,7 +22,7 @@ import type {
 } from '#domain/model';
 import { groupOfRole, isGroupOwner, membersOf } from '#domain/organisation/groups';
 import { rolesHeldBy, SCOPE_ADMIN_ROLES } from '#domain/permissions';
-import { getOwn, groupsOf, scopeOf, valuesOf } from '#domain/records';
+import { getOwn, valuesOf } from '#domain/records';
 import { reject, type Rejection } from '#domain/rejections';
 import { settingsFor, settingsForAssignment } from '#domain/settings/settings';
 import { instant, sentence } from '#domain/sentence';
@@ -62,7 +62,7 @@ export function approversFor(
   const named = settings.approvers;
   if (named.length > 0) {
     const people = new Set<UserId>();
-    const groups = groupsOf(state);
+    const groups = state.groups;
     for (const id of named) {
       if (getOwn(state.users, id)) people.add(id);
       else if (getOwn(groups, id)) for (const m of membersOf(state, id, at)) people.add(m);
@@ -123,7 +123,7 @@ function scopeAdminsOf(state: TenantState, scopeId: ScopeId, at: Iso): Set<UserI
 
 /** Enabled owners of the group at `at`: permanent ones and just-in-time ones while active. */
 function groupOwnersOf(state: TenantState, groupId: GroupId | null, at: Iso): Set<UserId> {
-  const group = groupId === null ? undefined : getOwn(groupsOf(state), groupId);
+  const group = groupId === null ? undefined : getOwn(state.groups, groupId);
   if (!group) return new Set();
   const candidates = new Set<UserId>([
     ...group.ownerIds,
@@ -139,7 +139,7 @@ function groupOwnersOf(state: TenantState, groupId: GroupId | null, at: Iso): Se
 /** The scope whose settings govern a request: its assignment's (null when unknown or tenant-wide). */
 function requestScope(state: TenantState, request: ActivationRequest): ScopeId | null {
   const assignment = getOwn(state.assignments, request.assignmentId);
-  return assignment ? scopeOf(assignment) : null;
+  return assignment ? assignment.scopeId : null;
 }
 
 /** The people who may decide `request` at `at` (`approversFor` at the request's scope). */
@@ -239,7 +239,7 @@ export function activationPath(
   if (!assignment || !settings?.requireApproval || breakGlass) {
     return { needsApproval: false, approvers: [], approvalsRequired: 0 };
   }
-  const approvers = [...approversFor(state, assignment.roleId, at, scopeOf(assignment), userId)]
+  const approvers = [...approversFor(state, assignment.roleId, at, assignment.scopeId, userId)]
     .filter((id) => id !== userId)
     .sort();
   return { needsApproval: true, approvers, approvalsRequired: settings.approvalsRequired };

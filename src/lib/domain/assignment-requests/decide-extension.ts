@@ -9,14 +9,7 @@ import { accept, type CommandOf, type Decision, refuse, type UserContext } from 
 import type { AdminDecision, TenantState } from '#domain/model';
 import { liveScope } from '#domain/organisation/scopes';
 import { requirePermission } from '#domain/permissions';
-import {
-  administrativeUnitOf,
-  assignmentRequestsOf,
-  getOwn,
-  groupsOf,
-  principalKindOf,
-  scopeOf,
-} from '#domain/records';
+import { getOwn } from '#domain/records';
 import { reject } from '#domain/rejections';
 import { settingsFor } from '#domain/settings/settings';
 import { instant, sentence } from '#domain/sentence';
@@ -47,7 +40,7 @@ export function decideExtension(
     'decide extension and renewal requests',
   );
   if (denied) return refuse(denied);
-  const request = getOwn(assignmentRequestsOf(state), command.requestId);
+  const request = getOwn(state.assignmentRequests, command.requestId);
   if (!request) {
     return refuse(
       reject('unknown-request', `There is no extension or renewal request ${command.requestId}.`),
@@ -59,7 +52,7 @@ export function decideExtension(
     );
   }
   // Lapsed but not yet recorded by the scheduler: as good as Expired.
-  if (request.expiresAt !== undefined && ctx.at >= request.expiresAt) {
+  if (ctx.at >= request.expiresAt) {
     return refuse(
       reject(
         'request-not-pending',
@@ -104,7 +97,7 @@ export function decideExtension(
   const role = findRole(state, request.roleId);
   if (!role) return refuse(reject('unknown-role', `There is no role ${request.roleId}.`));
   const asked = getOwn(state.assignments, request.assignmentId);
-  const settings = settingsFor(state, role.id, asked ? scopeOf(asked) : null);
+  const settings = settingsFor(state, role.id, asked ? asked.scopeId : null);
   if (type === 'active' && settings.requirePasskeyOnActiveAssignment && !ctx.passkeyConfirmed) {
     return refuse(
       reject(
@@ -139,8 +132,8 @@ export function decideExtension(
   }
   // The renewal keeps what the old assignment was: its principal (a user, or a group whose
   // members inherit it), scope and administrative unit.
-  const kind = principalKindOf(assignment);
-  const group = kind === 'group' ? getOwn(groupsOf(state), assignment.principalId) : undefined;
+  const kind = assignment.principalKind;
+  const group = kind === 'group' ? getOwn(state.groups, assignment.principalId) : undefined;
   const user = kind === 'user' ? getOwn(state.users, request.principalId) : undefined;
   const principal = group
     ? { id: group.id, displayName: `The group ${group.name}` }
@@ -157,7 +150,7 @@ export function decideExtension(
       ),
     );
   }
-  const scopeId = scopeOf(assignment);
+  const scopeId = assignment.scopeId;
   if (scopeId !== null && !liveScope(state, scopeId)) {
     return refuse(
       reject(
@@ -187,11 +180,9 @@ export function decideExtension(
       assignment: {
         id: newId,
         principalId: principal.id,
-        ...(kind === 'group' ? { principalKind: 'group' as const } : {}),
-        ...(scopeOf(assignment) !== null ? { scopeId: scopeOf(assignment) } : {}),
-        ...(administrativeUnitOf(assignment) !== null
-          ? { administrativeUnitId: administrativeUnitOf(assignment) }
-          : {}),
+        principalKind: kind,
+        scopeId,
+        administrativeUnitId: assignment.administrativeUnitId,
         roleId: role.id,
         type,
         startsAt: ctx.at,

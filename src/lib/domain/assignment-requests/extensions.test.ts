@@ -544,6 +544,9 @@ describe('extend and renew what is not a plain user assignment', () => {
     w.run({ type: 'CreateAdministrativeUnit', administrativeUnitId: 'paris', name: 'Paris' }, ada);
     const base = {
       type: 'AssignRole',
+      principalKind: 'user',
+      scopeId: null,
+      administrativeUnitId: null,
       assignmentType: 'eligible',
       startsAt: null,
       endsAt: END,

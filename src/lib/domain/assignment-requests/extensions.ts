@@ -15,7 +15,7 @@ import type {
   UserId,
 } from '#domain/model';
 import { isGroupOwner } from '#domain/organisation/groups';
-import { assignmentRequestsOf, getOwn, principalKindOf, valuesOf } from '#domain/records';
+import { getOwn, valuesOf } from '#domain/records';
 import { reject, type Rejection } from '#domain/rejections';
 import { instant, sentence } from '#domain/sentence';
 import { addDays, compareByEnd } from '#domain/time';
@@ -49,7 +49,7 @@ export function pendingAssignmentRequestFor(
   state: TenantState,
   assignmentId: AssignmentId,
 ): AssignmentRequest | undefined {
-  return valuesOf(assignmentRequestsOf(state)).find(
+  return valuesOf(state.assignmentRequests).find(
     (r) => r.assignmentId === assignmentId && isAssignmentRequestPending(r),
   );
 }
@@ -177,7 +177,7 @@ export function mayAskFor(
   assignment: Assignment,
   at: Iso,
 ): boolean {
-  if (principalKindOf(assignment) === 'group') {
+  if (assignment.principalKind === 'group') {
     return isGroupOwner(state, userId, assignment.principalId, at);
   }
   return assignment.principalId === userId;
@@ -206,7 +206,7 @@ function pendingBlocker(
 
 /** The extension and renewal requests waiting for an administrator, oldest first. */
 export function assignmentRequestsAwaiting(state: TenantState): AssignmentRequest[] {
-  return valuesOf(assignmentRequestsOf(state))
+  return valuesOf(state.assignmentRequests)
     .filter(isAssignmentRequestPending)
     .sort((a, b) =>
       a.requestedAt !== b.requestedAt
@@ -226,7 +226,7 @@ export function pendingAssignmentRequestsFor(
   state: TenantState,
   assignmentId: string,
 ): AssignmentRequest[] {
-  return valuesOf(assignmentRequestsOf(state))
+  return valuesOf(state.assignmentRequests)
     .filter((r) => r.assignmentId === assignmentId && isAssignmentRequestPending(r))
     .sort((a, b) => compareByEnd(a.requestedAt, a.id, b.requestedAt, b.id));
 }

@@ -6,7 +6,7 @@
 import { MIN_ASSIGNMENT_MINUTES } from '#domain/activation/activation';
 import { accept, type CommandOf, type Decision, refuse, type UserContext } from '#domain/decision';
 import type { Assignment, AssignmentRequest, TenantState } from '#domain/model';
-import { assignmentRequestsOf, getOwn } from '#domain/records';
+import { getOwn } from '#domain/records';
 import { reject } from '#domain/rejections';
 import { instant, sentence } from '#domain/sentence';
 import { addDays, addMinutes, isValidIso } from '#domain/time';
@@ -33,7 +33,7 @@ export function requestAssignmentChange(
   // The blocker proved the assignment exists and is the actor's.
   const assignment = getOwn(state.assignments, command.assignmentId) as Assignment;
   const badId =
-    newIdProblem(assignmentRequestsOf(state), command.requestId, 'request') ??
+    newIdProblem(state.assignmentRequests, command.requestId, 'request') ??
     newIdProblem(state.requests, command.requestId, 'request');
   if (badId) return refuse(badId);
   if (!isValidIso(command.endsAt)) {

@@ -31,6 +31,9 @@ describe('AssignRole', () => {
           assignment: {
             id: 'new',
             principalId: 'grace',
+            principalKind: 'user',
+            scopeId: null,
+            administrativeUnitId: null,
             roleId: PRA,
             type: 'eligible',
             startsAt: at(1),

@@ -15,15 +15,7 @@ import type { DomainEvent } from '#domain/events';
 import type { Assignment, AssignmentId, Role, TenantState } from '#domain/model';
 import { liveScope } from '#domain/organisation/scopes';
 import { canManageAssignment, hasPermission, PERMISSION_ROLE_NAMES } from '#domain/permissions';
-import {
-  administrativeUnitOf,
-  administrativeUnitsOf,
-  getOwn,
-  groupsOf,
-  principalKindOf,
-  scopeOf,
-  valuesOf,
-} from '#domain/records';
+import { getOwn, valuesOf } from '#domain/records';
 import { reject, type Rejection } from '#domain/rejections';
 import { settingsFor } from '#domain/settings/settings';
 import { instant, sentence } from '#domain/sentence';
@@ -43,7 +35,7 @@ export function assignRole(
   ctx: UserContext,
 ): Decision {
   const role = findRole(state, command.roleId);
-  const scopeId = command.scopeId ?? null;
+  const scopeId = command.scopeId;
   // Permission first (default-deny), so nobody learns what exists above their scope.
   if (!canManageAssignment(state, ctx.actor.id, command.roleId, scopeId, ctx.at)) {
     return refuse(
@@ -55,7 +47,7 @@ export function assignRole(
       ),
     );
   }
-  const principalKind = command.principalKind ?? 'user';
+  const principalKind = command.principalKind;
   const principal = assignee(state, command.principalId, principalKind);
   if (!principal) {
     return refuse(
@@ -65,7 +57,7 @@ export function assignRole(
     );
   }
   if (!role) return refuse(reject('unknown-role', `There is no role ${command.roleId}.`));
-  const administrativeUnitId = command.administrativeUnitId ?? null;
+  const administrativeUnitId = command.administrativeUnitId;
   const badPlace = placeProblem(
     state,
     role,
@@ -81,7 +73,7 @@ export function assignRole(
   if (type !== 'eligible' && type !== 'active') {
     return refuse(reject('invalid-value', 'An assignment must be eligible or active.'));
   }
-  if (command.startsAt != null && !isValidIso(command.startsAt)) {
+  if (command.startsAt !== null && !isValidIso(command.startsAt)) {
     return refuse(reject('invalid-value', 'The start time is not a valid time.'));
   }
   if (command.endsAt !== null && !isValidIso(command.endsAt)) {
@@ -89,7 +81,7 @@ export function assignRole(
   }
   // No start means now; a start in the past also means now, because an assignment cannot have
   // applied before it was made (and clients' clocks run a little behind the relay's).
-  const startsAt = command.startsAt == null ? ctx.at : latest(command.startsAt, ctx.at);
+  const startsAt = command.startsAt === null ? ctx.at : latest(command.startsAt, ctx.at);
   const endsAt = command.endsAt;
   const settings = settingsFor(state, role.id, scopeId);
   const kind = type === 'eligible' ? 'eligible' : 'active';
@@ -113,10 +105,10 @@ export function assignRole(
     (a) =>
       a.status === 'current' &&
       a.principalId === principal.id &&
-      principalKindOf(a) === principalKind &&
+      a.principalKind === principalKind &&
       a.roleId === role.id &&
-      scopeOf(a) === scopeId &&
-      administrativeUnitOf(a) === administrativeUnitId &&
+      a.scopeId === scopeId &&
+      a.administrativeUnitId === administrativeUnitId &&
       a.type === type &&
       periodsOverlap(a.startsAt, a.endsAt, startsAt, endsAt),
   );
@@ -133,6 +125,9 @@ export function assignRole(
     assignment: {
       id: command.assignmentId,
       principalId: principal.id,
+      principalKind,
+      scopeId,
+      administrativeUnitId,
       roleId: role.id,
       type,
       startsAt,
@@ -142,10 +137,6 @@ export function assignRole(
       justification: command.justification.trim(),
       status: 'current',
       removedAt: null,
-      // Only when set, so assignments to users tenant-wide look exactly as they always did.
-      ...(principalKind === 'group' ? { principalKind } : {}),
-      ...(scopeId !== null ? { scopeId } : {}),
-      ...(administrativeUnitId !== null ? { administrativeUnitId } : {}),
     },
   });
 }
@@ -157,7 +148,7 @@ function assignee(
   kind: 'user' | 'group',
 ): { id: string; displayName: string } | null {
   if (kind === 'group') {
-    const group = getOwn(groupsOf(state), principalId);
+    const group = getOwn(state.groups, principalId);
     return group ? { id: group.id, displayName: group.name } : null;
   }
   if (kind !== 'user') return null;
@@ -203,7 +194,7 @@ function placeProblem(
       if (!canLimitToUnit(role)) {
         return reject('invalid-scope', `${role.name} always applies to the whole tenant.`);
       }
-      return getOwn(administrativeUnitsOf(state), administrativeUnitId)
+      return getOwn(state.administrativeUnits, administrativeUnitId)
         ? null
         : reject(
             'unknown-administrative-unit',
@@ -239,7 +230,7 @@ export function currentAssignmentFor(
   if (
     !assignment
       ? !hasPermission(state, ctx.actor.id, 'manage-assignments', ctx.at)
-      : !canManageAssignment(state, ctx.actor.id, assignment.roleId, scopeOf(assignment), ctx.at)
+      : !canManageAssignment(state, ctx.actor.id, assignment.roleId, assignment.scopeId, ctx.at)
   ) {
     return {
       ok: false,

@@ -30,6 +30,8 @@ const toGroup = (
   principalId: 'sre',
   principalKind: 'group',
   roleId,
+  scopeId: null,
+  administrativeUnitId: null,
   assignmentType,
   startsAt: null,
   endsAt: null,

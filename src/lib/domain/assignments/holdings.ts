@@ -25,7 +25,7 @@ import {
   groupsOfUser,
 } from '#domain/organisation/groups';
 import { scopeCovers } from '#domain/organisation/scopes';
-import { administrativeUnitOf, getOwn, indexBy, principalKindOf, scopeOf } from '#domain/records';
+import { getOwn, indexBy } from '#domain/records';
 import { compareByEnd } from '#domain/time';
 
 /** One role a user holds right now, where, and through which assignment. */
@@ -62,7 +62,7 @@ function activationGrants(
 ): Assignment | null {
   const assignment = getOwn(state.assignments, activation.assignmentId);
   if (!assignment) return null;
-  if (principalKindOf(assignment) === 'group' && !groups.has(assignment.principalId)) return null;
+  if (assignment.principalKind === 'group' && !groups.has(assignment.principalId)) return null;
   return assignment;
 }
 
@@ -77,8 +77,8 @@ export function grantsOf(state: TenantState, userId: UserId, at: Iso): Grant[] {
   const push = (a: Assignment, activationId: ActivationId | null) =>
     grants.push({
       roleId: a.roleId,
-      scopeId: scopeOf(a),
-      administrativeUnitId: administrativeUnitOf(a),
+      scopeId: a.scopeId,
+      administrativeUnitId: a.administrativeUnitId,
       assignmentId: a.id,
       via: activationId === null ? 'assignment' : 'activation',
       activationId,
@@ -92,7 +92,7 @@ export function grantsOf(state: TenantState, userId: UserId, at: Iso): Grant[] {
     const a = activationGrants(state, act, groups);
     if (a) push({ ...a, roleId: act.roleId }, act.id);
     // An activation whose assignment is unknown (never in a consistent state) still counts
-    // tenant-wide, as before scopes existed.
+    // tenant-wide.
     else if (!getOwn(state.assignments, act.assignmentId)) {
       grants.push({
         roleId: act.roleId,
@@ -187,7 +187,7 @@ export function holdersOf(
 /** Users who could hold `roleId`: cheap pre-filter so the common case avoids group resolution. */
 function candidateUsers(state: TenantState, roleId: RoleId): Iterable<UserId> {
   const relevant = indexBy(state.assignments, 'roleId').get(roleId) ?? [];
-  if (relevant.some((a) => principalKindOf(a) === 'group')) return Object.keys(state.users);
+  if (relevant.some((a) => a.principalKind === 'group')) return Object.keys(state.users);
   const users = new Set<UserId>(relevant.map((a) => a.principalId));
   for (const act of indexBy(state.activations, 'roleId').get(roleId) ?? []) {
     users.add(act.principalId);
@@ -202,8 +202,8 @@ function candidateUsers(state: TenantState, roleId: RoleId): Iterable<UserId> {
 function strictHolders(state: TenantState, roleId: RoleId, at: Iso): boolean {
   for (const a of indexBy(state.assignments, 'roleId').get(roleId) ?? []) {
     if (a.type !== 'active' || !isAssignmentInForce(a, at)) continue;
-    if (principalKindOf(a) === 'user' ? enabled(state, a.principalId) : true) {
-      if (principalKindOf(a) === 'user') return true;
+    if (a.principalKind === 'user' ? enabled(state, a.principalId) : true) {
+      if (a.principalKind === 'user') return true;
       if (
         Object.keys(state.users).some(
           (u) => enabled(state, u) && groupsOfUser(state, u, at).has(a.principalId),
@@ -237,7 +237,7 @@ export function isHeldOver(state: TenantState, a: Assignment, at: Iso): boolean 
     a.endsAt <= at &&
     a.startsAt <= at &&
     SAFEGUARDED.includes(a.roleId) &&
-    principalKindOf(a) === 'user' &&
+    a.principalKind === 'user' &&
     enabled(state, a.principalId) &&
     !strictHolders(state, a.roleId, at)
   );

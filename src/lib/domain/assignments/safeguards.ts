@@ -7,7 +7,7 @@ import { isAssignmentInForce } from '#domain/activation/status';
 import { ROLE_IDS } from '#domain/catalogue';
 import type { Assignment, AssignmentId, Iso, RoleId, TenantState, UserId } from '#domain/model';
 import { groupsOfUser } from '#domain/organisation/groups';
-import { getOwn, principalKindOf, putOwn, valuesOf } from '#domain/records';
+import { getOwn, putOwn, valuesOf } from '#domain/records';
 import { reject, type Rejection } from '#domain/rejections';
 import { holdersOf } from './holdings';
 
@@ -153,7 +153,7 @@ export function assignmentCoversUser(
   userId: UserId,
   at: Iso,
 ): boolean {
-  return principalKindOf(assignment) === 'group'
+  return assignment.principalKind === 'group'
     ? groupsOfUser(state, userId, at).has(assignment.principalId)
     : assignment.principalId === userId;
 }

@@ -27,6 +27,9 @@ function world(): World {
   w.run(
     {
       type: 'AssignRole',
+      principalKind: 'user',
+      scopeId: null,
+      administrativeUnitId: null,
       assignmentId: 'e-later',
       principalId: 'grace',
       roleId: GR,
@@ -152,6 +155,9 @@ describe('UpdateAssignment', () => {
     w.run(
       {
         type: 'AssignRole',
+        principalKind: 'user',
+        scopeId: null,
+        administrativeUnitId: null,
         assignmentId: 'e-next',
         principalId: 'grace',
         roleId: SR,

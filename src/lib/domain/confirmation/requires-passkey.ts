@@ -5,7 +5,7 @@
  */
 import type { UserCommand } from '#domain/commands';
 import type { Iso, TenantState } from '#domain/model';
-import { assignmentRequestsOf, getOwn, scopeOf } from '#domain/records';
+import { getOwn } from '#domain/records';
 import { settingsFor, settingsForAssignment } from '#domain/settings/settings';
 
 /**
@@ -27,14 +27,14 @@ export function requiresPasskeyConfirmation(
         command.items.some((item) => activationNeedsPasskey(state, item.assignmentId))
       );
     case 'DecideExtension': {
-      const request = getOwn(assignmentRequestsOf(state), command.requestId);
+      const request = getOwn(state.assignmentRequests, command.requestId);
       if (!request || command.decision !== 'approve') return false;
       const type = command.assignmentType ?? request.assignmentType;
       // The settings `decideExtension` applies: the role's at the asked assignment's scope.
       const asked = getOwn(state.assignments, request.assignmentId);
       return (
         type === 'active' &&
-        settingsFor(state, request.roleId, asked ? scopeOf(asked) : null)
+        settingsFor(state, request.roleId, asked ? asked.scopeId : null)
           .requirePasskeyOnActiveAssignment
       );
     }
@@ -65,7 +65,7 @@ export function requiresPasskeyConfirmation(
     case 'AssignRole':
       return (
         command.assignmentType === 'active' &&
-        settingsFor(state, command.roleId, command.scopeId ?? null).requirePasskeyOnActiveAssignment
+        settingsFor(state, command.roleId, command.scopeId).requirePasskeyOnActiveAssignment
       );
     // Approvers confirm every decision, whatever the role's settings (PRODUCT.md "Approver").
     case 'ApproveRequest':

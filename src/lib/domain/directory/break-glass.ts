@@ -27,7 +27,7 @@ export function setBreakGlass(
   if (typeof command.breakGlass !== 'boolean') {
     return refuse(reject('invalid-value', 'Break-glass must be on or off.'));
   }
-  if ((user.breakGlass ?? false) === command.breakGlass) {
+  if (user.breakGlass === command.breakGlass) {
     return refuse(
       reject(
         'invalid-value',

@@ -20,6 +20,7 @@ describe('invites', () => {
   const created = [...base.events];
   const invite: Command = {
     type: 'CreateInvite',
+    administrativeUnitId: null,
     inviteId: 'i1',
     tokenHash: 'h1',
     displayName: '  Grace  ',
@@ -48,6 +49,7 @@ describe('invites', () => {
             displayName: 'Grace',
             createdBy: 'ada',
             createdAt: T0,
+            administrativeUnitId: null,
             expiresAt: addDays(T0, 7),
             acceptedBy: null,
             acceptedAt: null,
@@ -82,7 +84,13 @@ describe('invites', () => {
       .then([
         {
           type: 'UserCreated',
-          user: { id: 'grace', displayName: 'Grace', status: 'active', createdAt: at(10) },
+          user: {
+            id: 'grace',
+            displayName: 'Grace',
+            status: 'active',
+            createdAt: at(10),
+            breakGlass: false,
+          },
         },
         {
           type: 'PasskeyRegistered',

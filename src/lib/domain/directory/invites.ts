@@ -7,7 +7,7 @@ import { accept, type CommandOf, type Decision, refuse, type UserContext } from 
 import type { DomainEvent } from '#domain/events';
 import type { Iso, TenantState } from '#domain/model';
 import { canManageUsersIn, PERMISSION_ROLE_NAMES, unitsManagedBy } from '#domain/permissions';
-import { administrativeUnitsOf, getOwn } from '#domain/records';
+import { getOwn } from '#domain/records';
 import { reject } from '#domain/rejections';
 import { instant, sentence } from '#domain/sentence';
 import { addDays } from '#domain/time';
@@ -27,8 +27,8 @@ export function createInvite(
   state: TenantState,
   ctx: UserContext,
 ): Decision {
-  const unitId = command.administrativeUnitId ?? null;
-  if (unitId !== null && !getOwn(administrativeUnitsOf(state), unitId)) {
+  const unitId = command.administrativeUnitId;
+  if (unitId !== null && !getOwn(state.administrativeUnits, unitId)) {
     return refuse(
       reject('unknown-administrative-unit', `There is no administrative unit ${String(unitId)}.`),
     );
@@ -63,13 +63,13 @@ export function createInvite(
       acceptedBy: null,
       acceptedAt: null,
       revokedAt: null,
-      ...(unitId !== null ? { administrativeUnitId: unitId } : {}),
+      administrativeUnitId: unitId,
     },
   });
 }
 
 function unitName(state: TenantState, unitId: string): string {
-  return getOwn(administrativeUnitsOf(state), unitId)?.name ?? unitId;
+  return getOwn(state.administrativeUnits, unitId)?.name ?? unitId;
 }
 
 /** Decides RevokeInvite: withdraws an invite nobody has used yet, once. */
@@ -138,7 +138,7 @@ export function acceptInvite(
     { type: 'InviteAccepted', inviteId: invite.id, userId, at },
   ];
   // An invite into an administrative unit makes the newcomer a member of it (if it still exists).
-  const unit = getOwn(administrativeUnitsOf(state), invite.administrativeUnitId ?? '');
+  const unit = getOwn(state.administrativeUnits, invite.administrativeUnitId ?? '');
   if (unit) {
     events.push({
       type: 'AdministrativeUnitMembersSet',

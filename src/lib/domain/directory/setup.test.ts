@@ -12,7 +12,13 @@ describe('CompleteSetup', () => {
         { type: 'SetupCompleted', at: T0 },
         {
           type: 'UserCreated',
-          user: { id: 'ada', displayName: 'Ada', status: 'active', createdAt: T0 },
+          user: {
+            id: 'ada',
+            displayName: 'Ada',
+            status: 'active',
+            createdAt: T0,
+            breakGlass: false,
+          },
         },
         {
           type: 'PasskeyRegistered',
@@ -27,6 +33,9 @@ describe('CompleteSetup', () => {
           assignment: {
             id: 'bootstrap-ada',
             principalId: 'ada',
+            principalKind: 'user',
+            scopeId: null,
+            administrativeUnitId: null,
             roleId: GA,
             type: 'active',
             startsAt: T0,

@@ -39,6 +39,9 @@ export function completeSetup(
       assignment: {
         id: command.assignmentId,
         principalId: userId,
+        principalKind: 'user',
+        scopeId: null,
+        administrativeUnitId: null,
         roleId: ROLE_IDS.GlobalAdministrator,
         type: 'active',
         startsAt: at,
@@ -55,5 +58,11 @@ export function completeSetup(
 
 /** The user record a newcomer becomes: active, the name trimmed. */
 export function newUser(id: UserId, displayName: string, at: Iso): User {
-  return { id, displayName: displayName.trim(), status: 'active', createdAt: at };
+  return {
+    id,
+    displayName: displayName.trim(),
+    status: 'active',
+    createdAt: at,
+    breakGlass: false,
+  };
 }

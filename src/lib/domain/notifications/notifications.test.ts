@@ -86,6 +86,7 @@ describe('notification settings', () => {
     const settings = (n: NotificationSettings) =>
       ({
         type: 'UpdateRoleSettings',
+        scopeId: null,
         roleId: SR,
         settings: { ...settingsFor(w.state, SR), notifications: n },
       }) as const;
@@ -112,11 +113,10 @@ describe('notification settings', () => {
     );
   });
 
-  it('reads settings recorded before notifications existed as the defaults', () => {
-    const old = { ...DEFAULT_ROLE() };
-    delete old.notifications;
-    expect(validateRoleSettings(old)).toBeNull();
-    expect(normaliseRoleSettings(old).notifications).toEqual(DEFAULT_NOTIFICATION_SETTINGS);
+  it('refuses settings without a notification table', () => {
+    const without: Partial<RoleSettings> = DEFAULT_ROLE();
+    delete without.notifications;
+    expect(validateRoleSettings(without as RoleSettings)?.code).toBe('invalid-value');
   });
 });
 

@@ -33,8 +33,8 @@ import type {
 } from '#domain/model';
 import { groupsOfUser } from '#domain/organisation/groups';
 import { rolesHeldBy } from '#domain/permissions';
-import { getOwn, principalKindOf, scopeOf, valuesOf } from '#domain/records';
-import { notificationSettingsOf, settingsFor } from '#domain/settings/settings';
+import { getOwn, valuesOf } from '#domain/records';
+import { settingsFor } from '#domain/settings/settings';
 import { addDays, earliest } from '#domain/time';
 
 /** How far back the centre looks. */
@@ -147,7 +147,7 @@ export function notificationsFor(state: TenantState, userId: UserId, at: Iso): I
     order: readonly NotificationRecipients[] = RECIPIENT_ORDER,
     decider: UserId | 'system' = actor,
   ): NotificationRecipients | null => {
-    const table = notificationSettingsOf(settingsFor(state, roleId, scopeId))[event];
+    const table = settingsFor(state, roleId, scopeId).notifications[event];
     for (const as of order) {
       const rule = table[as];
       if (rule.criticalOnly && !critical(as)) continue;
@@ -169,9 +169,9 @@ export function notificationsFor(state: TenantState, userId: UserId, at: Iso): I
   for (const a of valuesOf(state.assignments)) {
     if (a.createdAt < since || a.createdAt > at) continue;
     const isAssignee =
-      principalKindOf(a) === 'group' ? myGroups.has(a.principalId) : a.principalId === userId;
+      a.principalKind === 'group' ? myGroups.has(a.principalId) : a.principalId === userId;
     const event = a.type === 'eligible' ? 'assignedEligible' : 'assignedActive';
-    const as = recipientAs(event, a.roleId, scopeOf(a), isAssignee, a.createdBy, never);
+    const as = recipientAs(event, a.roleId, a.scopeId, isAssignee, a.createdBy, never);
     if (as)
       hits.push({ kind: 'assignment', subject: a, as, at: a.createdAt, key: `assignment:${a.id}` });
   }
@@ -337,8 +337,7 @@ function describeHit(state: TenantState, userId: UserId, hit: Hit, at: Iso): InA
       const a = hit.subject;
       const role = roleNameOf(state, a);
       const eligible = a.type === 'eligible';
-      const group =
-        principalKindOf(a) === 'group' ? getOwn(state.groups ?? {}, a.principalId) : undefined;
+      const group = a.principalKind === 'group' ? getOwn(state.groups, a.principalId) : undefined;
       const who = group ? `the group ${group.name}` : name(a.principalId);
       const made = `${name(a.createdBy)} assigned ${who} as ${eligible ? 'eligible for' : 'active in'} ${role}`;
       const text = {
@@ -503,5 +502,5 @@ function listOf(names: string[]): string {
 
 function scopeOfActivation(state: TenantState, assignmentId: string): ScopeId | null {
   const assignment = getOwn(state.assignments, assignmentId);
-  return assignment ? scopeOf(assignment) : null;
+  return assignment ? assignment.scopeId : null;
 }

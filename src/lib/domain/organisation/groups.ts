@@ -8,15 +8,7 @@
 import { isActivationActive, isAssignmentInForce } from '#domain/activation/status';
 import { GROUP_MEMBER_PREFIX, groupOwnerRoleId, parseGroupRoleId } from '#domain/catalogue';
 import type { Assignment, GroupId, Iso, TenantState, UserId } from '#domain/model';
-import {
-  getOwn,
-  groupsOf,
-  indexBy,
-  positionsOf,
-  principalKindOf,
-  valuesOf,
-  withPrefix,
-} from '#domain/records';
+import { getOwn, indexBy, positionsOf, valuesOf, withPrefix } from '#domain/records';
 
 /**
  * True when `assignment` is to `userId`, or to a group in `groups` (the user's groups at the
@@ -27,7 +19,7 @@ export function assignmentCovers(
   userId: UserId,
   groups: ReadonlySet<GroupId>,
 ): boolean {
-  return principalKindOf(assignment) === 'group'
+  return assignment.principalKind === 'group'
     ? groups.has(assignment.principalId)
     : assignment.principalId === userId;
 }
@@ -38,7 +30,7 @@ export function assignmentCovers(
  * member of every group it is nested in, transitively).
  */
 export function groupsOfUser(state: TenantState, userId: UserId, at: Iso): Set<GroupId> {
-  const groups = groupsOf(state);
+  const groups = state.groups;
   const found = new Set<GroupId>();
   for (const g of valuesOf(groups)) if (g.memberIds.includes(userId)) found.add(g.id);
   // JIT memberships may themselves be assigned to a group, so they join the fixpoint.
@@ -107,7 +99,7 @@ export function isGroupOwner(
   groupId: GroupId,
   at: Iso,
 ): boolean {
-  const group = getOwn(groupsOf(state), groupId);
+  const group = getOwn(state.groups, groupId);
   if (!group) return false;
   if (group.ownerIds.includes(userId)) return true;
   const roleId = groupOwnerRoleId(groupId);
@@ -134,7 +126,7 @@ export function wouldNestingCycle(
   groupId: GroupId,
   childGroupId: GroupId,
 ): boolean {
-  const groups = groupsOf(state);
+  const groups = state.groups;
   const seen = new Set<GroupId>();
   const stack = [childGroupId];
   while (stack.length > 0) {

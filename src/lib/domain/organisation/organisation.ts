@@ -16,7 +16,7 @@ import { accept, type Decision, refuse, type UserContext } from '#domain/decisio
 import type { DomainEvent } from '#domain/events';
 import type { Iso, TenantState } from '#domain/model';
 import { canManageGroup, hasPermission } from '#domain/permissions';
-import { administrativeUnitsOf, getOwn, groupsOf, hasOwn, scopesOf } from '#domain/records';
+import { getOwn, hasOwn } from '#domain/records';
 import { reject, type Rejection } from '#domain/rejections';
 import { applyEvent } from '#domain/state';
 import { invalidName, MAX_TEXT_LENGTH, newIdProblem } from '#domain/validation';
@@ -96,7 +96,7 @@ function createScope(command: Of<'CreateScope'>, state: TenantState, ctx: UserCo
   const denied = requireGlobalAdmin(state, ctx, 'change the resource tree');
   if (denied) return refuse(denied);
   const bad =
-    newIdProblem(scopesOf(state), command.scopeId, 'scope') ??
+    newIdProblem(state.scopes, command.scopeId, 'scope') ??
     invalidName(command.name, 'A scope name');
   if (bad) return refuse(bad);
   if (!(SCOPE_KINDS as readonly string[]).includes(command.kind)) {
@@ -172,11 +172,8 @@ function createUnit(
   const denied = requireRoleAdmin(state, ctx, 'create administrative units');
   if (denied) return refuse(denied);
   const bad =
-    newIdProblem(
-      administrativeUnitsOf(state),
-      command.administrativeUnitId,
-      'administrative unit',
-    ) ?? invalidName(command.name, 'An administrative unit name');
+    newIdProblem(state.administrativeUnits, command.administrativeUnitId, 'administrative unit') ??
+    invalidName(command.name, 'An administrative unit name');
   if (bad) return refuse(bad);
   return accept({
     type: 'AdministrativeUnitCreated',
@@ -196,7 +193,7 @@ function setUnitMembers(
 ): Decision {
   const denied = requireRoleAdmin(state, ctx, 'change administrative units');
   if (denied) return refuse(denied);
-  const unit = getOwn(administrativeUnitsOf(state), command.administrativeUnitId);
+  const unit = getOwn(state.administrativeUnits, command.administrativeUnitId);
   if (!unit) {
     return refuse(
       reject(
@@ -233,7 +230,7 @@ function createGroup(command: Of<'CreateGroup'>, state: TenantState, ctx: UserCo
   const denied = requireRoleAdmin(state, ctx, 'create groups');
   if (denied) return refuse(denied);
   const bad =
-    newIdProblem(groupsOf(state), command.groupId, 'group') ??
+    newIdProblem(state.groups, command.groupId, 'group') ??
     invalidName(command.name, 'A group name') ??
     (typeof command.description === 'string' && command.description.length <= MAX_TEXT_LENGTH
       ? null
@@ -269,7 +266,7 @@ function changeGroupPerson(
   state: TenantState,
   ctx: UserContext,
 ): Decision {
-  const group = getOwn(groupsOf(state), command.groupId);
+  const group = getOwn(state.groups, command.groupId);
   if (!group) return refuse(reject('unknown-group', `There is no group ${command.groupId}.`));
   if (!canManageGroup(state, ctx.actor.id, group.id, ctx.at)) {
     return refuse(
@@ -326,9 +323,9 @@ function changeNesting(
   state: TenantState,
   ctx: UserContext,
 ): Decision {
-  const group = getOwn(groupsOf(state), command.groupId);
+  const group = getOwn(state.groups, command.groupId);
   if (!group) return refuse(reject('unknown-group', `There is no group ${command.groupId}.`));
-  const child = getOwn(groupsOf(state), command.childGroupId);
+  const child = getOwn(state.groups, command.childGroupId);
   if (!child) return refuse(reject('unknown-group', `There is no group ${command.childGroupId}.`));
   // Nesting hands the child's members the parent's roles: the parent's owners decide that.
   if (!canManageGroup(state, ctx.actor.id, group.id, ctx.at)) {

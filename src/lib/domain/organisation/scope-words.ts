@@ -3,7 +3,7 @@
  * Pure: reads a tenant state, never changes it.
  */
 import { findRole, parseGroupRoleId } from '#domain/catalogue';
-import { administrativeUnitsOf, getOwn, groupsOf, scopesOf } from '#domain/records';
+import { getOwn } from '#domain/records';
 import { canNestScope, SCOPE_KINDS } from './scopes';
 import type { Assignment, Group, Scope, ScopeId, ScopeKind, TenantState } from '#domain/model';
 
@@ -24,7 +24,7 @@ export type ScopeRow = { scope: Scope; depth: number; children: Scope[] };
 
 /** The live scopes directly under `parentId` (null: the roots), by name. */
 export function liveChildren(state: TenantState, parentId: ScopeId | null): Scope[] {
-  return Object.values(scopesOf(state))
+  return Object.values(state.scopes)
     .filter((s) => s.deletedAt === null && s.parentId === parentId)
     .sort(byName);
 }
@@ -53,19 +53,19 @@ export function childKinds(parent: ScopeKind | null): ScopeKind[] {
 /** The scope's name, or a plain stand-in when this device does not know it. */
 export function scopeName(state: TenantState, scopeId: ScopeId | null | undefined): string {
   if (!scopeId) return 'the whole tenant';
-  const scope = getOwn(scopesOf(state), scopeId);
+  const scope = getOwn(state.scopes, scopeId);
   if (!scope) return 'an unknown scope';
   return scope.deletedAt === null ? scope.name : `${scope.name} (deleted)`;
 }
 
 /** Groups by name. */
 export function sortedGroups(state: TenantState): Group[] {
-  return Object.values(groupsOf(state)).sort(byName);
+  return Object.values(state.groups).sort(byName);
 }
 
 /** The group's name, or a stand-in. */
 export function groupName(state: TenantState, groupId: string): string {
-  return getOwn(groupsOf(state), groupId)?.name ?? 'an unknown group';
+  return getOwn(state.groups, groupId)?.name ?? 'an unknown group';
 }
 
 /**
@@ -86,7 +86,7 @@ export function assignmentRoleLabel(
   if (a.scopeId) return `${name} · on ${scopeName(state, a.scopeId)}`;
   if (a.administrativeUnitId) {
     const unit =
-      getOwn(administrativeUnitsOf(state), a.administrativeUnitId)?.name ?? 'an unknown unit';
+      getOwn(state.administrativeUnits, a.administrativeUnitId)?.name ?? 'an unknown unit';
     return `${name} · in ${unit}`;
   }
   return name;

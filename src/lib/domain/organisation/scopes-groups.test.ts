@@ -48,6 +48,8 @@ const assignAt = (
   decide(
     {
       type: 'AssignRole',
+      principalKind: 'user',
+      administrativeUnitId: null,
       assignmentId,
       principalId,
       roleId,
@@ -176,6 +178,7 @@ describe('the resource tree', () => {
       .when(
         {
           type: 'UpdateRoleSettings',
+          scopeId: null,
           roleId: Reader,
           settings: { ...DEFAULT_ROLE_SETTINGS, requireTicket: true },
         },
@@ -309,6 +312,8 @@ const groupAssign = (
   w.run(
     {
       type: 'AssignRole',
+      scopeId: null,
+      administrativeUnitId: null,
       assignmentId,
       principalId: groupId,
       principalKind: 'group',
@@ -434,17 +439,22 @@ describe('PIM for Groups', () => {
     }).thenRejects('not-authorized');
     olive({
       type: 'UpdateRoleSettings',
+      scopeId: null,
       roleId: groupMemberRoleId('eng'),
       settings: { ...DEFAULT_ROLE_SETTINGS, requireApproval: true },
     }).thenAccepts();
     olive({
       type: 'UpdateRoleSettings',
+      scopeId: null,
       roleId: groupMemberRoleId('ops'),
       settings: { ...DEFAULT_ROLE_SETTINGS, requireApproval: true },
     }).thenRejects('not-authorized');
     const jit = (roleId: string) =>
       olive({
         type: 'AssignRole',
+        principalKind: 'user',
+        scopeId: null,
+        administrativeUnitId: null,
         assignmentId: `j-${roleId}`,
         principalId: 'cy',
         roleId,
@@ -486,6 +496,8 @@ describe('PIM for Groups', () => {
       .when(
         {
           type: 'AssignRole',
+          scopeId: null,
+          administrativeUnitId: null,
           assignmentId: 'self',
           principalId: 'eng',
           principalKind: 'group',
@@ -520,6 +532,8 @@ describe('administrative units', () => {
     w.run(
       {
         type: 'AssignRole',
+        principalKind: 'user',
+        scopeId: null,
         assignmentId: 'ua-paris',
         principalId: 'olive',
         roleId: ROLE_IDS.UserAdministrator,
@@ -534,7 +548,13 @@ describe('administrative units', () => {
     expect(hasPermission(w.state, 'olive', 'manage-users', at(1))).toBe(false);
     given(w.events)
       .when(
-        { type: 'CreateInvite', inviteId: 'i9', tokenHash: 'h', displayName: 'New' },
+        {
+          type: 'CreateInvite',
+          administrativeUnitId: null,
+          inviteId: 'i9',
+          tokenHash: 'h',
+          displayName: 'New',
+        },
         asUser('olive', at(1)),
       )
       .thenRejects('not-authorized');
@@ -542,6 +562,8 @@ describe('administrative units', () => {
       .when(
         {
           type: 'AssignRole',
+          principalKind: 'user',
+          scopeId: null,
           assignmentId: 'ga-au',
           principalId: 'olive',
           roleId: GA,
@@ -587,6 +609,8 @@ describe('administrative units', () => {
     w.run(
       {
         type: 'AssignRole',
+        principalKind: 'user',
+        scopeId: null,
         assignmentId: 'ua-paris',
         principalId: 'olive',
         roleId: ROLE_IDS.UserAdministrator,
@@ -603,6 +627,7 @@ describe('administrative units', () => {
   const invite = (inviteId: string, administrativeUnitId?: string | null) =>
     ({
       type: 'CreateInvite',
+      administrativeUnitId: null,
       inviteId,
       tokenHash: `hash-${inviteId}`,
       displayName: 'Nina New',
@@ -701,6 +726,9 @@ describe('the last Global Administrator does not expire', () => {
     w.run(
       {
         type: 'AssignRole',
+        principalKind: 'user',
+        scopeId: null,
+        administrativeUnitId: null,
         assignmentId: 'linus-ga',
         principalId: 'linus',
         roleId: GA,

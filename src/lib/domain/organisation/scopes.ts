@@ -5,7 +5,7 @@
  * at four and, since a scope never changes parent, rules out cycles.
  */
 import type { Scope, ScopeId, ScopeKind, TenantState } from '#domain/model';
-import { getOwn, scopesOf, valuesOf } from '#domain/records';
+import { getOwn, valuesOf } from '#domain/records';
 
 /** Scope kinds from the top of the tree down. */
 export const SCOPE_KINDS = [
@@ -25,7 +25,7 @@ export function canNestScope(parent: ScopeKind, child: ScopeKind): boolean {
 
 /** The scope if it exists and was not deleted. */
 export function liveScope(state: TenantState, scopeId: ScopeId): Scope | undefined {
-  const scope = getOwn(scopesOf(state), scopeId);
+  const scope = getOwn(state.scopes, scopeId);
   return scope && scope.deletedAt === null ? scope : undefined;
 }
 
@@ -62,5 +62,5 @@ export function scopeCovers(
 
 /** The live scopes directly under `scopeId`. */
 export function childScopes(state: TenantState, scopeId: ScopeId): Scope[] {
-  return valuesOf(scopesOf(state)).filter((s) => s.parentId === scopeId && s.deletedAt === null);
+  return valuesOf(state.scopes).filter((s) => s.parentId === scopeId && s.deletedAt === null);
 }

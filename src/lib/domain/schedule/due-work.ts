@@ -5,8 +5,8 @@
 import { isAssignmentRequestPending } from '#domain/assignment-requests/extensions';
 import { wouldExpireLastHolder } from '#domain/assignments/safeguards';
 import type { RelayCommand } from '#domain/commands';
-import type { Assignment, AssignmentRequest, Iso, RequestId, TenantState } from '#domain/model';
-import { assignmentRequestsOf, valuesOf } from '#domain/records';
+import type { Assignment, Iso, RequestId, TenantState } from '#domain/model';
+import { valuesOf } from '#domain/records';
 import { compareByEnd } from '#domain/time';
 
 /**
@@ -37,9 +37,8 @@ export function dueWork(state: TenantState, at: Iso): RelayCommand[] {
     });
   const requests: { id: RequestId; expiresAt: Iso }[] = [
     ...valuesOf(state.requests).filter((r) => r.status === 'PendingApproval' && r.expiresAt <= at),
-    ...valuesOf(assignmentRequestsOf(state)).filter(
-      (r): r is AssignmentRequest & { expiresAt: Iso } =>
-        isAssignmentRequestPending(r) && r.expiresAt !== undefined && r.expiresAt <= at,
+    ...valuesOf(state.assignmentRequests).filter(
+      (r) => isAssignmentRequestPending(r) && r.expiresAt <= at,
     ),
   ].sort((a, b) => compareByEnd(a.expiresAt, a.id, b.expiresAt, b.id));
   return [
@@ -70,12 +69,8 @@ export function nextDueAt(state: TenantState): Iso | null {
       next = r.expiresAt;
     }
   }
-  for (const r of valuesOf(assignmentRequestsOf(state))) {
-    if (
-      isAssignmentRequestPending(r) &&
-      r.expiresAt !== undefined &&
-      (next === null || r.expiresAt < next)
-    ) {
+  for (const r of valuesOf(state.assignmentRequests)) {
+    if (isAssignmentRequestPending(r) && (next === null || r.expiresAt < next)) {
       next = r.expiresAt;
     }
   }

@@ -9,7 +9,7 @@ import { wouldExpireLastHolder } from '#domain/assignments/safeguards';
 import { accept, type CommandOf, type Decision, refuse } from '#domain/decision';
 import type { DomainEvent } from '#domain/events';
 import type { Iso, TenantState } from '#domain/model';
-import { assignmentRequestsOf, getOwn } from '#domain/records';
+import { getOwn } from '#domain/records';
 import { reject } from '#domain/rejections';
 import { instant, sentence } from '#domain/sentence';
 import { earliest } from '#domain/time';
@@ -92,9 +92,9 @@ export function expireRequest(
 ): Decision {
   const request = getOwn(state.requests, command.requestId);
   // Extension and renewal requests share the id space and lapse the same way.
-  const asked = request ? undefined : getOwn(assignmentRequestsOf(state), command.requestId);
+  const asked = request ? undefined : getOwn(state.assignmentRequests, command.requestId);
   if (asked) {
-    if (!isAssignmentRequestPending(asked) || !asked.expiresAt || at < asked.expiresAt) {
+    if (!isAssignmentRequestPending(asked) || at < asked.expiresAt) {
       return refuse(
         reject(
           'request-not-pending',

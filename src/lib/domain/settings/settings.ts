@@ -48,11 +48,6 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = Object.freeze
   ),
 ) as NotificationSettings;
 
-/** The notification settings in `s`, or the defaults for settings recorded before they existed. */
-export function notificationSettingsOf(s: RoleSettings): NotificationSettings {
-  return s.notifications ?? DEFAULT_NOTIFICATION_SETTINGS;
-}
-
 /** Words for the table's rows and columns. */
 export const NOTIFICATION_EVENT_LABELS: Readonly<Record<NotificationEvent, string>> = {
   assignedEligible: 'Someone is assigned as eligible',
@@ -116,7 +111,7 @@ export function settingsForAssignment(
   state: TenantState,
   assignment: Pick<Assignment, 'roleId' | 'scopeId'>,
 ): RoleSettings {
-  return settingsFor(state, assignment.roleId, assignment.scopeId ?? null);
+  return settingsFor(state, assignment.roleId, assignment.scopeId);
 }
 
 /** Inclusive integer ranges, and the expiry choices offered when permanence is not allowed. */
@@ -202,10 +197,8 @@ export function validateRoleSettings(
   if (new Set(approvers).size !== approvers.length) {
     return reject('invalid-value', 'Each approver may be listed only once.');
   }
-  if (s.notifications !== undefined) {
-    const bad = invalidNotifications(s.notifications);
-    if (bad) return bad;
-  }
+  const badNotifications = invalidNotifications(s.notifications);
+  if (badNotifications) return badNotifications;
   // M-of-N needs N ≥ M, or no request could ever be granted. An empty list means the
   // Privileged Role and Global Administrators, whose number changes, so it is not checked;
   // nor is a list with a group in it, whose members change.
@@ -297,8 +290,7 @@ export function diffRoleSettings(before: RoleSettings, after: RoleSettings): Rol
       field === 'approvers'
         ? sameMembers(before.approvers, after.approvers)
         : field === 'notifications'
-          ? JSON.stringify(notificationSettingsOf(before)) ===
-            JSON.stringify(notificationSettingsOf(after))
+          ? JSON.stringify(before.notifications) === JSON.stringify(after.notifications)
           : before[field] === after[field];
     if (!same) {
       changes.push({ field, before: before[field], after: after[field] } as RoleSettingChange);
@@ -330,7 +322,7 @@ export function normaliseRoleSettings(s: RoleSettings): RoleSettings {
     requirePasskeyOnActiveAssignment: s.requirePasskeyOnActiveAssignment,
     requireJustificationOnActiveAssignment: s.requireJustificationOnActiveAssignment,
     offlineConfirmWindowMinutes: s.offlineConfirmWindowMinutes,
-    notifications: normaliseNotifications(notificationSettingsOf(s)),
+    notifications: normaliseNotifications(s.notifications),
   };
 }
 

@@ -8,13 +8,12 @@ import { accept, type CommandOf, type Decision, refuse, type UserContext } from 
 import type { RoleSettings, TenantState } from '#domain/model';
 import { liveScope } from '#domain/organisation/scopes';
 import { canManageRoleSettings, PERMISSION_ROLE_NAMES } from '#domain/permissions';
-import { getOwn, groupsOf } from '#domain/records';
+import { getOwn } from '#domain/records';
 import { reject } from '#domain/rejections';
 import {
   additionalRecipientsOf,
   diffRoleSettings,
   normaliseRoleSettings,
-  notificationSettingsOf,
   settingsFor,
   validateRoleSettings,
 } from './settings';
@@ -39,7 +38,7 @@ export function updateRoleSettings(
   const role = findRole(state, command.roleId);
   if (!role) return refuse(reject('unknown-role', `There is no role ${command.roleId}.`));
   // Resource roles' settings are per role × scope (and never inherited); others have no scope.
-  const scopeId = command.scopeId ?? null;
+  const scopeId = command.scopeId;
   if (role.kind === 'resource' && scopeId === null) {
     return refuse(
       reject('invalid-scope', `${role.name}'s settings are set per scope: choose one.`),
@@ -51,7 +50,7 @@ export function updateRoleSettings(
   if (scopeId !== null && !liveScope(state, scopeId)) {
     return refuse(reject('unknown-scope', `There is no scope ${scopeId}.`));
   }
-  const isGroup = (id: string) => getOwn(groupsOf(state), id) !== undefined;
+  const isGroup = (id: string) => getOwn(state.groups, id) !== undefined;
   const invalid = validateRoleSettings(command.settings, isGroup);
   if (invalid) return refuse(invalid);
   const after = normaliseRoleSettings(command.settings);
@@ -66,7 +65,7 @@ export function updateRoleSettings(
     );
   }
   // Additional notification recipients are people who can read the notification centre.
-  const unknownRecipient = additionalRecipientsOf(notificationSettingsOf(after)).find(
+  const unknownRecipient = additionalRecipientsOf(after.notifications).find(
     (id) => getOwn(state.users, id)?.status !== 'active',
   );
   if (unknownRecipient !== undefined) {
@@ -82,7 +81,7 @@ export function updateRoleSettings(
   return accept({
     type: 'RoleSettingsUpdated',
     roleId: role.id,
-    ...(scopeId !== null ? { scopeId } : {}),
+    scopeId,
     before,
     after,
     by: ctx.actor.id,
