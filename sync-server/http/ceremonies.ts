@@ -5,7 +5,7 @@
  * pipeline, so the ledger proves which passkey enrolled which device.
  */
 import { getOwn } from '#domain/records';
-import type { NewDevice, RelayCommand } from '#domain/commands';
+import type { NewDevice, NewPasskey, RelayCommand } from '#domain/commands';
 import type { Invite } from '#domain/model';
 import { randomId } from '#ledger/bytes';
 import { deviceIdFor, enrolmentChallenge } from '#protocol/confirmation';
@@ -126,6 +126,30 @@ const evidence = (
   rpId: relay.rp.rpId,
 });
 
+/**
+ * The passkey a registration ceremony created, verified against the challenge that binds it to
+ * the ceremony's device key, and that device as it will be enrolled.
+ */
+async function verifyNewPasskey(
+  relay: HttpHost,
+  ceremony: PendingCeremony,
+  response: unknown,
+): Promise<{ passkey: NewPasskey; device: NewDevice }> {
+  const passkey = await verifyRegistration(
+    relay.rp,
+    response,
+    await enrolmentChallenge(ceremony.nonce, ceremony.devicePublicKey),
+  );
+  if (!passkey)
+    throw new HttpError(400, 'passkey-invalid', 'The passkey could not be verified. Try again.');
+  const device: NewDevice = {
+    id: await deviceIdFor(ceremony.devicePublicKey),
+    publicKey: ceremony.devicePublicKey,
+    label: ceremony.deviceLabel,
+  };
+  return { passkey, device };
+}
+
 async function finishRegistration(
   ctx: RouteContext,
   body: JsonBody,
@@ -136,18 +160,7 @@ async function finishRegistration(
   if (kind === 'setup' && !(await relay.checkSetupToken(ceremony.token))) {
     throw new HttpError(403, 'setup-token-invalid', 'This setup link is no longer valid.');
   }
-  const passkey = await verifyRegistration(
-    relay.rp,
-    body.response,
-    await enrolmentChallenge(ceremony.nonce, ceremony.devicePublicKey),
-  );
-  if (!passkey)
-    throw new HttpError(400, 'passkey-invalid', 'The passkey could not be verified. Try again.');
-  const device: NewDevice = {
-    id: await deviceIdFor(ceremony.devicePublicKey),
-    publicKey: ceremony.devicePublicKey,
-    label: ceremony.deviceLabel,
-  };
+  const { passkey, device } = await verifyNewPasskey(relay, ceremony, body.response);
   const command: RelayCommand =
     kind === 'setup'
       ? {
@@ -325,18 +338,7 @@ export const ceremonyRoutes: Pick<
     const link = await findDeviceLink(relay, ceremony.token);
     if (link.userId !== ceremony.userId)
       throw new HttpError(403, 'device-link-invalid', 'This link belongs to someone else.');
-    const passkey = await verifyRegistration(
-      relay.rp,
-      body.response,
-      await enrolmentChallenge(ceremony.nonce, ceremony.devicePublicKey),
-    );
-    if (!passkey)
-      throw new HttpError(400, 'passkey-invalid', 'The passkey could not be verified. Try again.');
-    const device: NewDevice = {
-      id: await deviceIdFor(ceremony.devicePublicKey),
-      publicKey: ceremony.devicePublicKey,
-      label: ceremony.deviceLabel,
-    };
+    const { passkey, device } = await verifyNewPasskey(relay, ceremony, body.response);
     const outcome = await relay.pipeline.submitCeremony(
       { type: 'AddPasskey', userId: ceremony.userId, passkey, device },
       evidence(relay, 'registration', ceremony.nonce, body.response),

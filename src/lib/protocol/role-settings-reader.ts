@@ -4,30 +4,13 @@
  */
 import type { NotificationSettings, RoleSettings } from '#domain/model';
 import {
+  BOOLEAN_SETTINGS,
   MAX_ADDITIONAL_RECIPIENTS,
   NOTIFICATION_EVENTS,
   NOTIFICATION_RECIPIENTS,
+  NUMBER_SETTINGS,
 } from '#domain/settings/settings';
 import { ID, readIdList, type Reader } from './field-reader';
-
-const SETTING_NUMBERS = [
-  'maxActivationMinutes',
-  'approvalsRequired',
-  'pendingTimeoutMinutes',
-  'eligibleExpiryDays',
-  'activeExpiryDays',
-  'offlineConfirmWindowMinutes',
-] as const satisfies readonly (keyof RoleSettings)[];
-const SETTING_FLAGS = [
-  'requirePasskeyOnActivation',
-  'requireJustification',
-  'requireTicket',
-  'requireApproval',
-  'allowPermanentEligible',
-  'allowPermanentActive',
-  'requirePasskeyOnActiveAssignment',
-  'requireJustificationOnActiveAssignment',
-] as const satisfies readonly (keyof RoleSettings)[];
 
 /** The notification table's shape: every event × recipient cell, nothing else. */
 function readNotifications(r: Reader, value: unknown): NotificationSettings {
@@ -65,7 +48,7 @@ function readNotifications(r: Reader, value: unknown): NotificationSettings {
 export function readRoleSettings(r: Reader, value: unknown): RoleSettings {
   const o = r.object(
     value,
-    [...SETTING_NUMBERS, ...SETTING_FLAGS, 'approvers', 'notifications'],
+    [...NUMBER_SETTINGS, ...BOOLEAN_SETTINGS, 'approvers', 'notifications'],
     'settings',
   );
   const approvers = o.approvers;
@@ -76,8 +59,8 @@ export function readRoleSettings(r: Reader, value: unknown): RoleSettings {
     return v;
   });
   const settings = { approvers: ids } as RoleSettings;
-  for (const key of SETTING_NUMBERS) settings[key] = r.int(o, key, 0, 1_000_000);
-  for (const key of SETTING_FLAGS) {
+  for (const key of NUMBER_SETTINGS) settings[key] = r.int(o, key, 0, 1_000_000);
+  for (const key of BOOLEAN_SETTINGS) {
     if (typeof o[key] !== 'boolean') r.fail(`settings.${key} must be true or false`);
     settings[key] = o[key];
   }

@@ -4,13 +4,12 @@
  */
 import { randomId, sha256, toBase64Url, utf8 } from '#ledger/bytes';
 import type { UserCommand } from '#domain/commands';
+import type { CommandOf } from '#domain/decision';
 import type {
   AdministrativeUnitId,
   AssignmentId,
-  AssignmentType,
   GroupId,
   Iso,
-  RoleId,
   ScopeId,
   ScopeKind,
   UserId,
@@ -29,22 +28,8 @@ export function createRole(name: string, description: string): UserCommand {
   };
 }
 
-export type AssignRoleInput = {
-  principalId: UserId;
-  /** 'group': the group's members inherit it. */
-  principalKind: 'user' | 'group';
-  roleId: RoleId;
-  /** Resource roles: the scope it applies at and below; null for other roles. */
-  scopeId: ScopeId | null;
-  /** Directory roles: limits it to an administrative unit; null: the whole tenant. */
-  administrativeUnitId: AdministrativeUnitId | null;
-  assignmentType: AssignmentType;
-  /** null: now. */
-  startsAt: Iso | null;
-  /** null: permanent. */
-  endsAt: Iso | null;
-  justification: string;
-};
+/** An AssignRole as a form fills it in: the command without its type and new id. */
+export type AssignRoleInput = Omit<CommandOf<'AssignRole'>, 'type' | 'assignmentId'>;
 
 export function assignRole(input: AssignRoleInput): UserCommand {
   return {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RoleSettings } from '#domain/model';
 import {
+  BOOLEAN_SETTINGS,
   DEFAULT_ROLE_SETTINGS,
+  NUMBER_SETTINGS,
   diffRoleSettings,
   normaliseRoleSettings,
   SETTING_LABELS,
@@ -130,5 +132,13 @@ describe('normaliseRoleSettings', () => {
     expect(clean).toEqual(withChange({ approvers: ['al', 'zoe'] }));
     expect(clean).not.toHaveProperty('extra');
     expect(messy.approvers).toEqual(['zoe', 'al']);
+  });
+});
+
+describe('setting lists', () => {
+  it('name every setting of a role exactly once, so readers and validation miss none', () => {
+    const listed = [...NUMBER_SETTINGS, ...BOOLEAN_SETTINGS, 'approvers', 'notifications'];
+    expect(new Set(listed).size).toBe(listed.length);
+    expect([...listed].sort()).toEqual(Object.keys(DEFAULT_ROLE_SETTINGS).sort());
   });
 });

@@ -142,7 +142,8 @@ const RANGED_SETTINGS = [
   'offlineConfirmWindowMinutes',
 ] as const satisfies readonly RangedSetting[];
 
-const BOOLEAN_SETTINGS = [
+/** Every yes/no setting of a role. */
+export const BOOLEAN_SETTINGS = [
   'requirePasskeyOnActivation',
   'requireJustification',
   'requireTicket',
@@ -151,6 +152,13 @@ const BOOLEAN_SETTINGS = [
   'allowPermanentActive',
   'requirePasskeyOnActiveAssignment',
   'requireJustificationOnActiveAssignment',
+] as const satisfies readonly (keyof RoleSettings)[];
+
+/** Every whole-number setting of a role. */
+export const NUMBER_SETTINGS = [
+  ...RANGED_SETTINGS,
+  'eligibleExpiryDays',
+  'activeExpiryDays',
 ] as const satisfies readonly (keyof RoleSettings)[];
 
 /**
