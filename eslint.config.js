@@ -13,10 +13,12 @@ import svelteConfig from './svelte.config.js';
 
 /** An import of the lib folder `name`, by alias or by a relative path climbing to it. */
 const libFolder = (name) => `^(\\$lib/|(\\.\\./)+((src/)?lib/)?)${name}(/|$)`;
+/** An isomorphic layer by its subpath import, its alias or a relative climb. */
+const sharedLayer = (name) => `^#${name}/|${libFolder(name)}`;
 const restrictions = {
-  domain: { regex: '^#domain/', message: 'only the app may use the domain through this layer' },
-  ledger: { regex: '^#ledger/', message: 'the ledger is not for this layer' },
-  protocol: { regex: '^#protocol/', message: 'the protocol is not for this layer' },
+  domain: { regex: sharedLayer('domain'), message: 'the domain is not for this layer' },
+  ledger: { regex: sharedLayer('ledger'), message: 'the ledger is not for this layer' },
+  protocol: { regex: sharedLayer('protocol'), message: 'the protocol is not for this layer' },
   sync: { regex: libFolder('sync'), message: 'sync is reached through services' },
   webauthn: { regex: libFolder('webauthn'), message: 'webauthn is reached through services' },
   services: { regex: libFolder('services'), message: 'services are reached through state' },

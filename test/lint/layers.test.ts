@@ -170,6 +170,8 @@ const FORBIDDEN: Record<string, Probe[]> = {
   state: [
     { file: 'src/lib/state/probe.svelte.ts', code: use('#protocol/codec'), rule: IMPORTS },
     { file: 'src/lib/state/probe.svelte.ts', code: use('#ledger/bytes'), rule: IMPORTS },
+    { file: 'src/lib/state/probe.svelte.ts', code: use('$lib/protocol/codec'), rule: IMPORTS },
+    { file: 'src/lib/state/probe.ts', code: use('../ledger/bytes'), rule: IMPORTS },
     { file: 'src/lib/state/probe.svelte.ts', code: use('$lib/sync/replica'), rule: IMPORTS },
     { file: 'src/lib/state/probe.ts', code: use('../webauthn/device-key'), rule: IMPORTS },
     { file: 'src/lib/state/probe.ts', code: use('$lib/components/format'), rule: IMPORTS },
@@ -202,6 +204,14 @@ const FORBIDDEN: Record<string, Probe[]> = {
       says: /domain types only/,
     },
     { file: 'src/lib/components/Probe.svelte', code: svelte(use('dexie')), rule: IMPORTS },
+    {
+      file: 'src/lib/components/Probe.svelte',
+      code: svelte(use('$lib/domain/records')),
+      rule: IMPORTS,
+      says: /domain types only/,
+    },
+    { file: 'src/lib/components/probe.ts', code: use('../domain/records'), rule: IMPORTS },
+    { file: 'src/lib/components/probe.ts', code: use('$lib/ledger/bytes'), rule: IMPORTS },
   ],
   routes: [
     { file: 'src/routes/probe/+page.svelte', code: svelte(use('#ledger/bytes')), rule: IMPORTS },
@@ -217,6 +227,8 @@ const FORBIDDEN: Record<string, Probe[]> = {
       rule: IMPORTS,
     },
     { file: 'src/routes/probe/+page.ts', code: use('yjs'), rule: IMPORTS },
+    { file: 'src/routes/probe/+page.ts', code: use('$lib/protocol/codec'), rule: IMPORTS },
+    { file: 'src/routes/probe/+page.ts', code: use('../../lib/ledger/bytes'), rule: IMPORTS },
     { file: 'src/routes/probe/+page.ts', code: use('node:fs'), rule: IMPORTS },
   ],
   'sync-server': [
@@ -247,6 +259,10 @@ const ALLOWED: Omit<Probe, 'rule'>[] = [
   {
     file: 'src/lib/state/probe.svelte.ts',
     code: use('$lib/services') + '\n' + use('#domain/records'),
+  },
+  {
+    file: 'src/lib/components/probe.ts',
+    code: "import type { User } from '$lib/domain/model';\nexport const u: User | null = null;",
   },
   {
     file: 'src/lib/components/Probe.svelte',
