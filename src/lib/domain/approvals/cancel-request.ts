@@ -3,7 +3,7 @@
  * renew an assignment — or an administrator does so for them, with a reason.
  */
 import { isRequestPending } from '#domain/activation/activation';
-import { isAssignmentRequestPending, requesterOf } from '#domain/assignment-requests/extensions';
+import { assignmentRequestNotPending, requesterOf } from '#domain/assignment-requests/extensions';
 import { accept, type CommandOf, type Decision, refuse, type UserContext } from '#domain/decision';
 import type { AssignmentRequest, TenantState } from '#domain/model';
 import { hasPermission, PERMISSION_ROLE_NAMES } from '#domain/permissions';
@@ -81,11 +81,8 @@ function cancelAssignmentRequest(
       ),
     );
   }
-  if (!isAssignmentRequestPending(request)) {
-    return refuse(
-      reject('request-not-pending', `This request is no longer pending: it is ${request.status}.`),
-    );
-  }
+  const notPending = assignmentRequestNotPending(request, ctx.at);
+  if (notPending) return refuse(notPending);
   const badText = invalidText(
     command.justification,
     'A reason for cancelling someone else’s request',

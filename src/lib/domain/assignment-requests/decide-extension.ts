@@ -12,12 +12,11 @@ import { requirePermission } from '#domain/permissions';
 import { getOwn } from '#domain/records';
 import { reject } from '#domain/rejections';
 import { settingsFor } from '#domain/settings/settings';
-import { instant, sentence } from '#domain/sentence';
 import { isValidIso } from '#domain/time';
 import { invalidText, newIdProblem } from '#domain/validation';
 import {
   hasExpired,
-  isAssignmentRequestPending,
+  assignmentRequestNotPending,
   renewalAssignmentIdFor,
   requesterOf,
 } from './extensions';
@@ -46,20 +45,9 @@ export function decideExtension(
       reject('unknown-request', `There is no extension or renewal request ${command.requestId}.`),
     );
   }
-  if (!isAssignmentRequestPending(request)) {
-    return refuse(
-      reject('request-not-pending', `This request is no longer pending: it is ${request.status}.`),
-    );
-  }
-  // Lapsed but not yet recorded by the scheduler: as good as Expired.
-  if (ctx.at >= request.expiresAt) {
-    return refuse(
-      reject(
-        'request-not-pending',
-        sentence`This request timed out at ${instant(request.expiresAt)}; the assignee can ask again.`,
-      ),
-    );
-  }
+  // Lapsed but not yet recorded by the scheduler is as good as Expired.
+  const notPending = assignmentRequestNotPending(request, ctx.at);
+  if (notPending) return refuse(notPending);
   if (request.principalId === ctx.actor.id || requesterOf(request) === ctx.actor.id) {
     return refuse(reject('approver-is-requester', 'Nobody can approve or deny their own request.'));
   }

@@ -176,13 +176,16 @@ describe('RequestExtension', () => {
       .when(decideExtension(), asUser('pat', lapse))
       .thenRejects('request-not-pending');
     expect(dueWork(s.state, lapse)).toContainEqual({ type: 'ExpireRequest', requestId: 'x1' });
+    // Lapsed but not yet recorded: no administrator is offered it, nothing waits on it.
+    expect(assignmentRequestsAwaiting(s.state, plusMs(lapse, -1)).map((r) => r.id)).toEqual(['x1']);
+    expect(assignmentRequestsAwaiting(s.state, lapse)).toEqual([]);
     given(s.events)
       .when({ type: 'ExpireRequest', requestId: 'x1' }, asSystem(plusMs(lapse, -1)))
       .thenRejects('request-not-pending');
     s.run({ type: 'ExpireRequest', requestId: 'x1' }, asSystem(addDays(lapse, 1)));
     const request = s.state.assignmentRequests!['x1']!;
     expect(request).toMatchObject({ status: 'Expired', resolvedAt: lapse, resolvedBy: 'system' });
-    expect(assignmentRequestsAwaiting(s.state)).toEqual([]);
+    expect(assignmentRequestsAwaiting(s.state, addDays(lapse, 1))).toEqual([]);
     // The assignment ended meanwhile, so Grace asks to renew it.
     given(s.events)
       .when(requestRenewal({ requestId: 'r2' }), asUser('grace', addDays(lapse, 1)))
@@ -320,7 +323,7 @@ describe('DecideExtension', () => {
     const state = s.state;
     expect(state.assignments['e1']).toMatchObject({ endsAt: addDays(END, 30), status: 'current' });
     expect(state.assignmentRequests?.['x1']?.status).toBe('Provisioned');
-    expect(assignmentRequestsAwaiting(state)).toEqual([]);
+    expect(assignmentRequestsAwaiting(state, when)).toEqual([]);
     // The scheduler no longer expires it at the old end.
     expect(dueWork(state, END)).toEqual([]);
   });

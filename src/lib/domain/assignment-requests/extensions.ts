@@ -39,18 +39,49 @@ export function renewalAssignmentIdFor(requestId: RequestId): AssignmentId {
   return `renewal_${requestId}`;
 }
 
-/** True while an extension or renewal request waits for an administrator. */
-export function isAssignmentRequestPending(request: AssignmentRequest): boolean {
+/**
+ * True while the ledger still records the request as waiting for an administrator: the scheduler
+ * looks for these to record their lapse. Whether it can still be decided is
+ * `isAssignmentRequestPending`.
+ */
+export function isAssignmentRequestOpen(request: AssignmentRequest): boolean {
   return request.status === 'PendingAdminDecision';
 }
 
-/** The pending extension or renewal request for this assignment, if any (at most one). */
+/**
+ * True while an extension or renewal request can still be decided: open and not yet past its
+ * `expiresAt`. Computed from time, like `isRequestPending`, so a lapsed request stops counting as
+ * pending on every client before the relay's scheduler records it.
+ */
+export function isAssignmentRequestPending(request: AssignmentRequest, at: Iso): boolean {
+  return isAssignmentRequestOpen(request) && at < request.expiresAt;
+}
+
+/** Why the request can no longer be decided or cancelled at `at`, or null while it is pending. */
+export function assignmentRequestNotPending(request: AssignmentRequest, at: Iso): Rejection | null {
+  if (!isAssignmentRequestOpen(request)) {
+    return reject(
+      'request-not-pending',
+      `This request is no longer pending: it is ${request.status}.`,
+    );
+  }
+  if (at >= request.expiresAt) {
+    return reject(
+      'request-not-pending',
+      sentence`This request timed out at ${instant(request.expiresAt)}; the assignee can ask again.`,
+    );
+  }
+  return null;
+}
+
+/** The pending extension or renewal request for this assignment at `at`, if any (at most one). */
 export function pendingAssignmentRequestFor(
   state: TenantState,
   assignmentId: AssignmentId,
+  at: Iso,
 ): AssignmentRequest | undefined {
   return valuesOf(state.assignmentRequests).find(
-    (r) => r.assignmentId === assignmentId && isAssignmentRequestPending(r),
+    (r) => r.assignmentId === assignmentId && isAssignmentRequestPending(r, at),
   );
 }
 
@@ -105,7 +136,7 @@ export function extensionBlocker(
       sentence`You can ask to extend ${role} from ${instant(opensAt)}, ${EXTEND_WINDOW_DAYS} days before it ends.`,
     );
   }
-  return pendingBlocker(state, assignment, role);
+  return pendingBlocker(state, assignment, role, at);
 }
 
 /**
@@ -146,7 +177,7 @@ export function renewalBlocker(
       sentence`Your ${role} assignment could be renewed until ${instant(closesAt)}, ${RENEW_WINDOW_DAYS} days after it expired.`,
     );
   }
-  return pendingBlocker(state, assignment, role);
+  return pendingBlocker(state, assignment, role, at);
 }
 
 /**
@@ -194,8 +225,9 @@ function pendingBlocker(
   state: TenantState,
   assignment: Assignment,
   role: string,
+  at: Iso,
 ): Rejection | null {
-  const pending = pendingAssignmentRequestFor(state, assignment.id);
+  const pending = pendingAssignmentRequestFor(state, assignment.id, at);
   if (!pending) return null;
   const what = pending.kind === 'extend' ? 'extend' : 'renew';
   return reject(
@@ -204,10 +236,10 @@ function pendingBlocker(
   );
 }
 
-/** The extension and renewal requests waiting for an administrator, oldest first. */
-export function assignmentRequestsAwaiting(state: TenantState): AssignmentRequest[] {
+/** The extension and renewal requests waiting for an administrator at `at`, oldest first. */
+export function assignmentRequestsAwaiting(state: TenantState, at: Iso): AssignmentRequest[] {
   return valuesOf(state.assignmentRequests)
-    .filter(isAssignmentRequestPending)
+    .filter((r) => isAssignmentRequestPending(r, at))
     .sort((a, b) =>
       a.requestedAt !== b.requestedAt
         ? a.requestedAt < b.requestedAt
@@ -225,8 +257,9 @@ export function assignmentRequestsAwaiting(state: TenantState): AssignmentReques
 export function pendingAssignmentRequestsFor(
   state: TenantState,
   assignmentId: string,
+  at: Iso,
 ): AssignmentRequest[] {
   return valuesOf(state.assignmentRequests)
-    .filter((r) => r.assignmentId === assignmentId && isAssignmentRequestPending(r))
+    .filter((r) => r.assignmentId === assignmentId && isAssignmentRequestPending(r, at))
     .sort((a, b) => compareByEnd(a.requestedAt, a.id, b.requestedAt, b.id));
 }

@@ -283,12 +283,14 @@ export function removeAssignment(
     at: ctx.at,
   }));
   // …and extension or renewal requests for it, which have nothing left to extend.
-  const failedAsks = pendingAssignmentRequestsFor(state, assignment.id).map((r): DomainEvent => ({
-    type: 'RequestFailed',
-    requestId: r.id,
-    reason: 'The assignment it asked to extend was removed.',
-    at: ctx.at,
-  }));
+  const failedAsks = pendingAssignmentRequestsFor(state, assignment.id, ctx.at).map(
+    (r): DomainEvent => ({
+      type: 'RequestFailed',
+      requestId: r.id,
+      reason: 'The assignment it asked to extend was removed.',
+      at: ctx.at,
+    }),
+  );
   return accept(
     { type: 'AssignmentRemoved', assignmentId: assignment.id, at: ctx.at },
     ...deactivations,

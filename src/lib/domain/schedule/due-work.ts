@@ -2,7 +2,7 @@
  * The relay scheduler's work, derived from state rather than kept in timers, so it survives
  * restarts (ARCHITECTURE.md §5): what is due now, and when something next will be.
  */
-import { isAssignmentRequestPending } from '#domain/assignment-requests/extensions';
+import { isAssignmentRequestOpen } from '#domain/assignment-requests/extensions';
 import { wouldExpireLastHolder } from '#domain/assignments/safeguards';
 import type { RelayCommand } from '#domain/commands';
 import type { Assignment, Iso, RequestId, TenantState } from '#domain/model';
@@ -38,7 +38,7 @@ export function dueWork(state: TenantState, at: Iso): RelayCommand[] {
   const requests: { id: RequestId; expiresAt: Iso }[] = [
     ...valuesOf(state.requests).filter((r) => r.status === 'PendingApproval' && r.expiresAt <= at),
     ...valuesOf(state.assignmentRequests).filter(
-      (r) => isAssignmentRequestPending(r) && r.expiresAt <= at,
+      (r) => isAssignmentRequestOpen(r) && r.expiresAt <= at,
     ),
   ].sort((a, b) => compareByEnd(a.expiresAt, a.id, b.expiresAt, b.id));
   return [
@@ -70,7 +70,7 @@ export function nextDueAt(state: TenantState): Iso | null {
     }
   }
   for (const r of valuesOf(state.assignmentRequests)) {
-    if (isAssignmentRequestPending(r) && (next === null || r.expiresAt < next)) {
+    if (isAssignmentRequestOpen(r) && (next === null || r.expiresAt < next)) {
       next = r.expiresAt;
     }
   }

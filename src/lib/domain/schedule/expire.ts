@@ -4,7 +4,7 @@
  * its end time; the entry puts the end in the ledger, at the time it really happened.
  */
 import { activationsStillActiveFrom, requestsPendingFrom } from '#domain/activation/activation';
-import { isAssignmentRequestPending } from '#domain/assignment-requests/extensions';
+import { isAssignmentRequestOpen } from '#domain/assignment-requests/extensions';
 import { wouldExpireLastHolder } from '#domain/assignments/safeguards';
 import { accept, type CommandOf, type Decision, refuse } from '#domain/decision';
 import type { DomainEvent } from '#domain/events';
@@ -94,7 +94,7 @@ export function expireRequest(
   // Extension and renewal requests share the id space and lapse the same way.
   const asked = request ? undefined : getOwn(state.assignmentRequests, command.requestId);
   if (asked) {
-    if (!isAssignmentRequestPending(asked) || at < asked.expiresAt) {
+    if (!isAssignmentRequestOpen(asked) || at < asked.expiresAt) {
       return refuse(
         reject(
           'request-not-pending',
